@@ -1,0 +1,236 @@
+//! The pipeline: load → model → render → write, with per-phase timings.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use jiff::civil::Date;
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::content::{self, Content};
+use crate::data::adoption::{self, Adoption};
+use crate::data::jis::MasterList;
+use crate::data::sites::{self, SiteSettings};
+use crate::model::{Model, Site, SiteKind};
+use crate::output::{OutputError, Staging};
+use crate::problems::Problems;
+use crate::render::theme::Theme;
+use crate::render::{RenderError, Renderer};
+
+/// Everything read from a project folder.
+pub struct Project {
+    pub root: PathBuf,
+    pub config: Config,
+    pub master: MasterList,
+    pub adoption: Adoption,
+    pub settings: BTreeMap<String, SiteSettings>,
+    pub content: Content,
+    pub theme: Theme,
+}
+
+impl Project {
+    /// Read and check every input; all problems go into `problems`. Returns
+    /// `None` when a part needed to go on could not be read at all.
+    pub fn load(root: &Path, build_date: Date, problems: &mut Problems) -> Option<Project> {
+        let config = Config::load(&root.join("config.yaml"), problems);
+        let master = MasterList::load(&root.join("data/municipalities.csv"), problems);
+        let adoption = adoption::load(&root.join("data/adoption"), &master, build_date, problems);
+        let settings = sites::load(&root.join("data/sites.yaml"), &master, problems);
+        let content = content::load(&root.join("content"), &master, problems);
+        let theme_name = config
+            .as_ref()
+            .map(|c| c.theme.as_str())
+            .unwrap_or("default");
+        let theme = Theme::load(&root.join("themes").join(theme_name), problems);
+        Some(Project {
+            root: root.to_path_buf(),
+            config: config?,
+            master,
+            adoption,
+            settings,
+            content,
+            theme: theme?,
+        })
+    }
+}
+
+/// Which sites to build.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    /// Build only these sites (6-digit codes; `000000` is the national site).
+    pub only: Vec<String>,
+    /// Build this prefecture's site and all its municipalities' sites.
+    pub prefecture: Option<String>,
+}
+
+impl Selection {
+    pub fn includes(&self, site: &Site) -> bool {
+        if self.only.is_empty() && self.prefecture.is_none() {
+            return true;
+        }
+        self.only.contains(&site.code)
+            || self.prefecture.as_ref().is_some_and(|p| {
+                site.kind != SiteKind::National && site.prefecture_code.as_ref() == Some(p)
+            })
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    pub project: PathBuf,
+    pub out: PathBuf,
+    pub selection: Selection,
+    pub build_date: Date,
+    pub progress: bool,
+}
+
+#[derive(Debug, Default)]
+pub struct BuildReport {
+    pub sites: usize,
+    pub files: u64,
+    pub bytes: u64,
+    pub phases: Vec<(&'static str, Duration)>,
+    pub problems: Problems,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    #[error("入力に {} 件のエラーがあります", .0.error_count())]
+    Problems(Problems),
+    #[error(transparent)]
+    Output(#[from] OutputError),
+}
+
+/// Build the selected sites into `out`, replacing it only when everything succeeded.
+pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
+    let mut report = BuildReport::default();
+    let mut problems = Problems::new();
+
+    let started = Instant::now();
+    let project = Project::load(&options.project, options.build_date, &mut problems);
+    report.phases.push(("load", started.elapsed()));
+    let Some(project) = project.filter(|_| !problems.has_errors()) else {
+        return Err(BuildError::Problems(problems));
+    };
+    for code in options
+        .selection
+        .only
+        .iter()
+        .chain(&options.selection.prefecture)
+    {
+        let known = code == crate::model::NATIONAL_CODE
+            || project.master.prefecture(code).is_some()
+            || project.master.municipality(code).is_some();
+        if !known {
+            problems.error(
+                Path::new("(コマンドライン)"),
+                0,
+                0,
+                format!("団体コード「{code}」は団体コード一覧にありません"),
+                "data/municipalities.csv にある6桁の団体コードを指定してください",
+            );
+        }
+    }
+    if problems.has_errors() {
+        return Err(BuildError::Problems(problems));
+    }
+
+    let started = Instant::now();
+    let model = Model::build(
+        &project.master,
+        &project.config,
+        &project.adoption,
+        &project.settings,
+    );
+    report.phases.push(("model", started.elapsed()));
+
+    let started = Instant::now();
+    let staging = Staging::new(&options.out)?;
+    let renderer = Renderer {
+        model: &model,
+        content: &project.content,
+        theme: &project.theme,
+        build_date: options.build_date,
+    };
+    let selected: Vec<&Site> = model
+        .sites
+        .iter()
+        .filter(|s| options.selection.includes(s))
+        .collect();
+    let done = AtomicUsize::new(0);
+    let files = AtomicU64::new(0);
+    let bytes = AtomicU64::new(0);
+    let render_nanos = AtomicU64::new(0);
+    let total = selected.len();
+    let results: Vec<Result<(), SiteFailure>> = selected
+        .par_iter()
+        .map(|site| {
+            let t = Instant::now();
+            let rendered = renderer.render_site(site).map_err(SiteFailure::Render)?;
+            render_nanos.fetch_add(t.elapsed().as_nanos() as u64, Ordering::Relaxed);
+            for file in &rendered {
+                staging
+                    .write(&file.path, &file.bytes)
+                    .map_err(SiteFailure::Output)?;
+                bytes.fetch_add(file.bytes.len() as u64, Ordering::Relaxed);
+            }
+            files.fetch_add(rendered.len() as u64, Ordering::Relaxed);
+            let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+            if options.progress && total >= 100 && n.is_multiple_of(total / 10) {
+                eprintln!("  {n} / {total} サイト");
+            }
+            Ok(())
+        })
+        .collect();
+    let mut render_errors: Vec<RenderError> = Vec::new();
+    for result in results {
+        match result {
+            Ok(()) => {}
+            Err(SiteFailure::Render(e)) => render_errors.push(e),
+            Err(SiteFailure::Output(e)) => return Err(e.into()),
+        }
+    }
+    if !render_errors.is_empty() {
+        // One message per template location, naming the first page it broke.
+        render_errors.sort();
+        render_errors.dedup_by(|a, b| {
+            (&a.template, a.line, a.column, &a.message)
+                == (&b.template, b.line, b.column, &b.message)
+        });
+        for e in render_errors {
+            problems.error(
+                &project.theme.dir.join("templates").join(&e.template),
+                e.line,
+                e.column,
+                format!(
+                    "テンプレートの表示に失敗しました（{}）: {}",
+                    e.page, e.message
+                ),
+                "テンプレートで使っている変数名を確認してください",
+            );
+        }
+        return Err(BuildError::Problems(problems));
+    }
+    let elapsed = started.elapsed();
+    report.phases.push(("render+write", elapsed));
+    report.phases.push((
+        "  (render, CPU total)",
+        Duration::from_nanos(render_nanos.load(Ordering::Relaxed)),
+    ));
+
+    let started = Instant::now();
+    staging.commit()?;
+    report.phases.push(("swap", started.elapsed()));
+    report.sites = total;
+    report.files = files.into_inner();
+    report.bytes = bytes.into_inner();
+    report.problems = problems;
+    Ok(report)
+}
+
+enum SiteFailure {
+    Render(RenderError),
+    Output(OutputError),
+}

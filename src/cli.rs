@@ -1,0 +1,195 @@
+//! Command line: `outreach build` and `outreach check`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::{Context as _, Result, bail};
+use clap::{Parser, Subcommand, ValueEnum};
+use jiff::civil::Date;
+
+use crate::build::{BuildError, BuildOptions, Project, Selection, build};
+use crate::problems::{Problem, Problems};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "outreach",
+    version,
+    about = "ケアプランデータ連携システムの普及サイトを、全国・都道府県・市区町村ごとに作ります"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Build every site (or a subset) into the output folder.
+    Build(BuildArgs),
+    /// Check every input file and report all problems without writing anything.
+    Check(CheckArgs),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ProjectArgs {
+    /// The project folder (with config.yaml, content/, data/, themes/).
+    #[arg(long, default_value = ".")]
+    pub project: PathBuf,
+    /// The build date, YYYY-MM-DD (default: SOURCE_DATE_EPOCH when set, else today).
+    #[arg(long)]
+    pub date: Option<String>,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct BuildArgs {
+    #[command(flatten)]
+    pub project: ProjectArgs,
+    /// The output folder; replaced only when the build succeeds.
+    #[arg(long, default_value = "public")]
+    pub out: PathBuf,
+    /// Build only this site (6-digit code; 000000 = national). Repeatable.
+    #[arg(long = "only", value_name = "CODE")]
+    pub only: Vec<String>,
+    /// Build this prefecture's site and its municipalities' sites (6-digit code).
+    #[arg(long, value_name = "CODE")]
+    pub prefecture: Option<String>,
+    /// Print the time each phase took.
+    #[arg(long)]
+    pub timings: bool,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub project: ProjectArgs,
+    /// Output format: human (default) or json (stable, for scripts).
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: Format,
+}
+
+/// The build date: `--date`, else SOURCE_DATE_EPOCH, else today (local).
+pub fn build_date(arg: Option<&str>) -> Result<Date> {
+    if let Some(s) = arg {
+        return crate::dates::parse_iso(s)
+            .with_context(|| format!("--date「{s}」を読めません。YYYY-MM-DD で指定してください"));
+    }
+    if let Ok(epoch) = std::env::var("SOURCE_DATE_EPOCH") {
+        let secs: i64 = epoch
+            .trim()
+            .parse()
+            .with_context(|| format!("SOURCE_DATE_EPOCH「{epoch}」が整数ではありません"))?;
+        let ts = jiff::Timestamp::from_second(secs).context("SOURCE_DATE_EPOCH が範囲外です")?;
+        return Ok(ts.to_zoned_datetime(jiff::tz::TimeZone::UTC).date());
+    }
+    Ok(jiff::ZonedDateTime::now().date())
+}
+
+fn print_problems(problems: &Problems) {
+    for p in problems.sorted() {
+        eprintln!("{p}");
+    }
+}
+
+pub fn run() -> Result<ExitCode> {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Build(args) => run_build(args),
+        Command::Check(args) => run_check(args),
+    }
+}
+
+fn run_build(args: BuildArgs) -> Result<ExitCode> {
+    let date = build_date(args.project.date.as_deref())?;
+    if !args.project.project.join("config.yaml").exists() {
+        bail!(
+            "{} に config.yaml がありません。プロジェクトのフォルダで実行するか --project で指定してください",
+            args.project.project.display()
+        );
+    }
+    let started = Instant::now();
+    let options = BuildOptions {
+        project: args.project.project,
+        out: args.out.clone(),
+        selection: Selection {
+            only: args.only,
+            prefecture: args.prefecture,
+        },
+        build_date: date,
+        progress: true,
+    };
+    match build(&options) {
+        Ok(report) => {
+            print_problems(&report.problems);
+            eprintln!(
+                "{} サイト、{} ファイル（{:.1} MB）を {} に書きました（{:.2} 秒、基準日 {date}）",
+                report.sites,
+                report.files,
+                report.bytes as f64 / 1_000_000.0,
+                args.out.display(),
+                started.elapsed().as_secs_f64()
+            );
+            if args.timings {
+                eprintln!("段階ごとの時間:");
+                for (phase, d) in &report.phases {
+                    eprintln!("  {phase:<22} {:>9.3} 秒", d.as_secs_f64());
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(BuildError::Problems(problems)) => {
+            print_problems(&problems);
+            eprintln!(
+                "ビルドを中止しました: エラー {} 件、警告 {} 件。{} は変更していません。",
+                problems.error_count(),
+                problems.warning_count(),
+                args.out.display()
+            );
+            Ok(ExitCode::from(1))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(serde::Serialize)]
+struct CheckOutput {
+    errors: usize,
+    warnings: usize,
+    problems: Vec<Problem>,
+}
+
+fn run_check(args: CheckArgs) -> Result<ExitCode> {
+    let date = build_date(args.project.date.as_deref())?;
+    let mut problems = Problems::new();
+    let _ = Project::load(&args.project.project, date, &mut problems);
+    match args.format {
+        Format::Human => {
+            for p in problems.sorted() {
+                println!("{p}");
+            }
+            println!(
+                "エラー {} 件、警告 {} 件",
+                problems.error_count(),
+                problems.warning_count()
+            );
+        }
+        Format::Json => {
+            let out = CheckOutput {
+                errors: problems.error_count(),
+                warnings: problems.warning_count(),
+                problems: problems.sorted(),
+            };
+            println!("{}", serde_json::to_string_pretty(&out)?);
+        }
+    }
+    Ok(if problems.has_errors() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}

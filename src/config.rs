@@ -1,0 +1,253 @@
+//! `config.yaml` at the project root: site-wide settings that change over
+//! time (fees, thresholds, hosting) live here, never in code.
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::problems::Problems;
+
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Title of the national site; prefecture and municipality sites prefix their name.
+    pub title: String,
+    /// Who publishes the national site (shown in the footer).
+    pub publisher: String,
+    #[serde(default = "default_theme")]
+    pub theme: String,
+    pub helpdesk: Helpdesk,
+    pub kpi: Kpi,
+    pub licence_fee: LicenceFee,
+    pub adoption: AdoptionNotes,
+    #[serde(default)]
+    pub hosting: Hosting,
+    #[serde(default)]
+    pub subsidies: SubsidySettings,
+}
+
+fn default_theme() -> String {
+    "default".to_string()
+}
+
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Helpdesk {
+    pub name: String,
+    pub phone: String,
+    pub hours: String,
+    #[serde(default)]
+    pub url: Option<String>,
+}
+
+/// KPI thresholds as shares (0.30 = 30%).
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Kpi {
+    /// A municipality meets its target when this share of its offices use the system.
+    pub municipality_target: f64,
+    /// A prefecture meets its target when this share of its municipalities meet theirs.
+    pub prefecture_target: f64,
+}
+
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LicenceFee {
+    /// Yen per office number per year.
+    pub yen_per_year: u64,
+    pub tax_included: bool,
+    /// The date the fee was confirmed.
+    pub as_of: String,
+    /// Where the figure comes from.
+    pub note: String,
+    #[serde(default)]
+    pub campaigns: Vec<Campaign>,
+}
+
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Campaign {
+    pub name: String,
+    pub from: String,
+    #[serde(default)]
+    pub until: Option<String>,
+    pub note: String,
+}
+
+/// What the adoption figures count, shown beside every figure.
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AdoptionNotes {
+    /// Which offices the denominator counts.
+    pub denominator: String,
+    /// Where the real figures come from.
+    pub source: String,
+}
+
+/// Where each kind of site will be hosted; `{code}` is replaced by the site's code.
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Hosting {
+    #[serde(default)]
+    pub national: Option<String>,
+    #[serde(default)]
+    pub prefecture: Option<String>,
+    #[serde(default)]
+    pub municipality: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SubsidySettings {
+    /// An open programme whose window ends within this many days is 締切間近.
+    #[serde(default = "default_closing_soon")]
+    pub closing_soon_days: i64,
+}
+
+impl Default for SubsidySettings {
+    fn default() -> Self {
+        Self {
+            closing_soon_days: default_closing_soon(),
+        }
+    }
+}
+
+fn default_closing_soon() -> i64 {
+    14
+}
+
+/// Turn a serde-saphyr error into a located Japanese problem.
+pub fn report_yaml_error(
+    problems: &mut Problems,
+    file: &Path,
+    line_offset: usize,
+    error: &serde_saphyr::Error,
+) {
+    let (line, column) = error
+        .location()
+        .map(|l| (l.line() as usize, l.column() as usize))
+        .unwrap_or((0, 0));
+    let line = if line > 0 { line + line_offset } else { 0 };
+    let (message, hint) = match error {
+        serde_saphyr::Error::SerdeUnknownField {
+            field, expected, ..
+        } => (
+            format!("不明な項目「{field}」があります"),
+            format!(
+                "使える項目は {} です。綴りを確認してください",
+                expected.join(", ")
+            ),
+        ),
+        serde_saphyr::Error::SerdeMissingField { field, .. } => (
+            format!("必須の項目「{field}」がありません"),
+            format!("「{field}: …」を追加してください"),
+        ),
+        other => (
+            format!("YAML を読めません: {}", other.without_snippet()),
+            "書式（インデント、コロンの後の空白、引用符）を確認してください".to_string(),
+        ),
+    };
+    problems.error(file, line, column, message, hint);
+}
+
+impl Config {
+    pub fn load(path: &Path, problems: &mut Problems) -> Option<Config> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) => {
+                problems.error(
+                    path,
+                    0,
+                    0,
+                    format!("設定ファイルを読めません: {e}"),
+                    "プロジェクトの直下に config.yaml を置いてください（outreach new で雛形を作れます）",
+                );
+                return None;
+            }
+        };
+        match serde_saphyr::from_str::<Config>(&text) {
+            Ok(config) => {
+                config.validate(path, &text, problems);
+                Some(config)
+            }
+            Err(e) => {
+                report_yaml_error(problems, path, 0, &e);
+                None
+            }
+        }
+    }
+
+    fn validate(&self, path: &Path, text: &str, problems: &mut Problems) {
+        let line_of = |key: &str| {
+            text.lines()
+                .position(|l| l.trim_start().starts_with(&format!("{key}:")))
+                .map(|i| i + 1)
+                .unwrap_or(0)
+        };
+        for (key, value) in [
+            ("municipality_target", self.kpi.municipality_target),
+            ("prefecture_target", self.kpi.prefecture_target),
+        ] {
+            if !(value > 0.0 && value <= 1.0) {
+                problems.error(
+                    path,
+                    line_of(key),
+                    0,
+                    format!("{key} の値 {value} は 0 より大きく 1 以下の割合である必要があります"),
+                    "30% なら 0.30 のように書いてください",
+                );
+            }
+        }
+        if crate::dates::parse_iso(&self.licence_fee.as_of).is_none() {
+            problems.error(
+                path,
+                line_of("as_of"),
+                0,
+                format!("as_of の日付「{}」を読めません", self.licence_fee.as_of),
+                "YYYY-MM-DD の形で書いてください",
+            );
+        }
+        for campaign in &self.licence_fee.campaigns {
+            for date in std::iter::once(&campaign.from).chain(campaign.until.as_ref()) {
+                if crate::dates::parse_iso(date).is_none() {
+                    problems.error(
+                        path,
+                        line_of("from"),
+                        0,
+                        format!(
+                            "キャンペーン「{}」の日付「{date}」を読めません",
+                            campaign.name
+                        ),
+                        "YYYY-MM-DD の形で書いてください",
+                    );
+                }
+            }
+        }
+        for (key, pattern) in [
+            ("national", &self.hosting.national),
+            ("prefecture", &self.hosting.prefecture),
+            ("municipality", &self.hosting.municipality),
+        ] {
+            if let Some(url) = pattern
+                && !(url.starts_with("https://") || url.starts_with("http://"))
+            {
+                problems.error(
+                    path,
+                    line_of(key),
+                    0,
+                    format!("公開先 URL「{url}」が http:// か https:// で始まっていません"),
+                    "例: https://www.city.example.lg.jp/careplan/{code}/",
+                );
+            }
+        }
+    }
+
+    /// The threshold in parts per million, so KPI comparisons are exact integers.
+    pub fn municipality_target_ppm(&self) -> u64 {
+        (self.kpi.municipality_target * 1_000_000.0).round() as u64
+    }
+
+    pub fn prefecture_target_ppm(&self) -> u64 {
+        (self.kpi.prefecture_target * 1_000_000.0).round() as u64
+    }
+}

@@ -1,0 +1,177 @@
+//! Markdown to safe HTML. Internal links written `@/guides/checklist.md`
+//! become relative links; raw HTML is sanitized so content cannot inject
+//! script. Template syntax in content is never evaluated (content never
+//! passes through Tera), so it prints literally.
+
+use std::collections::BTreeSet;
+
+use pulldown_cmark::{CowStr, Event, Options, Parser, Tag};
+
+/// A link problem found while rendering, with its 1-based line in the body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkProblem {
+    pub body_line: usize,
+    pub column: usize,
+    pub target: String,
+}
+
+/// Renders Markdown bodies; holds the sanitizer configuration, built once.
+pub struct MarkdownRenderer {
+    sanitizer: ammonia::Builder<'static>,
+}
+
+impl Default for MarkdownRenderer {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl MarkdownRenderer {
+    pub fn new() -> Self {
+        let mut sanitizer = ammonia::Builder::default();
+        // Task lists render as disabled checkboxes; headings get no ids from us.
+        sanitizer
+            .add_tags(["input"])
+            .add_tag_attributes("input", ["type", "checked", "disabled"])
+            .add_tag_attributes("code", ["class"])
+            .add_tag_attributes("td", ["style"])
+            .add_tag_attributes("th", ["style"])
+            .filter_style_properties(["text-align"].into_iter().collect())
+            .link_rel(None)
+            .url_relative(ammonia::UrlRelative::PassThrough);
+        Self { sanitizer }
+    }
+
+    /// Render `body` for a page whose output path is `page_url` (site-relative,
+    /// e.g. `guides/checklist.html`). `known` holds the `@/` targets that exist,
+    /// mapped to their site-relative URLs by `url_of`.
+    pub fn render(
+        &self,
+        body: &str,
+        page_url: &str,
+        known: &BTreeSet<String>,
+        url_of: impl Fn(&str) -> String,
+    ) -> (String, Vec<LinkProblem>) {
+        let root = root_prefix(page_url);
+        let mut problems = Vec::new();
+        let options = Options::ENABLE_TABLES
+            | Options::ENABLE_TASKLISTS
+            | Options::ENABLE_STRIKETHROUGH
+            | Options::ENABLE_FOOTNOTES;
+        let line_starts: Vec<usize> = std::iter::once(0)
+            .chain(body.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        let events = Parser::new_ext(body, options)
+            .into_offset_iter()
+            .map(|(event, range)| match event {
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }) => {
+                    let dest_url = match dest_url.strip_prefix("@/") {
+                        Some(rest) => {
+                            let (path, fragment) = match rest.split_once('#') {
+                                Some((p, f)) => (p, Some(f)),
+                                None => (rest, None),
+                            };
+                            if known.contains(path) {
+                                let mut url = format!("{root}{}", url_of(path));
+                                if let Some(f) = fragment {
+                                    url.push('#');
+                                    url.push_str(f);
+                                }
+                                CowStr::from(url)
+                            } else {
+                                let line = line_starts.partition_point(|&s| s <= range.start);
+                                let column = range.start - line_starts[line - 1] + 1;
+                                problems.push(LinkProblem {
+                                    body_line: line,
+                                    column,
+                                    target: dest_url.to_string(),
+                                });
+                                dest_url
+                            }
+                        }
+                        None => dest_url,
+                    };
+                    Event::Start(Tag::Link {
+                        link_type,
+                        dest_url,
+                        title,
+                        id,
+                    })
+                }
+                other => other,
+            });
+        let mut html = String::with_capacity(body.len() * 2);
+        pulldown_cmark::html::push_html(&mut html, events);
+        (self.sanitizer.clean(&html).to_string(), problems)
+    }
+}
+
+/// `../` once per folder in a site-relative path: the way back to the site root.
+pub fn root_prefix(page_url: &str) -> String {
+    "../".repeat(page_url.matches('/').count())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render(body: &str) -> (String, Vec<LinkProblem>) {
+        let known: BTreeSet<String> = ["guides/checklist.md".to_string()].into();
+        MarkdownRenderer::new().render(body, "guides/flow.html", &known, |p| {
+            p.replace(".md", ".html")
+        })
+    }
+
+    #[test]
+    fn script_never_reaches_the_output() {
+        let (html, _) = render(
+            "Hi <script>alert(1)</script>\n\n<img src=x onerror=alert(1)>\n\n[x](javascript:alert(1))",
+        );
+        assert!(!html.contains("<script"), "{html}");
+        assert!(!html.contains("onerror"), "{html}");
+        assert!(!html.contains("javascript:"), "{html}");
+    }
+
+    #[test]
+    fn internal_links_become_relative() {
+        let (html, problems) = render("[チェックリスト](@/guides/checklist.md#top)");
+        assert!(problems.is_empty());
+        assert!(
+            html.contains(r#"href="../guides/checklist.html#top""#),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn missing_internal_link_is_reported_with_line_and_column() {
+        let (_, problems) = render("line one\n\nsee [x](@/guides/missing.md)\n");
+        assert_eq!(
+            problems,
+            vec![LinkProblem {
+                body_line: 3,
+                column: 5,
+                target: "@/guides/missing.md".into()
+            }]
+        );
+    }
+
+    #[test]
+    fn template_syntax_stays_literal_and_tables_render() {
+        let (html, _) = render("{{ secret }} {% raw %}\n\n|a|b|\n|-|-|\n|1|2|\n\n- [x] done");
+        assert!(html.contains("{{ secret }}"));
+        assert!(html.contains("<table>"));
+        assert!(html.contains("checkbox"));
+    }
+
+    #[test]
+    fn root_prefix_counts_folders() {
+        assert_eq!(root_prefix("index.html"), "");
+        assert_eq!(root_prefix("guides/flow.html"), "../");
+        assert_eq!(root_prefix("a/b/c.html"), "../../");
+    }
+}

@@ -1,0 +1,6 @@
+//! Loading the project's data files into typed values. Every loader reports
+//! problems into a shared [`crate::problems::Problems`] and never stops early.
+
+pub mod adoption;
+pub mod jis;
+pub mod sites;

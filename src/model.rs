@@ -1,0 +1,315 @@
+//! The nation, its prefectures and municipalities, and one site for each:
+//! built purely in memory from loaded data. Totals are computed from rows,
+//! never copied from a file.
+
+use std::collections::BTreeMap;
+
+use jiff::civil::Date;
+
+use crate::config::Config;
+use crate::data::adoption::{Adoption, Figure};
+use crate::data::jis::MasterList;
+use crate::data::sites::SiteSettings;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SiteKind {
+    National,
+    Prefecture,
+    Municipality,
+}
+
+/// An entity's figures over time, oldest first.
+#[derive(Debug, Clone, Default)]
+pub struct History {
+    pub points: Vec<(Date, Figure)>,
+}
+
+impl History {
+    pub fn latest(&self) -> Option<&(Date, Figure)> {
+        self.points.last()
+    }
+}
+
+/// Whether `numerator / denominator` reaches a target given in parts per million.
+/// Integer arithmetic, so exactly 30.0% meets a 30% target.
+pub fn meets(numerator: u64, denominator: u64, target_ppm: u64) -> bool {
+    denominator > 0
+        && u128::from(numerator) * 1_000_000 >= u128::from(target_ppm) * u128::from(denominator)
+}
+
+/// How many more of `denominator` are needed to reach the target (0 when met).
+pub fn shortfall(numerator: u64, denominator: u64, target_ppm: u64) -> u64 {
+    let needed = (u128::from(target_ppm) * u128::from(denominator)).div_ceil(1_000_000) as u64;
+    needed.saturating_sub(numerator)
+}
+
+/// A prefecture's KPI: how many of its municipalities meet theirs.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct PrefectureKpi {
+    pub date: Date,
+    pub municipalities_met: u64,
+    pub municipalities_total: u64,
+    pub municipalities_with_data: u64,
+    pub met: bool,
+    pub municipalities_needed: u64,
+    pub illustrative: bool,
+}
+
+/// One site to build.
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub kind: SiteKind,
+    /// 6-digit JIS code; `000000` for the national site.
+    pub code: String,
+    pub name: String,
+    /// Name with its prefecture (静岡県静岡市), for titles.
+    pub full_name: String,
+    /// Output folder relative to the output root (`""`, `p/220001`, `m/221007`).
+    pub dir: String,
+    pub prefecture_code: Option<String>,
+    pub settings: SiteSettings,
+    /// The configured public URL (ends with `/`), if any.
+    pub url: Option<String>,
+}
+
+impl Site {
+    pub fn municipality_code(&self) -> Option<&str> {
+        (self.kind == SiteKind::Municipality).then_some(self.code.as_str())
+    }
+}
+
+pub const NATIONAL_CODE: &str = "000000";
+
+/// Everything the renderer needs, computed once.
+pub struct Model<'a> {
+    pub master: &'a MasterList,
+    pub config: &'a Config,
+    pub nation: History,
+    pub prefectures: BTreeMap<String, History>,
+    pub municipalities: BTreeMap<String, History>,
+    pub prefecture_kpis: BTreeMap<String, PrefectureKpi>,
+    /// National site first, then prefectures, then municipalities, each in code order.
+    pub sites: Vec<Site>,
+    pub snapshot_dates: Vec<Date>,
+}
+
+impl<'a> Model<'a> {
+    pub fn build(
+        master: &'a MasterList,
+        config: &'a Config,
+        adoption: &Adoption,
+        settings: &BTreeMap<String, SiteSettings>,
+    ) -> Model<'a> {
+        let mut nation = History::default();
+        let mut prefectures: BTreeMap<String, History> = BTreeMap::new();
+        let mut municipalities: BTreeMap<String, History> = BTreeMap::new();
+        for snapshot in &adoption.snapshots {
+            for (code, figure) in &snapshot.municipalities {
+                municipalities
+                    .entry(code.clone())
+                    .or_default()
+                    .points
+                    .push((snapshot.date, *figure));
+            }
+            let mut national_sum = Sum::default();
+            let mut prefectures_seen = 0;
+            for prefecture in &master.prefectures {
+                let figure = snapshot
+                    .prefectures
+                    .get(&prefecture.code)
+                    .copied()
+                    .or_else(|| {
+                        let mut sum = Sum::default();
+                        for m in master.municipalities_of(&prefecture.number) {
+                            if let Some(f) = snapshot.municipalities.get(&m.code) {
+                                sum.add(f);
+                            }
+                        }
+                        sum.figure()
+                    });
+                if let Some(f) = figure {
+                    prefectures_seen += 1;
+                    national_sum.add(&f);
+                    prefectures
+                        .entry(prefecture.code.clone())
+                        .or_default()
+                        .points
+                        .push((snapshot.date, f));
+                }
+            }
+            // A national total from a partial list of prefectures would understate it.
+            if prefectures_seen == master.prefectures.len()
+                && let Some(f) = national_sum.figure()
+            {
+                nation.points.push((snapshot.date, f));
+            }
+        }
+
+        let target = config.municipality_target_ppm();
+        let mut prefecture_kpis = BTreeMap::new();
+        for prefecture in &master.prefectures {
+            let members: Vec<_> = master.municipalities_of(&prefecture.number).collect();
+            // The newest snapshot with any municipal figure in this prefecture.
+            let Some(snapshot) = adoption.snapshots.iter().rev().find(|s| {
+                members
+                    .iter()
+                    .any(|m| s.municipalities.contains_key(&m.code))
+            }) else {
+                continue;
+            };
+            let mut met = 0;
+            let mut with_data = 0;
+            let mut illustrative = false;
+            for m in &members {
+                if let Some(f) = snapshot.municipalities.get(&m.code) {
+                    with_data += 1;
+                    illustrative |= f.illustrative;
+                    if meets(f.using, f.offices, target) {
+                        met += 1;
+                    }
+                }
+            }
+            let total = members.len() as u64;
+            let share_target = config.prefecture_target_ppm();
+            prefecture_kpis.insert(
+                prefecture.code.clone(),
+                PrefectureKpi {
+                    date: snapshot.date,
+                    municipalities_met: met,
+                    municipalities_total: total,
+                    municipalities_with_data: with_data,
+                    met: meets(met, total, share_target),
+                    municipalities_needed: shortfall(met, total, share_target),
+                    illustrative,
+                },
+            );
+        }
+
+        let url_for = |pattern: &Option<String>, code: &str| {
+            pattern.as_ref().map(|p| {
+                let url = p.replace("{code}", code);
+                if url.ends_with('/') {
+                    url
+                } else {
+                    format!("{url}/")
+                }
+            })
+        };
+        let settings_for = |code: &str| settings.get(code).cloned().unwrap_or_default();
+        let mut sites = vec![Site {
+            kind: SiteKind::National,
+            code: NATIONAL_CODE.to_string(),
+            name: "全国".to_string(),
+            full_name: "全国".to_string(),
+            dir: String::new(),
+            prefecture_code: None,
+            settings: settings_for(NATIONAL_CODE),
+            url: url_for(&config.hosting.national, NATIONAL_CODE),
+        }];
+        for p in &master.prefectures {
+            let s = settings_for(&p.code);
+            sites.push(Site {
+                kind: SiteKind::Prefecture,
+                code: p.code.clone(),
+                name: p.name.clone(),
+                full_name: p.name.clone(),
+                dir: format!("p/{}", p.code),
+                prefecture_code: Some(p.code.clone()),
+                url: s
+                    .url
+                    .clone()
+                    .or_else(|| url_for(&config.hosting.prefecture, &p.code)),
+                settings: s,
+            });
+        }
+        for m in &master.municipalities {
+            let prefecture = master
+                .prefecture_by_number(&m.prefecture_number)
+                .expect("the master list has a prefecture for every municipality");
+            let s = settings_for(&m.code);
+            sites.push(Site {
+                kind: SiteKind::Municipality,
+                code: m.code.clone(),
+                name: m.name.clone(),
+                full_name: format!("{}{}", prefecture.name, m.name),
+                dir: format!("m/{}", m.code),
+                prefecture_code: Some(prefecture.code.clone()),
+                url: s
+                    .url
+                    .clone()
+                    .or_else(|| url_for(&config.hosting.municipality, &m.code)),
+                settings: s,
+            });
+        }
+
+        Model {
+            master,
+            config,
+            nation,
+            prefectures,
+            municipalities,
+            prefecture_kpis,
+            sites,
+            snapshot_dates: adoption.snapshots.iter().map(|s| s.date).collect(),
+        }
+    }
+
+    pub fn history(&self, site: &Site) -> Option<&History> {
+        match site.kind {
+            SiteKind::National => Some(&self.nation),
+            SiteKind::Prefecture => self.prefectures.get(&site.code),
+            SiteKind::Municipality => self.municipalities.get(&site.code),
+        }
+    }
+
+    pub fn site(&self, code: &str) -> Option<&Site> {
+        self.sites.iter().find(|s| s.code == code)
+    }
+}
+
+#[derive(Default)]
+struct Sum {
+    offices: u64,
+    using: u64,
+    illustrative: bool,
+    rows: usize,
+}
+
+impl Sum {
+    fn add(&mut self, f: &Figure) {
+        self.offices += f.offices;
+        self.using += f.using;
+        self.illustrative |= f.illustrative;
+        self.rows += 1;
+    }
+
+    fn figure(&self) -> Option<Figure> {
+        (self.rows > 0).then_some(Figure {
+            offices: self.offices,
+            using: self.using,
+            illustrative: self.illustrative,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exactly_thirty_percent_meets_the_target() {
+        assert!(meets(30, 100, 300_000));
+        assert!(meets(3, 10, 300_000));
+        assert!(!meets(29, 100, 300_000));
+        assert!(!meets(2_999_999, 10_000_000, 300_000));
+        assert!(!meets(0, 0, 300_000));
+    }
+
+    #[test]
+    fn shortfall_counts_what_is_missing() {
+        assert_eq!(shortfall(297, 7416, 300_000), 2225 - 297);
+        assert_eq!(shortfall(30, 100, 300_000), 0);
+        assert_eq!(shortfall(0, 35, 500_000), 18);
+    }
+}

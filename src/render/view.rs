@@ -1,0 +1,606 @@
+//! What templates see: plain, pre-formatted values built once per site.
+
+use std::collections::BTreeMap;
+
+use jiff::civil::Date;
+use serde::Serialize;
+use tera::Context;
+
+use super::format::{percent, target_percent, thousands};
+use super::{SiteEntries, json_for_script};
+use crate::content::markdown::root_prefix;
+use crate::content::{Entry, FaqEntry, NewsItem, Page};
+use crate::data::adoption::Figure;
+use crate::dates::{format_both, format_western};
+use crate::model::{Model, Site, SiteKind, meets, shortfall};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FigureView {
+    pub date: String,
+    pub date_display: String,
+    pub offices: String,
+    pub using: String,
+    pub rate: String,
+    pub illustrative: bool,
+}
+
+impl FigureView {
+    fn new(date: Date, f: &Figure) -> Self {
+        FigureView {
+            date: date.to_string(),
+            date_display: format_western(date),
+            offices: thousands(f.offices),
+            using: thousands(f.using),
+            rate: f.rate().map(percent).unwrap_or_else(|| "—".to_string()),
+            illustrative: f.illustrative,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteInfo {
+    pub kind: SiteKind,
+    pub code: String,
+    pub name: String,
+    pub full_name: String,
+    pub title: String,
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Link {
+    pub title: String,
+    pub href: String,
+    pub current: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SectionView {
+    pub title: String,
+    pub description: String,
+    pub html: String,
+    pub url: String,
+    pub dir: String,
+    pub pages: Vec<PageLink>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PageLink {
+    pub title: String,
+    pub url: String,
+    pub description: String,
+    pub illustrative: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FaqGroup {
+    pub category: String,
+    pub entries: Vec<FaqEntry>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MunicipalityKpiView {
+    pub met: bool,
+    pub target: String,
+    pub offices_needed: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PrefectureKpiView {
+    pub met: bool,
+    pub municipalities_met: u64,
+    pub municipalities_total: u64,
+    pub municipalities_with_data: u64,
+    pub municipalities_needed: u64,
+    pub share: String,
+    pub target: String,
+    pub date_display: String,
+    pub illustrative: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NationalKpiView {
+    pub prefectures_met: u64,
+    pub prefectures_with_data: u64,
+    pub municipalities_met: u64,
+    pub municipalities_with_data: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ComparisonRow {
+    pub label: String,
+    pub name: String,
+    pub figure: Option<FigureView>,
+    /// Path from the public root to the other site's home (empty for this site).
+    pub site_path: Option<String>,
+    pub current: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ChildRow {
+    pub code: String,
+    pub name: String,
+    pub site_path: String,
+    pub figure: Option<FigureView>,
+    pub met: Option<bool>,
+    pub kpi_text: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct HomeView {
+    pub headline: Option<FigureView>,
+    pub municipality_kpi: Option<MunicipalityKpiView>,
+    pub prefecture_kpi: Option<PrefectureKpiView>,
+    pub national_kpi: Option<NationalKpiView>,
+    pub comparison: Vec<ComparisonRow>,
+    pub trend: Vec<FigureView>,
+    pub children: Vec<ChildRow>,
+    pub guides: Vec<PageLink>,
+    pub latest_news: Vec<NewsItem>,
+}
+
+#[derive(Serialize)]
+struct Common<'a> {
+    site: &'a SiteInfo,
+    root: String,
+    page_url: &'a str,
+    nav: Vec<Link>,
+    related_sites: Vec<Link>,
+    helpdesk: &'a crate::config::Helpdesk,
+    publisher: &'a str,
+    contact: &'a crate::data::sites::SiteSettings,
+    build_date: String,
+    build_date_display: String,
+    municipality_target: String,
+    prefecture_target: String,
+    denominator: &'a str,
+    source: &'a str,
+    licence_fee: &'a crate::config::LicenceFee,
+    licence_fee_display: String,
+    licence_fee_as_of: String,
+    shows_illustrative_figures: bool,
+}
+
+/// Everything one site's templates need.
+pub struct SiteView<'a> {
+    model: &'a Model<'a>,
+    site: &'a Site,
+    info: SiteInfo,
+    build_date: Date,
+    pub home: HomeView,
+    pub sections: Vec<SectionView>,
+    pub faq: Vec<FaqGroup>,
+    pub news: Vec<NewsItem>,
+    nav_items: Vec<(String, String)>,
+    shows_illustrative_figures: bool,
+}
+
+/// Path from the public root to a site's home page.
+fn site_home_path(site: &Site) -> String {
+    if site.dir.is_empty() {
+        "index.html".to_string()
+    } else {
+        format!("{}/index.html", site.dir)
+    }
+}
+
+impl<'a> SiteView<'a> {
+    pub fn new(
+        model: &'a Model<'a>,
+        site: &'a Site,
+        entries: &SiteEntries,
+        build_date: Date,
+    ) -> Self {
+        let config = model.config;
+        let info = SiteInfo {
+            kind: site.kind,
+            code: site.code.clone(),
+            name: site.name.clone(),
+            full_name: site.full_name.clone(),
+            title: match site.kind {
+                SiteKind::National => config.title.clone(),
+                _ => format!("{} {}", site.full_name, config.title),
+            },
+            url: site.url.clone(),
+        };
+
+        let mut pages: Vec<&Page> = Vec::new();
+        let mut section_meta = BTreeMap::new();
+        let mut faq: Vec<FaqEntry> = Vec::new();
+        let mut news: Vec<NewsItem> = Vec::new();
+        for entry in entries.values() {
+            match entry.as_ref() {
+                Entry::Page(p) => pages.push(p),
+                Entry::Section(s) => {
+                    section_meta.insert(s.dir.clone(), s);
+                }
+                Entry::Faq(f) => faq.push(f.clone()),
+                Entry::News(n) => news.push(n.clone()),
+            }
+        }
+        pages.sort_by(|a, b| (a.order, &a.url).cmp(&(b.order, &b.url)));
+        let link = |p: &Page| PageLink {
+            title: p.title.clone(),
+            url: p.url.clone(),
+            description: p.description.clone(),
+            illustrative: p.illustrative,
+        };
+        let mut dirs: Vec<String> = pages
+            .iter()
+            .filter(|p| !p.section.is_empty())
+            .map(|p| p.section.clone())
+            .collect();
+        dirs.sort();
+        dirs.dedup();
+        let sections: Vec<SectionView> = dirs
+            .iter()
+            .map(|dir| {
+                let meta = section_meta.get(dir);
+                SectionView {
+                    title: meta.map(|m| m.title.clone()).unwrap_or_else(|| dir.clone()),
+                    description: meta.map(|m| m.description.clone()).unwrap_or_default(),
+                    html: meta.map(|m| m.html.clone()).unwrap_or_default(),
+                    url: format!("{dir}/index.html"),
+                    dir: dir.clone(),
+                    pages: pages
+                        .iter()
+                        .filter(|p| &p.section == dir)
+                        .map(|p| link(p))
+                        .collect(),
+                }
+            })
+            .collect();
+
+        faq.sort_by(|a, b| (a.order, &a.slug).cmp(&(b.order, &b.slug)));
+        let mut groups: Vec<FaqGroup> = Vec::new();
+        for entry in faq {
+            match groups.iter_mut().find(|g| g.category == entry.category) {
+                Some(g) => g.entries.push(entry),
+                None => groups.push(FaqGroup {
+                    category: entry.category.clone(),
+                    entries: vec![entry],
+                }),
+            }
+        }
+        news.sort_by(|a, b| (&b.date, &a.slug).cmp(&(&a.date, &b.slug)));
+
+        let mut nav_items = vec![("ホーム".to_string(), "index.html".to_string())];
+        for s in &sections {
+            nav_items.push((s.title.clone(), s.url.clone()));
+        }
+        if !groups.is_empty() {
+            nav_items.push(("よくある質問".to_string(), "faq.html".to_string()));
+        }
+        if !news.is_empty() {
+            nav_items.push((
+                "お知らせ・イベント".to_string(),
+                "news/index.html".to_string(),
+            ));
+        }
+        nav_items.push(("問い合わせ".to_string(), "contact.html".to_string()));
+
+        let home = Self::home(model, site, &sections, &news);
+        let shows_illustrative_figures = home.headline.as_ref().is_some_and(|h| h.illustrative)
+            || home.trend.iter().any(|f| f.illustrative)
+            || home
+                .children
+                .iter()
+                .any(|c| c.figure.as_ref().is_some_and(|f| f.illustrative))
+            || home.prefecture_kpi.as_ref().is_some_and(|k| k.illustrative);
+        SiteView {
+            model,
+            site,
+            info,
+            build_date,
+            home,
+            sections,
+            faq: groups,
+            news,
+            nav_items,
+            shows_illustrative_figures,
+        }
+    }
+
+    fn home(model: &Model, site: &Site, sections: &[SectionView], news: &[NewsItem]) -> HomeView {
+        let config = model.config;
+        let target = config.municipality_target_ppm();
+        let history = model.history(site);
+        let headline = history
+            .and_then(|h| h.latest())
+            .map(|(d, f)| FigureView::new(*d, f));
+        let trend = history
+            .map(|h| {
+                h.points
+                    .iter()
+                    .map(|(d, f)| FigureView::new(*d, f))
+                    .collect()
+            })
+            .unwrap_or_default();
+
+        let municipality_kpi = match (site.kind, history.and_then(|h| h.latest())) {
+            (SiteKind::Municipality, Some((_, f))) if f.offices > 0 => Some(MunicipalityKpiView {
+                met: meets(f.using, f.offices, target),
+                target: target_percent(config.kpi.municipality_target),
+                offices_needed: thousands(shortfall(f.using, f.offices, target)),
+            }),
+            _ => None,
+        };
+        let prefecture_kpi_view = |code: &str| {
+            model.prefecture_kpis.get(code).map(|k| PrefectureKpiView {
+                met: k.met,
+                municipalities_met: k.municipalities_met,
+                municipalities_total: k.municipalities_total,
+                municipalities_with_data: k.municipalities_with_data,
+                municipalities_needed: k.municipalities_needed,
+                share: percent(k.municipalities_met as f64 / k.municipalities_total.max(1) as f64),
+                target: target_percent(config.kpi.prefecture_target),
+                date_display: format_western(k.date),
+                illustrative: k.illustrative,
+            })
+        };
+        let prefecture_kpi = match site.kind {
+            SiteKind::Prefecture => prefecture_kpi_view(&site.code),
+            _ => None,
+        };
+        let national_kpi = (site.kind == SiteKind::National).then(|| {
+            let kpis = &model.prefecture_kpis;
+            NationalKpiView {
+                prefectures_met: kpis.values().filter(|k| k.met).count() as u64,
+                prefectures_with_data: kpis.len() as u64,
+                municipalities_met: kpis.values().map(|k| k.municipalities_met).sum(),
+                municipalities_with_data: kpis.values().map(|k| k.municipalities_with_data).sum(),
+            }
+        });
+
+        let latest = |h: Option<&crate::model::History>| {
+            h.and_then(|h| h.latest())
+                .map(|(d, f)| FigureView::new(*d, f))
+        };
+        let mut comparison = Vec::new();
+        if site.kind == SiteKind::Municipality {
+            comparison.push(ComparisonRow {
+                label: "この市区町村".to_string(),
+                name: site.name.clone(),
+                figure: latest(history),
+                site_path: None,
+                current: true,
+            });
+        }
+        if let Some(pcode) = &site.prefecture_code
+            && let Some(p) = model.site(pcode)
+        {
+            comparison.push(ComparisonRow {
+                label: "都道府県".to_string(),
+                name: p.name.clone(),
+                figure: latest(model.prefectures.get(pcode)),
+                site_path: (site.kind != SiteKind::Prefecture).then(|| site_home_path(p)),
+                current: site.kind == SiteKind::Prefecture,
+            });
+        }
+        comparison.push(ComparisonRow {
+            label: "全国".to_string(),
+            name: "全国".to_string(),
+            figure: latest(Some(&model.nation)),
+            site_path: (site.kind != SiteKind::National).then(|| "index.html".to_string()),
+            current: site.kind == SiteKind::National,
+        });
+
+        let children = match site.kind {
+            SiteKind::National => model
+                .sites
+                .iter()
+                .filter(|s| s.kind == SiteKind::Prefecture)
+                .map(|p| {
+                    let k = model.prefecture_kpis.get(&p.code);
+                    ChildRow {
+                        code: p.code.clone(),
+                        name: p.name.clone(),
+                        site_path: site_home_path(p),
+                        figure: latest(model.prefectures.get(&p.code)),
+                        met: k.map(|k| k.met),
+                        kpi_text: k
+                            .map(|k| {
+                                format!("{} / {}", k.municipalities_met, k.municipalities_total)
+                            })
+                            .unwrap_or_else(|| "データなし".to_string()),
+                    }
+                })
+                .collect(),
+            SiteKind::Prefecture => model
+                .sites
+                .iter()
+                .filter(|s| {
+                    s.kind == SiteKind::Municipality
+                        && s.prefecture_code.as_deref() == Some(site.code.as_str())
+                })
+                .map(|m| {
+                    let f = model.municipalities.get(&m.code).and_then(|h| h.latest());
+                    let met = f
+                        .filter(|(_, f)| f.offices > 0)
+                        .map(|(_, f)| meets(f.using, f.offices, target));
+                    ChildRow {
+                        code: m.code.clone(),
+                        name: m.name.clone(),
+                        site_path: site_home_path(m),
+                        figure: f.map(|(d, f)| FigureView::new(*d, f)),
+                        met,
+                        kpi_text: match met {
+                            Some(true) => "達成".to_string(),
+                            Some(false) => "未達成".to_string(),
+                            None => "データなし".to_string(),
+                        },
+                    }
+                })
+                .collect(),
+            SiteKind::Municipality => Vec::new(),
+        };
+
+        HomeView {
+            headline,
+            municipality_kpi,
+            prefecture_kpi,
+            national_kpi,
+            comparison,
+            trend,
+            children,
+            guides: sections
+                .iter()
+                .find(|s| s.dir == "guides")
+                .map(|s| s.pages.clone())
+                .unwrap_or_default(),
+            latest_news: news.iter().take(3).cloned().collect(),
+        }
+    }
+
+    /// Path from this page to another site's home (`site_path` from the public root).
+    fn href_to_site(&self, page_url: &str, site_path: &str, other_url: Option<&String>) -> String {
+        if let Some(url) = other_url {
+            return url.clone();
+        }
+        let up = if self.site.dir.is_empty() {
+            String::new()
+        } else {
+            "../".repeat(self.site.dir.matches('/').count() + 1)
+        };
+        format!("{}{up}{site_path}", root_prefix(page_url))
+    }
+
+    fn site_url_for_path(&self, site_path: &str) -> Option<&String> {
+        self.model
+            .sites
+            .iter()
+            .find(|s| site_home_path(s) == site_path)
+            .and_then(|s| s.url.as_ref())
+    }
+
+    /// Resolve a row's `site_path` to an href from `page_url`.
+    pub fn href(&self, page_url: &str, site_path: &str) -> String {
+        self.href_to_site(page_url, site_path, self.site_url_for_path(site_path))
+    }
+
+    /// The template context of one page of this site.
+    pub fn context(&self, page_url: &str) -> Context {
+        let config = self.model.config;
+        let root = root_prefix(page_url);
+        let nav = self
+            .nav_items
+            .iter()
+            .map(|(title, url)| Link {
+                title: title.clone(),
+                href: format!("{root}{url}"),
+                current: url == page_url
+                    || (url != "index.html"
+                        && page_url.starts_with(url.trim_end_matches("index.html"))
+                        && url.ends_with("/index.html")),
+            })
+            .collect();
+        let mut related_sites = Vec::new();
+        if let Some(pcode) = &self.site.prefecture_code
+            && self.site.kind == SiteKind::Municipality
+            && let Some(p) = self.model.site(pcode)
+        {
+            related_sites.push(Link {
+                title: format!("{}のサイト", p.name),
+                href: self.href_to_site(page_url, &site_home_path(p), p.url.as_ref()),
+                current: false,
+            });
+        }
+        if self.site.kind != SiteKind::National {
+            let national = &self.model.sites[0];
+            related_sites.push(Link {
+                title: "全国のサイト".to_string(),
+                href: self.href_to_site(page_url, "index.html", national.url.as_ref()),
+                current: false,
+            });
+        }
+        let fee = &config.licence_fee;
+        let common = Common {
+            site: &self.info,
+            root: root.clone(),
+            page_url,
+            nav,
+            related_sites,
+            helpdesk: &config.helpdesk,
+            publisher: &config.publisher,
+            contact: &self.site.settings,
+            build_date: self.build_date.to_string(),
+            build_date_display: format_both(self.build_date),
+            municipality_target: target_percent(config.kpi.municipality_target),
+            prefecture_target: target_percent(config.kpi.prefecture_target),
+            denominator: &config.adoption.denominator,
+            source: &config.adoption.source,
+            licence_fee: fee,
+            licence_fee_display: format!(
+                "{}円（{}）",
+                thousands(fee.yen_per_year),
+                if fee.tax_included { "税込" } else { "税別" }
+            ),
+            licence_fee_as_of: crate::dates::parse_iso(&fee.as_of)
+                .map(format_western)
+                .unwrap_or_default(),
+            shows_illustrative_figures: self.shows_illustrative_figures,
+        };
+        let mut context = Context::from_serialize(&common).expect("view values always serialize");
+        if page_url == "index.html" {
+            let mut home = self.home.clone();
+            for row in &mut home.comparison {
+                if let Some(p) = &row.site_path {
+                    row.site_path = Some(self.href(page_url, p));
+                }
+            }
+            for row in &mut home.children {
+                row.site_path = self.href(page_url, &row.site_path);
+            }
+            context.insert("home", &home);
+        }
+        context.insert("sections", &self.sections);
+        context.insert("faq", &self.faq);
+        context.insert("news", &self.news);
+        context
+    }
+
+    /// schema.org FAQPage for this site's questions, ready for a script element.
+    pub fn faq_json_ld(&self) -> String {
+        #[derive(Serialize)]
+        struct Answer<'a> {
+            #[serde(rename = "@type")]
+            kind: &'static str,
+            text: &'a str,
+        }
+        #[derive(Serialize)]
+        struct Question<'a> {
+            #[serde(rename = "@type")]
+            kind: &'static str,
+            name: &'a str,
+            #[serde(rename = "acceptedAnswer")]
+            accepted_answer: Answer<'a>,
+        }
+        #[derive(Serialize)]
+        struct FaqPage<'a> {
+            #[serde(rename = "@context")]
+            context: &'static str,
+            #[serde(rename = "@type")]
+            kind: &'static str,
+            #[serde(rename = "mainEntity")]
+            main_entity: Vec<Question<'a>>,
+        }
+        let page = FaqPage {
+            context: "https://schema.org",
+            kind: "FAQPage",
+            main_entity: self
+                .faq
+                .iter()
+                .flat_map(|g| &g.entries)
+                .map(|e| Question {
+                    kind: "Question",
+                    name: &e.question,
+                    accepted_answer: Answer {
+                        kind: "Answer",
+                        text: e.html.trim(),
+                    },
+                })
+                .collect(),
+        };
+        json_for_script(&page)
+    }
+}

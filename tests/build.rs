@@ -1,0 +1,293 @@
+//! Builds fixture projects into temp dirs and checks what comes out.
+
+mod common;
+
+use std::fs;
+use std::path::{Component, Path, PathBuf};
+
+use common::{Fixture, copy_dir, links, tree};
+use outreach::build::BuildError;
+
+#[test]
+fn builds_one_site_per_entity_with_the_expected_pages() {
+    let fx = Fixture::new("basic");
+    let report = fx.build_ok();
+    // 1 national + 2 prefectures + 5 municipalities in the fixture's master list.
+    assert_eq!(report.sites, 8);
+    let files = tree(&fx.out());
+    let count = |prefix: &str| {
+        files
+            .keys()
+            .filter(|k| k.starts_with(prefix) && k.ends_with(".html"))
+            .count()
+    };
+    // Home, guides index, 2 guides, FAQ, news list, 1 news item, contact, accessibility.
+    let national = files
+        .keys()
+        .filter(|k| !k.starts_with("p/") && !k.starts_with("m/") && k.ends_with(".html"))
+        .count();
+    assert_eq!(national, 9, "{:?}", files.keys().collect::<Vec<_>>());
+    // The prefecture adds its own guide.
+    assert_eq!(count("p/220001/"), 10);
+    assert_eq!(count("p/010006/"), 9);
+    // 静岡市 overrides a guide (same count) and inherits the prefecture's page.
+    assert_eq!(count("m/221007/"), 10);
+    assert_eq!(count("m/011002/"), 9);
+    for site in ["", "p/220001/", "m/221007/"] {
+        assert!(
+            files.contains_key(&format!("{site}assets/style.css")),
+            "{site} has its own CSS"
+        );
+    }
+}
+
+#[test]
+fn a_local_page_overrides_the_shared_page_with_the_same_path() {
+    let fx = Fixture::new("basic");
+    fx.build_ok();
+    let local = fx.read("m/221007/guides/flow.html");
+    assert!(local.contains("静岡市だけの導入手順です。"));
+    assert!(!local.contains("共有の導入手順です。"));
+    assert!(
+        local.contains("サンプル・架空"),
+        "illustrative pages are labelled"
+    );
+    let shared = fx.read("m/221309/guides/flow.html");
+    assert!(shared.contains("共有の導入手順です。"));
+    // The prefecture's page reaches its municipalities, not other prefectures'.
+    assert!(
+        fx.read("m/221309/guides/pref-support.html")
+            .contains("県の支援ページです。")
+    );
+    assert!(!fx.out().join("m/011002/guides/pref-support.html").exists());
+    assert!(!fx.out().join("guides/pref-support.html").exists());
+}
+
+#[test]
+fn kpi_arithmetic_counts_exactly_thirty_percent_as_met() {
+    let fx = Fixture::new("basic");
+    fx.build_ok();
+    let shizuoka = fx.read("m/221007/index.html");
+    assert!(shizuoka.contains("30.0%"), "{shizuoka}");
+    assert!(shizuoka.contains("目標を<strong>達成</strong>しています"));
+    let hamamatsu = fx.read("m/221309/index.html");
+    assert!(hamamatsu.contains("29.0%"));
+    assert!(
+        hamamatsu.contains("あと <strong>1 事業所</strong>"),
+        "{hamamatsu}"
+    );
+    // 静岡県: 1 of 3 municipalities meets 30% → 33.3% of the 50% goal; 1 more needed.
+    let prefecture = fx.read("p/220001/index.html");
+    assert!(
+        prefecture.contains("3 市区町村のうち <strong>1 市区町村</strong>が達成（33.3%"),
+        "{prefecture}"
+    );
+    assert!(prefecture.contains("あと <strong>1 市区町村</strong>"));
+    // The national total is computed from the rows: 7416 + 5055 offices, 297 + 392 using.
+    let national = fx.read("index.html");
+    assert!(national.contains("12,471"));
+    assert!(national.contains("5.5%"), "689 / 12471 = 5.52%");
+}
+
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+#[test]
+fn links_resolve_inside_a_copied_site_folder() {
+    let fx = Fixture::new("basic");
+    fx.build_ok();
+    let copy = fx.dir.path().join("elsewhere/deep/site");
+    copy_dir(&fx.out().join("m/221007"), &copy);
+    let mut checked = 0;
+    for (rel, bytes) in tree(&copy) {
+        if !rel.ends_with(".html") {
+            continue;
+        }
+        let html = String::from_utf8(bytes).unwrap();
+        for link in links(&html) {
+            assert!(!link.starts_with('/'), "{rel}: root-absolute link {link}");
+            if link.starts_with("http")
+                || link.starts_with("tel:")
+                || link.starts_with("mailto:")
+                || link.starts_with('#')
+            {
+                continue;
+            }
+            let target = link.split('#').next().unwrap();
+            let resolved = normalize(&copy.join(&rel).parent().unwrap().join(target));
+            if resolved.starts_with(&copy) {
+                assert!(
+                    resolved.is_file(),
+                    "{rel}: {link} does not exist in the copied folder"
+                );
+            } else {
+                // Links out of the site go only to the prefecture's and nation's home pages.
+                let original = normalize(
+                    &fx.out()
+                        .join("m/221007")
+                        .join(&rel)
+                        .parent()
+                        .unwrap()
+                        .join(target),
+                );
+                assert!(
+                    original.ends_with("index.html") && original.is_file(),
+                    "{rel}: {link}"
+                );
+                assert!(
+                    original == fx.out().join("index.html")
+                        || original == fx.out().join("p/220001/index.html"),
+                    "{rel}: unexpected cross-site link {link}"
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked > 50, "only {checked} links checked");
+}
+
+#[test]
+fn configured_hosting_urls_are_used_for_links_to_other_sites() {
+    let fx = Fixture::new("basic");
+    let config = fs::read_to_string(fx.project().join("config.yaml")).unwrap();
+    fs::write(
+        fx.project().join("config.yaml"),
+        format!("{config}\nhosting:\n  prefecture: https://pref.example.jp/careplan/{{code}}/\n"),
+    )
+    .unwrap();
+    fx.build_ok();
+    let html = fx.read("m/221007/index.html");
+    assert!(
+        html.contains(r#"href="https://pref.example.jp/careplan/220001/""#),
+        "{html}"
+    );
+}
+
+#[test]
+fn two_builds_are_byte_identical() {
+    let fx = Fixture::new("basic");
+    fx.build_ok();
+    let second = fx.dir.path().join("second");
+    outreach::build::build(&fx.options(&second)).unwrap();
+    let a = tree(&fx.out());
+    let b = tree(&second);
+    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+    for (k, v) in &a {
+        assert!(v == &b[k], "{k} differs between two builds");
+    }
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_output_untouched() {
+    let fx = Fixture::new("basic");
+    fx.build_ok();
+    let before = tree(&fx.out());
+    fx.write(
+        "content/guides/broken.md",
+        "---\ntitle: 壊れたページ\ndescription: x\ncolour: red\n---\n本文\n",
+    );
+    assert!(matches!(fx.build(), Err(BuildError::Problems(_))));
+    assert_eq!(tree(&fx.out()), before);
+    // No staging folder is left behind beside the output.
+    let leftovers: Vec<_> = fs::read_dir(fx.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn front_matter_errors_name_file_line_and_are_all_collected() {
+    let fx = Fixture::new("basic");
+    fx.write(
+        "content/guides/broken.md",
+        "---\ntitle: 壊れたページ\ndescription: x\ncolour: red\n---\n本文\n",
+    );
+    fx.write(
+        "content/faq/bad.md",
+        "---\nquestion: 質問\ncategory: 費用\naudience: [誰か]\norder: 1\n---\n答え\n",
+    );
+    fx.write(
+        "content/guides/link.md",
+        "---\ntitle: リンク\ndescription: x\n---\n\n一行目\n\n[ない](@/guides/nothing.md)\n",
+    );
+    let Err(BuildError::Problems(problems)) = fx.build() else {
+        panic!("the build should fail");
+    };
+    let errors: Vec<_> = problems
+        .sorted()
+        .into_iter()
+        .filter(|p| p.severity == outreach::problems::Severity::Error)
+        .collect();
+    assert_eq!(errors.len(), 3, "{errors:#?}");
+    let find = |name: &str| {
+        errors
+            .iter()
+            .find(|p| p.file.ends_with(name))
+            .unwrap_or_else(|| panic!("{name}: {errors:#?}"))
+    };
+    let unknown = find("guides/broken.md");
+    assert_eq!(unknown.line, 4);
+    assert!(unknown.message.contains("colour"), "{}", unknown.message);
+    let audience = find("faq/bad.md");
+    assert_eq!(audience.line, 4);
+    assert!(audience.message.contains("誰か"));
+    let link = find("guides/link.md");
+    assert_eq!((link.line, link.column), (8, 1));
+    assert!(link.message.contains("@/guides/nothing.md"));
+}
+
+#[test]
+fn script_in_markdown_never_reaches_the_output() {
+    let fx = Fixture::new("basic");
+    fx.write(
+        "content/guides/evil.md",
+        "---\ntitle: 危険\ndescription: x\n---\n<script>alert('x')</script>\n\n<a href=\"javascript:alert(1)\" onclick=\"alert(2)\">a</a>\n\n{{ site.title }}\n",
+    );
+    fx.build_ok();
+    let html = fx.read("guides/evil.html");
+    assert!(!html.contains("alert"), "{html}");
+    assert!(
+        html.contains("{{ site.title }}"),
+        "template syntax stays literal"
+    );
+}
+
+#[test]
+fn faq_page_carries_faqpage_json_ld() {
+    let fx = Fixture::new("basic");
+    fx.build_ok();
+    let html = fx.read("faq.html");
+    let start = html.find(r#"<script type="application/ld+json">"#).unwrap();
+    let json = &html[start + 35..];
+    let json = &json[..json.find("</script>").unwrap()];
+    let value: serde_json::Value = serde_json::from_str(json).unwrap();
+    assert_eq!(value["@type"], "FAQPage");
+    let questions = value["mainEntity"].as_array().unwrap();
+    assert_eq!(questions.len(), 2);
+    assert_eq!(questions[0]["name"], "無料で試せますか？");
+}
+
+#[test]
+fn a_subset_build_writes_only_the_selected_sites() {
+    let fx = Fixture::new("basic");
+    let mut options = fx.options(&fx.out());
+    options.selection.prefecture = Some("220001".into());
+    let report = outreach::build::build(&options).unwrap();
+    assert_eq!(report.sites, 4);
+    assert!(fx.out().join("m/221309/index.html").exists());
+    assert!(!fx.out().join("index.html").exists());
+    assert!(!fx.out().join("m/011002").exists());
+}
