@@ -12,6 +12,7 @@ pub mod config;
 pub mod content;
 pub mod data;
 pub mod dates;
+pub mod fonts;
 pub mod model;
 pub mod output;
 pub mod problems;
