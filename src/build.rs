@@ -13,6 +13,7 @@ use crate::content::{self, Content};
 use crate::data::adoption::{self, Adoption};
 use crate::data::jis::MasterList;
 use crate::data::sites::{self, SiteSettings};
+use crate::data::subsidies::{self, Subsidy};
 use crate::model::{Model, Site, SiteKind};
 use crate::output::{OutputError, Staging};
 use crate::problems::Problems;
@@ -26,6 +27,7 @@ pub struct Project {
     pub master: MasterList,
     pub adoption: Adoption,
     pub settings: BTreeMap<String, SiteSettings>,
+    pub subsidies: Vec<Subsidy>,
     pub content: Content,
     pub theme: Theme,
 }
@@ -38,6 +40,7 @@ impl Project {
         let master = MasterList::load(&root.join("data/municipalities.csv"), problems);
         let adoption = adoption::load(&root.join("data/adoption"), &master, build_date, problems);
         let settings = sites::load(&root.join("data/sites.yaml"), &master, problems);
+        let subsidies = subsidies::load(&root.join("data/subsidies"), &master, problems);
         let content = content::load(&root.join("content"), &master, problems);
         let theme_name = config
             .as_ref()
@@ -50,6 +53,7 @@ impl Project {
             master,
             adoption,
             settings,
+            subsidies,
             content,
             theme: theme?,
         })
@@ -151,6 +155,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     let renderer = Renderer {
         model: &model,
         content: &project.content,
+        subsidies: &project.subsidies,
         theme: &project.theme,
         build_date: options.build_date,
     };

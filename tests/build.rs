@@ -21,18 +21,18 @@ fn builds_one_site_per_entity_with_the_expected_pages() {
             .filter(|k| k.starts_with(prefix) && k.ends_with(".html"))
             .count()
     };
-    // Home, guides index, 2 guides, FAQ, news list, 1 news item, contact, accessibility.
+    // Home, guides index, 2 guides, FAQ, news list, 1 news item, subsidies, contact, accessibility.
     let national = files
         .keys()
         .filter(|k| !k.starts_with("p/") && !k.starts_with("m/") && k.ends_with(".html"))
         .count();
-    assert_eq!(national, 9, "{:?}", files.keys().collect::<Vec<_>>());
+    assert_eq!(national, 10, "{:?}", files.keys().collect::<Vec<_>>());
     // The prefecture adds its own guide.
-    assert_eq!(count("p/220001/"), 10);
-    assert_eq!(count("p/010006/"), 9);
+    assert_eq!(count("p/220001/"), 11);
+    assert_eq!(count("p/010006/"), 10);
     // 静岡市 overrides a guide (same count) and inherits the prefecture's page.
-    assert_eq!(count("m/221007/"), 10);
-    assert_eq!(count("m/011002/"), 9);
+    assert_eq!(count("m/221007/"), 11);
+    assert_eq!(count("m/011002/"), 10);
     for site in ["", "p/220001/", "m/221007/"] {
         assert!(
             files.contains_key(&format!("{site}assets/style.css")),
@@ -290,4 +290,51 @@ fn a_subset_build_writes_only_the_selected_sites() {
     assert!(fx.out().join("m/221309/index.html").exists());
     assert!(!fx.out().join("index.html").exists());
     assert!(!fx.out().join("m/011002").exists());
+}
+
+#[test]
+fn subsidies_page_shows_national_prefecture_and_own_programmes_with_status() {
+    let fx = Fixture::new("basic");
+    fx.write(
+        "data/subsidies/national.yaml",
+        "name: 国の制度\nprovider: national\nadministered_by: 厚生労働省\nbudget_source: 補正予算\neligible: [居宅介護支援事業所]\ncovers: [ライセンス料]\nrate: 1/2\nhow_to_apply: 県に申請\ncontact: 県\nconfirmed: 2025-06-01\n",
+    );
+    fx.write(
+        "data/subsidies/shizuoka-city.yaml",
+        "name: （架空）静岡市の助成\nprovider: \"221007\"\nadministered_by: 静岡市\nbudget_source: 市町村単独予算\neligible: [サービス事業所]\ncovers: [ライセンス料]\nrate: 10/10\nceiling_yen: 5000\nwindow: {start: 2026-04-01, end: 2026-12-10}\nhow_to_apply: 市に申請\ncontact: 静岡市\nconfirmed: 2026-04-01\nillustrative: true\n",
+    );
+    fx.write(
+        "data/subsidies/hamamatsu.yaml",
+        "name: （架空）浜松市の助成\nprovider: \"221309\"\nadministered_by: 浜松市\nbudget_source: 市町村単独予算\neligible: [サービス事業所]\ncovers: [研修]\nwindow: {end: 2025-03-31}\nhow_to_apply: 市に申請\ncontact: 浜松市\nconfirmed: 2025-01-01\nillustrative: true\n",
+    );
+    fx.build_ok();
+    let shizuoka = fx.read("m/221007/subsidies.html");
+    assert!(shizuoka.contains("国の制度"));
+    assert!(shizuoka.contains("（架空）静岡市の助成"));
+    assert!(
+        !shizuoka.contains("浜松市の助成"),
+        "a neighbour's programme never shows"
+    );
+    // 12-10 is 11 days after the build date 2026-11-29: within the 14-day window.
+    assert!(shizuoka.contains("締切間近"));
+    assert!(shizuoka.contains("2026年12月10日（令和8年12月10日）"));
+    // 21,000 × 1/2 = 10,500 from the nation + min(21,000, 5,000) from the city → 5,500 left.
+    assert!(
+        shizuoka.contains("<td class=\"num\">15,500円</td><td class=\"num\">5,500円</td>"),
+        "{shizuoka}"
+    );
+    let hamamatsu = fx.read("m/221309/subsidies.html");
+    assert!(hamamatsu.contains("受付を終えた制度"));
+    assert!(hamamatsu.contains("受付終了"));
+    // The prefecture lists which municipalities run their own programme.
+    let prefecture = fx.read("p/220001/subsidies.html");
+    assert!(
+        prefecture.contains("静岡市</a></th><td>（架空）静岡市の助成"),
+        "{prefecture}"
+    );
+    // The home page shows the open programme that closes soonest.
+    assert!(
+        fx.read("m/221007/index.html")
+            .contains("受付中の補助金（締切の近い順）")
+    );
 }

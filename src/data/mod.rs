@@ -4,3 +4,4 @@
 pub mod adoption;
 pub mod jis;
 pub mod sites;
+pub mod subsidies;

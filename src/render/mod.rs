@@ -2,6 +2,7 @@
 //! [`crate::output`] module writes them).
 
 pub mod format;
+pub mod subsidy_view;
 pub mod theme;
 mod view;
 
@@ -38,6 +39,7 @@ pub struct RenderError {
 pub struct Renderer<'a> {
     pub model: &'a Model<'a>,
     pub content: &'a Content,
+    pub subsidies: &'a [crate::data::subsidies::Subsidy],
     pub theme: &'a Theme,
     pub build_date: Date,
 }
@@ -48,7 +50,7 @@ impl Renderer<'_> {
         let entries = self
             .content
             .for_site(site.prefecture_code.as_deref(), site.municipality_code());
-        let view = SiteView::new(self.model, site, &entries, self.build_date);
+        let view = SiteView::new(self.model, site, &entries, self.subsidies, self.build_date);
         let mut files = Vec::new();
         let mut page =
             |template: &str, url: &str, extra: &dyn Fn(&mut Context)| -> Result<(), RenderError> {
@@ -103,6 +105,7 @@ impl Renderer<'_> {
                 })?;
             }
         }
+        page("subsidies.html", "subsidies.html", &|_| {})?;
         page("contact.html", "contact.html", &|_| {})?;
         page("accessibility.html", "accessibility.html", &|_| {})?;
 

@@ -7,10 +7,12 @@ use serde::Serialize;
 use tera::Context;
 
 use super::format::{percent, target_percent, thousands};
+use super::subsidy_view::{SubsidiesView, subsidies_view};
 use super::{SiteEntries, json_for_script};
 use crate::content::markdown::root_prefix;
 use crate::content::{Entry, FaqEntry, NewsItem, Page};
 use crate::data::adoption::Figure;
+use crate::data::subsidies::{Provider, Subsidy};
 use crate::dates::{format_both, format_western};
 use crate::model::{Model, Site, SiteKind, meets, shortfall};
 
@@ -45,6 +47,8 @@ pub struct SiteInfo {
     pub full_name: String,
     pub title: String,
     pub url: Option<String>,
+    /// The prefecture a municipality belongs to (its own name for a prefecture).
+    pub prefecture_name: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -126,6 +130,16 @@ pub struct ChildRow {
     pub kpi_text: String,
 }
 
+/// A child site (prefecture or municipality) and the programmes it runs itself.
+#[derive(Debug, Clone, Serialize)]
+pub struct LocalProgrammes {
+    pub name: String,
+    pub site_path: String,
+    pub programmes: Vec<String>,
+    /// For the national table: how many of the prefecture's municipalities run their own.
+    pub municipalities_with_own: u64,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct HomeView {
     pub headline: Option<FigureView>,
@@ -171,6 +185,8 @@ pub struct SiteView<'a> {
     pub sections: Vec<SectionView>,
     pub faq: Vec<FaqGroup>,
     pub news: Vec<NewsItem>,
+    pub subsidies: SubsidiesView,
+    pub local_programmes: Vec<LocalProgrammes>,
     nav_items: Vec<(String, String)>,
     shows_illustrative_figures: bool,
 }
@@ -189,6 +205,7 @@ impl<'a> SiteView<'a> {
         model: &'a Model<'a>,
         site: &'a Site,
         entries: &SiteEntries,
+        all_subsidies: &[Subsidy],
         build_date: Date,
     ) -> Self {
         let config = model.config;
@@ -202,6 +219,11 @@ impl<'a> SiteView<'a> {
                 _ => format!("{} {}", site.full_name, config.title),
             },
             url: site.url.clone(),
+            prefecture_name: site
+                .prefecture_code
+                .as_deref()
+                .and_then(|c| model.master.prefecture(c))
+                .map(|p| p.name.clone()),
         };
 
         let mut pages: Vec<&Page> = Vec::new();
@@ -277,7 +299,17 @@ impl<'a> SiteView<'a> {
                 "news/index.html".to_string(),
             ));
         }
+        nav_items.push(("補助金と費用".to_string(), "subsidies.html".to_string()));
         nav_items.push(("問い合わせ".to_string(), "contact.html".to_string()));
+        let subsidies = subsidies_view(
+            all_subsidies,
+            site.prefecture_code.as_deref(),
+            site.municipality_code(),
+            model.master,
+            config,
+            build_date,
+        );
+        let local_programmes = Self::local_programmes(model, site, all_subsidies);
 
         let home = Self::home(model, site, &sections, &news);
         let shows_illustrative_figures = home.headline.as_ref().is_some_and(|h| h.illustrative)
@@ -296,6 +328,8 @@ impl<'a> SiteView<'a> {
             sections,
             faq: groups,
             news,
+            subsidies,
+            local_programmes,
             nav_items,
             shows_illustrative_figures,
         }
@@ -452,6 +486,61 @@ impl<'a> SiteView<'a> {
         }
     }
 
+    /// Prefecture site: its municipalities that run their own programme.
+    /// National site: every prefecture, with its own programmes and how many of
+    /// its municipalities run one.
+    fn local_programmes(model: &Model, site: &Site, all: &[Subsidy]) -> Vec<LocalProgrammes> {
+        let own = |code: &str| -> Vec<String> {
+            all.iter()
+                .filter(|s| s.provider.code() == Some(code))
+                .map(|s| s.name.clone())
+                .collect()
+        };
+        match site.kind {
+            SiteKind::Prefecture => model
+                .sites
+                .iter()
+                .filter(|m| {
+                    m.kind == SiteKind::Municipality
+                        && m.prefecture_code.as_deref() == Some(site.code.as_str())
+                })
+                .filter_map(|m| {
+                    let programmes = own(&m.code);
+                    (!programmes.is_empty()).then(|| LocalProgrammes {
+                        name: m.name.clone(),
+                        site_path: site_home_path(m),
+                        programmes,
+                        municipalities_with_own: 0,
+                    })
+                })
+                .collect(),
+            SiteKind::National => model
+                .sites
+                .iter()
+                .filter(|p| p.kind == SiteKind::Prefecture)
+                .map(|p| {
+                    let with_own = all
+                        .iter()
+                        .filter_map(|s| match &s.provider {
+                            Provider::Municipality(c) if c.get(..2) == p.code.get(..2) => {
+                                Some(c.clone())
+                            }
+                            _ => None,
+                        })
+                        .collect::<std::collections::BTreeSet<_>>()
+                        .len() as u64;
+                    LocalProgrammes {
+                        name: p.name.clone(),
+                        site_path: site_home_path(p),
+                        programmes: own(&p.code),
+                        municipalities_with_own: with_own,
+                    }
+                })
+                .collect(),
+            SiteKind::Municipality => Vec::new(),
+        }
+    }
+
     /// Path from this page to another site's home (`site_path` from the public root).
     fn href_to_site(&self, page_url: &str, site_path: &str, other_url: Option<&String>) -> String {
         if let Some(url) = other_url {
@@ -553,6 +642,14 @@ impl<'a> SiteView<'a> {
             }
             context.insert("home", &home);
         }
+        if page_url == "subsidies.html" {
+            let mut local = self.local_programmes.clone();
+            for row in &mut local {
+                row.site_path = self.href(page_url, &row.site_path);
+            }
+            context.insert("local_programmes", &local);
+        }
+        context.insert("subsidies", &self.subsidies);
         context.insert("sections", &self.sections);
         context.insert("faq", &self.faq);
         context.insert("news", &self.news);

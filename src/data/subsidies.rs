@@ -1,0 +1,1787 @@
+//! Subsidy programmes (補助金・助成制度): one programme per file in
+//! `data/subsidies/*.yaml`. The file stem is the programme's id.
+//!
+//! # YAML keys / 項目一覧
+//!
+//! | key | 必須 | 内容 |
+//! | --- | --- | --- |
+//! | `name` | ○ | 制度名。架空の例は「（架空）」で始める |
+//! | `provider` | ○ | `national`（国の制度）、または都道府県・市区町村の6桁の団体コード（`"220001"` のように引用符で囲む） |
+//! | `administered_by` | ○ | 実施・窓口となる機関（例: 厚生労働省 / 都道府県） |
+//! | `budget_source` | ○ | 財源（例: 地域医療介護総合確保基金（介護生産性向上推進総合事業）、市町村単独予算） |
+//! | `eligible` | ○ | 対象事業所の一覧。次の語のいずれか: 居宅介護支援事業所、介護予防支援事業所、地域包括支援センター、サービス事業所。サービス種別を絞るときは「サービス事業所（訪問介護・通所介護）」のように全角括弧で補足する |
+//! | `covers` | ○ | 補助対象経費の一覧（例: ライセンス料、介護ソフト、電子証明書、研修）。自由記述だが、ライセンス料の補助額の試算は「ライセンス料」と書かれたものだけが対象 |
+//! | `rate` | | 補助率。`3/4`、`0.75`、`75%`、`4分の3` のいずれかの書き方。1（`10/10`）以下 |
+//! | `ceiling_yen` | | 上限額（円）。`50000`、`"50,000"`、`5万円` も可 |
+//! | `window` | | 受付期間 `{start: 2026-04-01, end: 2026-12-10}`。どちらも省略可 |
+//! | `how_to_apply` | ○ | 申請方法 |
+//! | `contact` | ○ | 問い合わせ先 |
+//! | `link` | | 公式ページの URL（http:// または https:// のみ） |
+//! | `confirmed` | ○ | 内容を最後に確認した日（`2025-06-01`）。未来の日付でもよい |
+//! | `illustrative` | | サンプル・架空のデータなら `true`（既定は `false`） |
+//!
+//! Dates are strict `YYYY-MM-DD`. Every problem of every file is reported in
+//! one [`load`] call; a file whose YAML cannot be read at all (syntax error,
+//! unknown key, a list where text is expected) reports that and is skipped, so
+//! its remaining field checks appear once the structural problem is fixed.
+//! Unknown keys are all reported at once, not only the first.
+//!
+//! `eligible` decision: the vocabulary is fixed so that pages can group and
+//! filter programmes; specific service types go in a full-width parenthesised
+//! qualifier after a category (`サービス事業所（訪問介護）`), which is kept
+//! verbatim in [`Subsidy::eligible`]. [`eligible_category`] strips it.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use jiff::civil::Date;
+use serde::Deserialize;
+use serde::de::{self, IgnoredAny, MapAccess, Visitor};
+use serde_saphyr::{MessageFormatter, Spanned};
+
+use crate::data::jis::{MasterList, validate_code};
+use crate::dates::parse_iso;
+use crate::problems::Problems;
+
+/// Who funds and runs a programme. Ordered national → prefecture → municipality, then by code.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+pub enum Provider {
+    National,
+    /// 6-digit prefecture code (`220001`).
+    Prefecture(String),
+    /// 6-digit municipality code (`221007`).
+    Municipality(String),
+}
+
+impl Provider {
+    /// The 6-digit code, or `None` for a national programme.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            Provider::National => None,
+            Provider::Prefecture(c) | Provider::Municipality(c) => Some(c),
+        }
+    }
+
+    /// A name for pages: 国, 静岡県, 静岡県静岡市 (the code if it is not in the master list).
+    pub fn display_name(&self, master: &MasterList) -> String {
+        match self {
+            Provider::National => "国".to_string(),
+            Provider::Prefecture(c) => master
+                .prefecture(c)
+                .map_or_else(|| c.clone(), |p| p.name.clone()),
+            Provider::Municipality(c) => match master.municipality(c) {
+                Some(m) => {
+                    let pref = master
+                        .prefecture_by_number(&m.prefecture_number)
+                        .map(|p| p.name.as_str())
+                        .unwrap_or("");
+                    format!("{pref}{}", m.name)
+                }
+                None => c.clone(),
+            },
+        }
+    }
+}
+
+/// A subsidy rate as a reduced fraction (`3/4`); a full subsidy is `1/1`, shown as `10/10`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Rate {
+    pub numerator: u32,
+    pub denominator: u32,
+}
+
+impl Rate {
+    pub fn as_f64(&self) -> f64 {
+        f64::from(self.numerator) / f64::from(self.denominator)
+    }
+
+    /// `3/4`; a full subsidy is written `10/10` as Japanese programmes do.
+    pub fn display(&self) -> String {
+        if self.numerator == self.denominator {
+            "10/10".to_string()
+        } else {
+            format!("{}/{}", self.numerator, self.denominator)
+        }
+    }
+
+    /// Parse `3/4`, `0.75`, `75%`, `4分の3` (full-width digits allowed).
+    /// The result is reduced; it may still be above 1 or zero (checked by the caller).
+    pub fn parse(text: &str) -> Result<Rate, RateError> {
+        let t = to_half_width(text.trim());
+        let (num, den) = if let Some((a, b)) = t.split_once('/') {
+            let num: u64 = parse_uint(a.trim()).ok_or(RateError::Syntax)?;
+            let den: u64 = parse_uint(b.trim()).ok_or(RateError::Syntax)?;
+            (num, den)
+        } else if let Some((den, num)) = t.split_once("分の") {
+            let den: u64 = parse_uint(den.trim()).ok_or(RateError::Syntax)?;
+            let num: u64 = parse_uint(num.trim()).ok_or(RateError::Syntax)?;
+            (num, den)
+        } else if let Some(p) = t.strip_suffix('%') {
+            let (num, den) = parse_decimal(p.trim()).ok_or(RateError::Syntax)?;
+            (num, den.checked_mul(100).ok_or(RateError::Syntax)?)
+        } else {
+            parse_decimal(&t).ok_or(RateError::Syntax)?
+        };
+        if den == 0 {
+            return Err(RateError::ZeroDenominator);
+        }
+        // den > 0, so the gcd is at least 1.
+        let g = gcd(num, den).max(1);
+        let (num, den) = (num / g, den / g);
+        let numerator = u32::try_from(num).map_err(|_| RateError::Syntax)?;
+        let denominator = u32::try_from(den).map_err(|_| RateError::Syntax)?;
+        Ok(Rate {
+            numerator,
+            denominator,
+        })
+    }
+}
+
+impl fmt::Display for Rate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.display())
+    }
+}
+
+/// Why a rate could not be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum RateError {
+    #[error("補助率の書き方が読み取れません")]
+    Syntax,
+    #[error("補助率の分母が0です")]
+    ZeroDenominator,
+}
+
+/// Where a programme stands on a given day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+pub enum Status {
+    /// 受付前
+    Upcoming,
+    /// 受付中
+    Open,
+    /// 締切間近
+    ClosingSoon,
+    /// 受付終了
+    Closed,
+}
+
+impl Status {
+    pub fn label(&self) -> &'static str {
+        match self {
+            Status::Upcoming => "受付前",
+            Status::Open => "受付中",
+            Status::ClosingSoon => "締切間近",
+            Status::Closed => "受付終了",
+        }
+    }
+}
+
+/// One subsidy programme, validated.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Subsidy {
+    /// The file stem.
+    pub id: String,
+    pub name: String,
+    pub provider: Provider,
+    pub administered_by: String,
+    pub budget_source: String,
+    /// Categories from [`ELIGIBLE_CATEGORIES`], optionally with a `（…）` qualifier.
+    pub eligible: Vec<String>,
+    pub covers: Vec<String>,
+    pub rate: Option<Rate>,
+    pub ceiling_yen: Option<u64>,
+    #[serde(serialize_with = "ser_opt_date")]
+    pub window_start: Option<Date>,
+    #[serde(serialize_with = "ser_opt_date")]
+    pub window_end: Option<Date>,
+    pub how_to_apply: String,
+    pub contact: String,
+    /// http(s) only.
+    pub link: Option<String>,
+    /// The date the record was last confirmed.
+    #[serde(serialize_with = "ser_date")]
+    pub confirmed: Date,
+    pub illustrative: bool,
+    pub source: PathBuf,
+}
+
+/// The `covers` entry that [`Subsidy::licence_fee_subsidy`] looks for.
+pub const LICENCE_FEE: &str = "ライセンス料";
+
+/// The fixed vocabulary of `eligible`.
+pub const ELIGIBLE_CATEGORIES: [&str; 4] = [
+    "居宅介護支援事業所",
+    "介護予防支援事業所",
+    "地域包括支援センター",
+    "サービス事業所",
+];
+
+/// The category of an `eligible` entry: `サービス事業所（訪問介護）` → `サービス事業所`.
+pub fn eligible_category(entry: &str) -> &str {
+    entry.split_once('（').map_or(entry, |(c, _)| c)
+}
+
+impl Subsidy {
+    /// Status on `today`. `ClosingSoon` when open and the end is at most
+    /// `closing_soon_days` days after today (the last day itself counts as open).
+    /// Without a start the programme counts as already open; without an end it
+    /// never closes. Use [`Subsidy::has_window`] to tell "no dates known" apart.
+    pub fn status(&self, today: Date, closing_soon_days: i64) -> Status {
+        if let Some(start) = self.window_start
+            && today < start
+        {
+            return Status::Upcoming;
+        }
+        if let Some(end) = self.window_end {
+            if today > end {
+                return Status::Closed;
+            }
+            let days_left = today
+                .until(end)
+                .map(|span| i64::from(span.get_days()))
+                .unwrap_or(i64::MAX);
+            if days_left <= closing_soon_days {
+                return Status::ClosingSoon;
+            }
+        }
+        Status::Open
+    }
+
+    /// Whether an application window (start or end) is known at all.
+    pub fn has_window(&self) -> bool {
+        self.window_start.is_some() || self.window_end.is_some()
+    }
+
+    /// Whether this programme applies to a site. National programmes apply to
+    /// every site; a prefecture's to its own site and its municipalities' sites;
+    /// a municipality's only to that municipality's site. The national site
+    /// (`None`, `None`) sees national programmes only. For a municipality site
+    /// the prefecture may be omitted: it is taken from the municipality code.
+    pub fn applies_to(
+        &self,
+        site_prefecture: Option<&str>,
+        site_municipality: Option<&str>,
+    ) -> bool {
+        match &self.provider {
+            Provider::National => true,
+            Provider::Prefecture(p) => {
+                let site_number = site_prefecture
+                    .or(site_municipality)
+                    .and_then(|c| c.get(..2));
+                site_number.is_some() && site_number == p.get(..2)
+            }
+            Provider::Municipality(m) => site_municipality == Some(m.as_str()),
+        }
+    }
+
+    /// Whether the programme pays towards the licence fee.
+    pub fn covers_licence_fee(&self) -> bool {
+        self.covers.iter().any(|c| c == LICENCE_FEE)
+    }
+
+    /// The subsidy towards one office's licence fee (yen): `min(fee × rate, ceiling)`
+    /// rounded down, when the programme covers ライセンス料; 0 when it does not or
+    /// when its rate is not known.
+    pub fn licence_fee_subsidy(&self, fee_yen: u64) -> u64 {
+        if !self.covers_licence_fee() {
+            return 0;
+        }
+        let Some(rate) = self.rate else {
+            return 0;
+        };
+        let amount =
+            u128::from(fee_yen) * u128::from(rate.numerator) / u128::from(rate.denominator);
+        let amount = u64::try_from(amount).unwrap_or(u64::MAX);
+        match self.ceiling_yen {
+            Some(ceiling) => amount.min(ceiling),
+            None => amount,
+        }
+    }
+}
+
+fn ser_date<S: serde::Serializer>(d: &Date, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(d)
+}
+
+fn ser_opt_date<S: serde::Serializer>(d: &Option<Date>, s: S) -> Result<S::Ok, S::Error> {
+    match d {
+        Some(d) => s.collect_str(d),
+        None => s.serialize_none(),
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Loading
+
+/// Every top-level key, in the order the documentation lists them.
+const KEYS: [&str; 14] = [
+    "name",
+    "provider",
+    "administered_by",
+    "budget_source",
+    "eligible",
+    "covers",
+    "rate",
+    "ceiling_yen",
+    "window",
+    "how_to_apply",
+    "contact",
+    "link",
+    "confirmed",
+    "illustrative",
+];
+const WINDOW_KEYS: [&str; 2] = ["start", "end"];
+
+type Text = Option<Spanned<String>>;
+type List = Option<Spanned<Vec<Spanned<String>>>>;
+
+/// The file as written. Every scalar is read as text so that value problems
+/// are reported by [`validate`] with their own location, all at once.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Raw {
+    name: Text,
+    provider: Text,
+    administered_by: Text,
+    budget_source: Text,
+    eligible: List,
+    covers: List,
+    rate: Text,
+    ceiling_yen: Text,
+    window: Option<Spanned<RawWindow>>,
+    how_to_apply: Text,
+    contact: Text,
+    link: Text,
+    confirmed: Text,
+    illustrative: Text,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawWindow {
+    start: Text,
+    end: Text,
+}
+
+/// Load every `*.yaml` in `dir`, sorted by provider then id. An absent
+/// directory means no programmes. Problems go to `problems`; a file with an
+/// error is left out of the result.
+pub fn load(dir: &Path, master: &MasterList, problems: &mut Problems) -> Vec<Subsidy> {
+    if !dir.exists() {
+        return Vec::new();
+    }
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) => {
+            problems.error(
+                dir,
+                0,
+                0,
+                format!("補助金のフォルダ「{}」を読めません: {e}", dir.display()),
+                "data/subsidies はフォルダにして、制度ごとに .yaml ファイルを置いてください",
+            );
+            return Vec::new();
+        }
+    };
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file())
+        .filter(|p| {
+            !p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with('.'))
+        })
+        .collect();
+    paths.sort();
+
+    let mut subsidies = Vec::new();
+    for path in paths {
+        match path.extension().and_then(|e| e.to_str()) {
+            Some("yaml") => {}
+            Some("yml") => {
+                problems.warning(
+                    &path,
+                    0,
+                    0,
+                    format!(
+                        "「{}」は拡張子が .yml なので読み込みません",
+                        path.file_name().unwrap_or_default().to_string_lossy()
+                    ),
+                    "補助金のファイルは拡張子を .yaml にしてください",
+                );
+                continue;
+            }
+            _ => continue,
+        }
+        if let Some(s) = load_file(&path, master, problems) {
+            subsidies.push(s);
+        }
+    }
+    subsidies.sort_by(|a, b| (&a.provider, &a.id).cmp(&(&b.provider, &b.id)));
+    subsidies
+}
+
+fn load_file(path: &Path, master: &MasterList, problems: &mut Problems) -> Option<Subsidy> {
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            problems.error(
+                path,
+                0,
+                0,
+                format!("ファイルを読めません: {e}"),
+                "ファイルの権限と場所を確認してください",
+            );
+            return None;
+        }
+    };
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    let text = match std::str::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let line = bytes[..e.valid_up_to()]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count()
+                + 1;
+            problems.error(
+                path,
+                line,
+                0,
+                "文字コードが UTF-8 ではありません",
+                "UTF-8 で保存し直してください（Shift_JIS は読めません）",
+            );
+            return None;
+        }
+    };
+    if text
+        .lines()
+        .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
+    {
+        problems.error(
+            path,
+            0,
+            0,
+            "ファイルが空です",
+            "name、provider などの項目を書いてください（不要なファイルなら削除してください）",
+        );
+        return None;
+    }
+    match serde_saphyr::from_str::<Raw>(text) {
+        Ok(raw) => validate(raw, path, text, master, problems),
+        Err(e) => {
+            report_yaml_error(&e, path, text, problems);
+            None
+        }
+    }
+}
+
+fn loc_of(l: serde_saphyr::Location) -> (usize, usize) {
+    (
+        usize::try_from(l.line()).unwrap_or(0),
+        usize::try_from(l.column()).unwrap_or(0),
+    )
+}
+
+fn trimmed(v: Spanned<String>) -> Spanned<String> {
+    Spanned::new(v.value.trim().to_string(), v.referenced, v.defined)
+}
+
+fn spanned_loc<T>(s: &Spanned<T>) -> (usize, usize) {
+    loc_of(s.referenced)
+}
+
+/// Turn a serde-saphyr error into Japanese problems.
+fn report_yaml_error(err: &serde_saphyr::Error, path: &Path, text: &str, problems: &mut Problems) {
+    use serde_saphyr::Error as E;
+    let mut inner = err;
+    while let E::WithSnippet { error, .. } | E::AliasError { error, .. } = inner {
+        inner = error;
+    }
+    let (line, column) = err.location().map(loc_of).unwrap_or((0, 0));
+    match inner {
+        E::SerdeUnknownField { .. } => {
+            // Report every unknown key, not only the one serde stopped at.
+            let unknown = scan_unknown_keys(text);
+            if unknown.is_empty() {
+                let field = match inner {
+                    E::SerdeUnknownField { field, .. } => field.as_str(),
+                    _ => "",
+                };
+                report_unknown_key(problems, path, line, column, None, field);
+            }
+            for (parent, key, line, column) in unknown {
+                report_unknown_key(problems, path, line, column, parent, &key);
+            }
+        }
+        E::SerdeMissingField { field, .. } => problems.error(
+            path,
+            line,
+            column,
+            format!("必須の項目「{field}」がありません"),
+            format!("「{field}: …」の行を書き足してください"),
+        ),
+        E::DuplicateMappingKey { key, .. } => {
+            let key = key.clone().unwrap_or_default();
+            problems.error(
+                path,
+                line,
+                column,
+                format!("項目「{key}」が2回以上書かれています"),
+                "同じ項目は1回だけ書いてください",
+            );
+        }
+        E::Eof { .. } => problems.error(
+            path,
+            line,
+            column,
+            "ファイルが途中で終わっています",
+            "書きかけの項目や閉じていない括弧・引用符がないか確認してください",
+        ),
+        E::Unexpected { expected, .. } => {
+            let key = key_near(text, line);
+            let shape = match *expected {
+                "sequence start" => "一覧（「- 」で始まる行の並び、または [a, b]）",
+                "mapping start" => "「項目: 値」の組",
+                "string scalar" => "1つの値（文字や数字）",
+                other => other,
+            };
+            let whole_file = key.is_none() && *expected == "mapping start";
+            if whole_file {
+                problems.error(
+                    path,
+                    line,
+                    column,
+                    "ファイル全体が「項目: 値」の形になっていません",
+                    "1ファイルに1制度を「name: …」「provider: …」のように書いてください",
+                );
+            } else {
+                let key = key.unwrap_or_default();
+                problems.error(
+                    path,
+                    line,
+                    column,
+                    format!("項目「{key}」の値の形が違います。{shape}で書いてください"),
+                    type_hint(&key),
+                );
+            }
+        }
+        E::SerdeInvalidType {
+            unexpected,
+            expected,
+            ..
+        } => {
+            let key = key_near(text, line).unwrap_or_default();
+            problems.error(
+                path,
+                line,
+                column,
+                format!(
+                    "項目「{key}」の値の形が違います（{unexpected} ではなく {expected} が必要です）"
+                ),
+                type_hint(&key),
+            );
+        }
+        other => {
+            let msg = serde_saphyr::UserMessageFormatter.format_message(other);
+            problems.error(
+                path,
+                line,
+                column,
+                format!("YAML として読めません: {msg}"),
+                "字下げ（インデント）、引用符の閉じ忘れ、「:」の後の空白を確認してください",
+            );
+        }
+    }
+}
+
+fn report_unknown_key(
+    problems: &mut Problems,
+    path: &Path,
+    line: usize,
+    column: usize,
+    parent: Option<&str>,
+    key: &str,
+) {
+    let (known, within) = match parent {
+        Some(p) => (WINDOW_KEYS.join(", "), format!("{p} の中に")),
+        None => (KEYS.join(", "), String::new()),
+    };
+    problems.error(
+        path,
+        line,
+        column,
+        format!("{within}不明な項目「{key}」があります。使える項目: {known}"),
+        "項目名のつづりを確認してください（英小文字とアンダースコア）",
+    );
+}
+
+fn type_hint(key: &str) -> String {
+    match key {
+        "eligible" | "covers" => format!(
+            "{key}: の次の行から「  - 居宅介護支援事業所」のように1行に1つずつ書いてください"
+        ),
+        "window" => {
+            "window: の次の行に「  start: 2026-04-01」「  end: 2026-12-10」と書いてください"
+                .to_string()
+        }
+        "" => "値の形（一覧か、1つの値か）を確認してください".to_string(),
+        _ => format!("{key}: の後に1つの値を書いてください（一覧や「項目: 値」の組にはしない）"),
+    }
+}
+
+/// The key of the YAML line `line` (1-based), or of the nearest line above it
+/// that starts a key, for naming the field in a type error.
+fn key_near(text: &str, line: usize) -> Option<String> {
+    let lines: Vec<&str> = text.lines().collect();
+    let last = line.min(lines.len());
+    lines[..last].iter().rev().find_map(|l| line_key(l))
+}
+
+/// `  end: 2026-01-01` → `end`.
+fn line_key(l: &str) -> Option<String> {
+    let t = l.trim_start().trim_start_matches("- ");
+    let (key, _) = t.split_once(':')?;
+    (!key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+        .then(|| key.to_string())
+}
+
+/// The line and column of a top-level `key:` (for reporting an empty value).
+fn top_level_key_line(text: &str, key: &str) -> Option<(usize, usize)> {
+    text.lines().enumerate().find_map(|(i, l)| {
+        let rest = l.strip_prefix(key)?;
+        let rest = rest.trim_start_matches([' ', '\t']);
+        rest.starts_with(':').then_some((i + 1, 1))
+    })
+}
+
+/// Keys of a mapping with their locations; `window`'s keys are collected too.
+struct KeyScan {
+    keys: Vec<(Spanned<String>, Option<KeyScan>)>,
+}
+
+impl<'de> Deserialize<'de> for KeyScan {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(KeyScanVisitor)
+    }
+}
+
+struct KeyScanVisitor;
+
+impl<'de> Visitor<'de> for KeyScanVisitor {
+    type Value = KeyScan;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any YAML value")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<KeyScan, A::Error> {
+        let mut keys = Vec::new();
+        while let Some(key) = map.next_key::<Spanned<String>>()? {
+            let nested = if key.value == "window" {
+                Some(map.next_value::<KeyScan>()?)
+            } else {
+                map.next_value::<IgnoredAny>()?;
+                None
+            };
+            keys.push((key, nested));
+        }
+        Ok(KeyScan { keys })
+    }
+
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<KeyScan, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(KeyScan { keys: Vec::new() })
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<KeyScan, E> {
+        Ok(KeyScan { keys: Vec::new() })
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<KeyScan, E> {
+        Ok(KeyScan { keys: Vec::new() })
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<KeyScan, E> {
+        Ok(KeyScan { keys: Vec::new() })
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<KeyScan, E> {
+        Ok(KeyScan { keys: Vec::new() })
+    }
+    fn visit_str<E>(self, _: &str) -> Result<KeyScan, E> {
+        Ok(KeyScan { keys: Vec::new() })
+    }
+    fn visit_unit<E>(self) -> Result<KeyScan, E> {
+        Ok(KeyScan { keys: Vec::new() })
+    }
+    fn visit_none<E>(self) -> Result<KeyScan, E> {
+        Ok(KeyScan { keys: Vec::new() })
+    }
+}
+
+/// Every unknown key: (parent key, key, line, column).
+fn scan_unknown_keys(text: &str) -> Vec<(Option<&'static str>, String, usize, usize)> {
+    let Ok(scan) = serde_saphyr::from_str::<KeyScan>(text) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (key, nested) in &scan.keys {
+        if !KEYS.contains(&key.value.as_str()) {
+            let (l, c) = spanned_loc(key);
+            out.push((None, key.value.clone(), l, c));
+        }
+        if let Some(nested) = nested {
+            for (k, _) in &nested.keys {
+                if !WINDOW_KEYS.contains(&k.value.as_str()) {
+                    let (l, c) = spanned_loc(k);
+                    out.push((Some("window"), k.value.clone(), l, c));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Checks values one by one, reporting every problem of the file.
+struct Checker<'a> {
+    path: &'a Path,
+    text: &'a str,
+    problems: &'a mut Problems,
+    ok: bool,
+}
+
+impl Checker<'_> {
+    fn error_at(&mut self, (line, column): (usize, usize), message: String, hint: &str) {
+        self.ok = false;
+        self.problems
+            .error(self.path, line, column, message, hint.to_string());
+    }
+
+    fn warning_at(&mut self, (line, column): (usize, usize), message: String, hint: &str) {
+        self.problems
+            .warning(self.path, line, column, message, hint.to_string());
+    }
+
+    /// A required text value, trimmed; reports when absent or empty.
+    fn required(
+        &mut self,
+        key: &str,
+        value: Option<Spanned<String>>,
+        hint: &str,
+    ) -> Option<Spanned<String>> {
+        match value {
+            Some(v) if !v.value.trim().is_empty() => Some(trimmed(v)),
+            Some(v) => {
+                let at = spanned_loc(&v);
+                self.error_at(at, format!("項目「{key}」が空です"), hint);
+                None
+            }
+            None => {
+                let (message, at) = match top_level_key_line(self.text, key) {
+                    Some(at) => (format!("項目「{key}」が空です"), at),
+                    None => (format!("必須の項目「{key}」がありません"), (0, 0)),
+                };
+                self.error_at(at, message, hint);
+                None
+            }
+        }
+    }
+
+    fn optional(&mut self, value: Option<Spanned<String>>) -> Option<Spanned<String>> {
+        value.filter(|v| !v.value.trim().is_empty()).map(trimmed)
+    }
+
+    fn date(&mut self, key: &str, v: &Spanned<String>) -> Option<Date> {
+        let d = parse_iso(&v.value);
+        if d.is_none() {
+            self.error_at(
+                spanned_loc(v),
+                format!("{key} の日付「{}」が読み取れません", v.value),
+                "2026-04-01 のように 年-月-日（半角、月日は2桁）で、実在する日付を書いてください",
+            );
+        }
+        d
+    }
+
+    fn provider(&mut self, v: &Spanned<String>, master: &MasterList) -> Option<Provider> {
+        let at = spanned_loc(v);
+        let code = v.value.as_str();
+        if code == "national" {
+            return Some(Provider::National);
+        }
+        let hint = "national（国の制度）か、都道府県・市区町村の6桁の団体コードを \"221007\" のように引用符で囲んで書いてください";
+        if let Err(e) = validate_code(code) {
+            self.error_at(
+                at,
+                format!("provider の値「{code}」が使えません: {e}"),
+                hint,
+            );
+            return None;
+        }
+        let check_master = !master.prefectures.is_empty();
+        if &code[2..5] == "000" {
+            if check_master && master.prefecture(code).is_none() {
+                self.error_at(
+                    at,
+                    format!("provider の団体コード「{code}」の都道府県が団体コード一覧にありません"),
+                    "data/municipalities.csv にある都道府県のコード（例: 静岡県は 220001）を書いてください",
+                );
+                return None;
+            }
+            Some(Provider::Prefecture(code.to_string()))
+        } else {
+            if check_master && master.municipality(code).is_none() {
+                self.error_at(
+                    at,
+                    format!("provider の団体コード「{code}」の市区町村が団体コード一覧にありません"),
+                    "data/municipalities.csv にある市区町村のコード（例: 静岡市は 221007）を書いてください。政令市の区ではなく市のコードを使います",
+                );
+                return None;
+            }
+            Some(Provider::Municipality(code.to_string()))
+        }
+    }
+
+    fn list(
+        &mut self,
+        key: &str,
+        v: Option<Spanned<Vec<Spanned<String>>>>,
+        hint: &str,
+    ) -> Vec<Spanned<String>> {
+        let Some(list) = v else {
+            let (message, at) = match top_level_key_line(self.text, key) {
+                Some(at) => (format!("項目「{key}」が空です"), at),
+                None => (format!("必須の項目「{key}」がありません"), (0, 0)),
+            };
+            self.error_at(at, message, hint);
+            return Vec::new();
+        };
+        let at = spanned_loc(&list);
+        let had_items = !list.value.is_empty();
+        let mut out: Vec<Spanned<String>> = Vec::new();
+        for item in list.value {
+            let value = item.value.trim().to_string();
+            let item_at = spanned_loc(&item);
+            if value.is_empty() {
+                self.error_at(item_at, format!("{key} に空の行があります"), hint);
+                continue;
+            }
+            if out.iter().any(|o| o.value == value) {
+                self.warning_at(
+                    item_at,
+                    format!("{key} に「{value}」が2回あります"),
+                    "重複している行を消してください",
+                );
+                continue;
+            }
+            out.push(Spanned::new(value, item.referenced, item.defined));
+        }
+        if !had_items {
+            self.error_at(at, format!("項目「{key}」が空です"), hint);
+        }
+        out
+    }
+}
+
+fn validate(
+    raw: Raw,
+    path: &Path,
+    text: &str,
+    master: &MasterList,
+    problems: &mut Problems,
+) -> Option<Subsidy> {
+    let mut c = Checker {
+        path,
+        text,
+        problems,
+        ok: true,
+    };
+    let id = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    if !id
+        .chars()
+        .all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '-' || ch == '_')
+    {
+        c.warning_at(
+            (0, 0),
+            format!("ファイル名「{id}」に半角英小文字・数字・ハイフン以外の文字があります"),
+            "ファイル名はページのアドレスに使われます。shizuoka-city-license.yaml のような名前にしてください",
+        );
+    }
+
+    let name = c.required("name", raw.name, "name: の後に制度名を書いてください");
+    let provider = c
+        .required(
+            "provider",
+            raw.provider,
+            "provider: national か、\"221007\" のような団体コードを書いてください",
+        )
+        .and_then(|v| c.provider(&v, master));
+    let administered_by = c.required(
+        "administered_by",
+        raw.administered_by,
+        "administered_by: の後に実施機関（例: 静岡市 介護保険課）を書いてください",
+    );
+    let budget_source = c.required(
+        "budget_source",
+        raw.budget_source,
+        "budget_source: の後に財源（例: 市町村単独予算）を書いてください",
+    );
+
+    let eligible_hint = "eligible: の次の行から「  - 居宅介護支援事業所」のように書いてください。使える語: 居宅介護支援事業所、介護予防支援事業所、地域包括支援センター、サービス事業所";
+    let eligible_items = c.list("eligible", raw.eligible, eligible_hint);
+    let mut eligible = Vec::new();
+    for item in eligible_items {
+        let category = eligible_category(&item.value);
+        let qualifier_ok = match item.value.strip_prefix(category) {
+            Some("") => true,
+            Some(rest) => {
+                rest.starts_with('（') && rest.ends_with('）') && rest.chars().count() > 2
+            }
+            None => false,
+        };
+        if ELIGIBLE_CATEGORIES.contains(&category) && qualifier_ok {
+            eligible.push(item.value);
+        } else {
+            c.error_at(
+                spanned_loc(&item),
+                format!("eligible の「{}」は使える語ではありません", item.value),
+                "居宅介護支援事業所、介護予防支援事業所、地域包括支援センター、サービス事業所 のいずれかを書いてください。サービス種別は「サービス事業所（訪問介護）」のように全角括弧で補足します",
+            );
+        }
+    }
+
+    let covers_items = c.list(
+        "covers",
+        raw.covers,
+        "covers: の次の行から「  - ライセンス料」のように補助対象経費を書いてください",
+    );
+    let mut covers = Vec::new();
+    for item in covers_items {
+        let v = &item.value;
+        if v != LICENCE_FEE && (v.contains("ライセンス") || v.contains("利用料")) {
+            c.warning_at(
+                spanned_loc(&item),
+                format!("covers の「{v}」はライセンス料の補助額の試算に使われません"),
+                "ケアプランデータ連携システムのライセンス料が対象なら「ライセンス料」と書いてください",
+            );
+        }
+        covers.push(item.value);
+    }
+
+    let rate = c.optional(raw.rate).and_then(|v| {
+        let at = spanned_loc(&v);
+        let hint = "補助率は 3/4、0.75、75% のように、0より大きく1以下で書いてください";
+        match Rate::parse(&v.value) {
+            Ok(r) if r.numerator == 0 => {
+                c.error_at(at, format!("補助率「{}」が0です", v.value), hint);
+                None
+            }
+            Ok(r) if r.numerator > r.denominator => {
+                c.error_at(at, format!("補助率「{}」が1を超えています", v.value), hint);
+                None
+            }
+            Ok(r) => Some(r),
+            Err(e) => {
+                c.error_at(at, format!("{e}: 「{}」", v.value), hint);
+                None
+            }
+        }
+    });
+
+    let ceiling_yen = c.optional(raw.ceiling_yen).and_then(|v| match parse_yen(&v.value) {
+        Some(0) => {
+            c.error_at(
+                spanned_loc(&v),
+                format!("上限額「{}」が0円です", v.value),
+                "上限がないなら ceiling_yen の行を消してください",
+            );
+            None
+        }
+        Some(n) => Some(n),
+        None => {
+            c.error_at(
+                spanned_loc(&v),
+                format!("上限額「{}」が読み取れません", v.value),
+                "ceiling_yen: 50000 のように円単位の整数で書いてください（\"50,000\" や 5万円 も可）",
+            );
+            None
+        }
+    });
+
+    let (mut window_start, mut window_end) = (None, None);
+    if let Some(window) = raw.window {
+        let start = c.optional(window.value.start);
+        let end = c.optional(window.value.end);
+        window_start = start.as_ref().and_then(|v| c.date("window の start", v));
+        window_end = end.as_ref().and_then(|v| c.date("window の end", v));
+        if let (Some(s), Some(e), Some(end)) = (window_start, window_end, &end)
+            && e < s
+        {
+            c.error_at(
+                spanned_loc(end),
+                format!(
+                    "受付終了日「{}」が受付開始日「{}」より前です",
+                    end.value,
+                    start.as_ref().map_or("", |v| v.value.as_str())
+                ),
+                "window の start と end を確認してください",
+            );
+            window_end = None;
+        }
+    }
+
+    let how_to_apply = c.required(
+        "how_to_apply",
+        raw.how_to_apply,
+        "how_to_apply: の後に申請方法を書いてください（不明なら「詳細は募集要項を確認してください」）",
+    );
+    let contact = c.required(
+        "contact",
+        raw.contact,
+        "contact: の後に問い合わせ先を書いてください",
+    );
+
+    let link = c.optional(raw.link).and_then(|v| {
+        if is_http_url(&v.value) {
+            Some(v.value)
+        } else {
+            c.error_at(
+                spanned_loc(&v),
+                format!("link の「{}」は http:// または https:// で始まる URL ではありません", v.value),
+                "公式ページの URL を https://… の形で書いてください。なければ link の行を消してください",
+            );
+            None
+        }
+    });
+
+    let confirmed = c
+        .required(
+            "confirmed",
+            raw.confirmed,
+            "confirmed: 2025-06-01 のように内容を確認した日を書いてください",
+        )
+        .and_then(|v| c.date("confirmed", &v));
+
+    let illustrative = match c.optional(raw.illustrative) {
+        None => Some(false),
+        Some(v) => match v.value.as_str() {
+            "true" => Some(true),
+            "false" => Some(false),
+            other => {
+                c.error_at(
+                    spanned_loc(&v),
+                    format!("illustrative の値「{other}」は true か false ではありません"),
+                    "架空・サンプルのデータなら true、実在の制度なら false を書いてください",
+                );
+                None
+            }
+        },
+    };
+
+    if let (Some(name), Some(illustrative)) = (&name, illustrative) {
+        let labelled = name.value.starts_with("（架空）");
+        if illustrative && !labelled {
+            c.warning_at(
+                spanned_loc(name),
+                format!(
+                    "架空の制度（illustrative: true）の名前「{}」が「（架空）」で始まっていません",
+                    name.value
+                ),
+                "実在の制度と誤解されないよう、名前を「（架空）」で始めてください",
+            );
+        } else if !illustrative && labelled {
+            c.warning_at(
+                spanned_loc(name),
+                format!("名前「{}」は「（架空）」で始まっていますが illustrative が true ではありません", name.value),
+                "架空の制度なら illustrative: true を書いてください",
+            );
+        }
+    }
+
+    if !c.ok {
+        return None;
+    }
+    Some(Subsidy {
+        id,
+        name: name?.value,
+        provider: provider?,
+        administered_by: administered_by?.value,
+        budget_source: budget_source?.value,
+        eligible,
+        covers,
+        rate,
+        ceiling_yen,
+        window_start,
+        window_end,
+        how_to_apply: how_to_apply?.value,
+        contact: contact?.value,
+        link,
+        confirmed: confirmed?,
+        illustrative: illustrative?,
+        source: path.to_path_buf(),
+    })
+}
+
+fn is_http_url(s: &str) -> bool {
+    let lower = s.to_ascii_lowercase();
+    let rest = lower
+        .strip_prefix("https://")
+        .or_else(|| lower.strip_prefix("http://"));
+    match rest {
+        Some(rest) => {
+            let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+            !host.is_empty()
+                && !s.chars().any(|c| {
+                    c.is_whitespace() || c.is_control() || c == '"' || c == '<' || c == '>'
+                })
+        }
+        None => false,
+    }
+}
+
+/// Full-width digits and symbols to ASCII.
+fn to_half_width(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+            '／' => '/',
+            '％' => '%',
+            '．' => '.',
+            '，' => ',',
+            _ => c,
+        })
+        .collect()
+}
+
+fn parse_uint(s: &str) -> Option<u64> {
+    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.parse().ok()
+}
+
+/// `0.75` → (75, 100); `1` → (1, 1). At most 6 decimal places.
+fn parse_decimal(s: &str) -> Option<(u64, u64)> {
+    let (int, frac) = s.split_once('.').unwrap_or((s, ""));
+    if int.is_empty() && frac.is_empty() {
+        return None;
+    }
+    if !int.bytes().all(|b| b.is_ascii_digit()) || !frac.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    if frac.len() > 6 || int.len() > 9 {
+        return None;
+    }
+    let den = 10u64.pow(u32::try_from(frac.len()).ok()?);
+    let int: u64 = if int.is_empty() { 0 } else { int.parse().ok()? };
+    let frac: u64 = if frac.is_empty() {
+        0
+    } else {
+        frac.parse().ok()?
+    };
+    Some((int * den + frac, den))
+}
+
+/// `50000`, `50,000`, `50,000円`, `5万円`, `5万` → yen.
+fn parse_yen(s: &str) -> Option<u64> {
+    let t = to_half_width(s.trim());
+    let t = t.strip_suffix('円').unwrap_or(&t).trim();
+    let (t, factor) = match t.strip_suffix('万') {
+        Some(t) => (t.trim(), 10_000u64),
+        None => (t, 1),
+    };
+    let digits: String = t.chars().filter(|&c| c != ',').collect();
+    if t.starts_with(',') || t.ends_with(',') {
+        return None;
+    }
+    parse_uint(&digits)?.checked_mul(factor)
+}
+
+fn gcd(a: u64, b: u64) -> u64 {
+    if b == 0 { a } else { gcd(b, a % b) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::problems::{Problem, Severity};
+    use jiff::civil::date;
+
+    fn root() -> &'static Path {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+    }
+
+    fn master() -> MasterList {
+        let mut problems = Problems::new();
+        let m = MasterList::load(&root().join("data/municipalities.csv"), &mut problems);
+        assert!(problems.is_empty());
+        m
+    }
+
+    fn subsidy(provider: Provider, start: Option<Date>, end: Option<Date>) -> Subsidy {
+        Subsidy {
+            id: "test".into(),
+            name: "（架空）テスト".into(),
+            provider,
+            administered_by: "テスト市".into(),
+            budget_source: "市町村単独予算".into(),
+            eligible: vec!["居宅介護支援事業所".into()],
+            covers: vec![LICENCE_FEE.into()],
+            rate: Some(Rate {
+                numerator: 3,
+                denominator: 4,
+            }),
+            ceiling_yen: Some(50_000),
+            window_start: start,
+            window_end: end,
+            how_to_apply: "申請".into(),
+            contact: "テスト市".into(),
+            link: None,
+            confirmed: date(2026, 4, 1),
+            illustrative: true,
+            source: PathBuf::from("test.yaml"),
+        }
+    }
+
+    fn shipped() -> Vec<Subsidy> {
+        let mut problems = Problems::new();
+        let list = load(&root().join("data/subsidies"), &master(), &mut problems);
+        assert!(problems.is_empty(), "{:#?}", problems.sorted());
+        list
+    }
+
+    fn by_id<'a>(list: &'a [Subsidy], id: &str) -> &'a Subsidy {
+        list.iter().find(|s| s.id == id).unwrap()
+    }
+
+    // --- status -----------------------------------------------------------
+
+    #[test]
+    fn status_at_each_boundary() {
+        let s = subsidy(
+            Provider::National,
+            Some(date(2026, 4, 1)),
+            Some(date(2026, 12, 10)),
+        );
+        // closing_soon_days = -1: never "closing soon", so the plain open/closed edges show.
+        assert_eq!(s.status(date(2026, 3, 31), -1), Status::Upcoming);
+        assert_eq!(s.status(date(2026, 4, 1), -1), Status::Open);
+        assert_eq!(s.status(date(2026, 12, 10), -1), Status::Open);
+        assert_eq!(s.status(date(2026, 12, 11), -1), Status::Closed);
+        // With a 14-day warning the last day is closing soon.
+        assert_eq!(s.status(date(2026, 3, 31), 14), Status::Upcoming);
+        assert_eq!(s.status(date(2026, 4, 1), 14), Status::Open);
+        assert_eq!(s.status(date(2026, 12, 10), 14), Status::ClosingSoon);
+        assert_eq!(s.status(date(2026, 12, 11), 14), Status::Closed);
+        assert_eq!(s.status(date(2030, 1, 1), 14), Status::Closed);
+        assert_eq!(s.status(date(2000, 1, 1), 14), Status::Upcoming);
+    }
+
+    #[test]
+    fn closing_soon_boundary_is_exactly_n_days() {
+        let s = subsidy(
+            Provider::National,
+            Some(date(2026, 4, 1)),
+            Some(date(2026, 12, 10)),
+        );
+        // 14 days before the end: closing soon; 15 days before: open.
+        assert_eq!(s.status(date(2026, 11, 26), 14), Status::ClosingSoon);
+        assert_eq!(s.status(date(2026, 11, 25), 14), Status::Open);
+        // Across months: the distance is counted in days, not months.
+        assert_eq!(s.status(date(2026, 5, 1), 30), Status::Open);
+        assert_eq!(s.status(date(2026, 11, 10), 30), Status::ClosingSoon);
+        assert_eq!(s.status(date(2026, 11, 9), 30), Status::Open);
+        // 0 days: only the last day.
+        assert_eq!(s.status(date(2026, 12, 10), 0), Status::ClosingSoon);
+        assert_eq!(s.status(date(2026, 12, 9), 0), Status::Open);
+        // Closing soon never applies before the start.
+        let short = subsidy(
+            Provider::National,
+            Some(date(2026, 4, 1)),
+            Some(date(2026, 4, 5)),
+        );
+        assert_eq!(short.status(date(2026, 3, 31), 14), Status::Upcoming);
+        assert_eq!(short.status(date(2026, 4, 1), 14), Status::ClosingSoon);
+    }
+
+    #[test]
+    fn status_with_open_ended_windows() {
+        let none = subsidy(Provider::National, None, None);
+        assert_eq!(none.status(date(2026, 1, 1), 14), Status::Open);
+        assert!(!none.has_window());
+        let start_only = subsidy(Provider::National, Some(date(2026, 4, 1)), None);
+        assert_eq!(start_only.status(date(2026, 3, 31), 14), Status::Upcoming);
+        assert_eq!(start_only.status(date(2099, 1, 1), 14), Status::Open);
+        assert!(start_only.has_window());
+        let end_only = subsidy(Provider::National, None, Some(date(2026, 4, 1)));
+        assert_eq!(end_only.status(date(2000, 1, 1), 14), Status::Open);
+        assert_eq!(end_only.status(date(2026, 3, 20), 14), Status::ClosingSoon);
+        assert_eq!(end_only.status(date(2026, 4, 2), 14), Status::Closed);
+    }
+
+    #[test]
+    fn status_labels() {
+        assert_eq!(Status::Upcoming.label(), "受付前");
+        assert_eq!(Status::Open.label(), "受付中");
+        assert_eq!(Status::ClosingSoon.label(), "締切間近");
+        assert_eq!(Status::Closed.label(), "受付終了");
+    }
+
+    #[test]
+    fn shipped_samples_cover_every_status_on_2026_11_29() {
+        let list = shipped();
+        let today = date(2026, 11, 29);
+        let status = |id: &str| by_id(&list, id).status(today, 14);
+        assert_eq!(status("shizuoka-city-licence"), Status::ClosingSoon);
+        assert_eq!(status("shizuoka-pref-example"), Status::Open);
+        assert_eq!(status("hamamatsu-city-example"), Status::Upcoming);
+        assert_eq!(status("hokkaido-example"), Status::Closed);
+    }
+
+    // --- selection --------------------------------------------------------
+
+    #[test]
+    fn each_site_sees_its_own_programmes() {
+        let list = shipped();
+        let ids = |pref: Option<&str>, muni: Option<&str>| -> Vec<&str> {
+            list.iter()
+                .filter(|s| s.applies_to(pref, muni))
+                .map(|s| s.id.as_str())
+                .collect()
+        };
+        let national = [
+            "national-ict",
+            "national-model-region",
+            "national-productivity-fund",
+        ];
+        // 静岡市: national + 静岡県 + 静岡市, never 浜松市's or 北海道's.
+        let mut shizuoka_city = national.to_vec();
+        shizuoka_city.extend(["shizuoka-pref-example", "shizuoka-city-licence"]);
+        assert_eq!(ids(Some("220001"), Some("221007")), shizuoka_city);
+        // The prefecture may be left out for a municipality site.
+        assert_eq!(ids(None, Some("221007")), shizuoka_city);
+        // 浜松市 sees the prefecture's but not 静岡市's.
+        let mut hamamatsu = national.to_vec();
+        hamamatsu.extend(["shizuoka-pref-example", "hamamatsu-city-example"]);
+        assert_eq!(ids(Some("220001"), Some("221309")), hamamatsu);
+        // 静岡県's site: national + its own, not its municipalities'.
+        let mut shizuoka_pref = national.to_vec();
+        shizuoka_pref.push("shizuoka-pref-example");
+        assert_eq!(ids(Some("220001"), None), shizuoka_pref);
+        // 札幌市 (北海道) sees 北海道's, not 静岡's.
+        let mut sapporo = national.to_vec();
+        sapporo.push("hokkaido-example");
+        assert_eq!(ids(Some("010006"), Some("011002")), sapporo);
+        // The national site sees national programmes only.
+        assert_eq!(ids(None, None), national.to_vec());
+    }
+
+    // --- licence fee ------------------------------------------------------
+
+    #[test]
+    fn licence_fee_subsidy_applies_rate_then_ceiling() {
+        let list = shipped();
+        let city = by_id(&list, "shizuoka-city-licence"); // 10/10, ceiling 21,000
+        assert_eq!(city.licence_fee_subsidy(21_000), 21_000);
+        assert_eq!(city.licence_fee_subsidy(30_000), 21_000);
+        assert_eq!(city.licence_fee_subsidy(0), 0);
+        let pref = by_id(&list, "shizuoka-pref-example"); // 3/4, ceiling 50,000
+        assert_eq!(pref.licence_fee_subsidy(21_000), 15_750);
+        assert_eq!(pref.licence_fee_subsidy(21_001), 15_750); // rounded down
+        assert_eq!(pref.licence_fee_subsidy(100_000), 50_000);
+        let hamamatsu = by_id(&list, "hamamatsu-city-example"); // 1/2, ceiling 10,500
+        assert_eq!(hamamatsu.licence_fee_subsidy(21_000), 10_500);
+        assert_eq!(hamamatsu.licence_fee_subsidy(40_000), 10_500);
+        // Does not cover the licence fee.
+        assert_eq!(by_id(&list, "national-ict").licence_fee_subsidy(21_000), 0);
+
+        let mut s = subsidy(Provider::National, None, None);
+        s.ceiling_yen = None;
+        assert_eq!(s.licence_fee_subsidy(21_000), 15_750);
+        assert_eq!(s.licence_fee_subsidy(u64::MAX), u64::MAX / 4 * 3 + 2);
+        s.rate = None;
+        assert_eq!(
+            s.licence_fee_subsidy(21_000),
+            0,
+            "unknown rate → no estimate"
+        );
+        s.rate = Some(Rate {
+            numerator: 1,
+            denominator: 1,
+        });
+        s.covers = vec!["介護ソフト".into()];
+        assert_eq!(s.licence_fee_subsidy(21_000), 0);
+    }
+
+    // --- rates and amounts ---------------------------------------------------
+
+    #[test]
+    fn rates_in_every_accepted_form() {
+        let r = |n, d| Rate {
+            numerator: n,
+            denominator: d,
+        };
+        assert_eq!(Rate::parse("3/4"), Ok(r(3, 4)));
+        assert_eq!(Rate::parse(" 3 / 4 "), Ok(r(3, 4)));
+        assert_eq!(Rate::parse("0.75"), Ok(r(3, 4)));
+        assert_eq!(Rate::parse("75%"), Ok(r(3, 4)));
+        assert_eq!(Rate::parse("４分の３"), Ok(r(3, 4)));
+        assert_eq!(Rate::parse("３／４"), Ok(r(3, 4)));
+        assert_eq!(Rate::parse("66.5%"), Ok(r(133, 200)));
+        assert_eq!(Rate::parse("10/10"), Ok(r(1, 1)));
+        assert_eq!(Rate::parse("1"), Ok(r(1, 1)));
+        assert_eq!(Rate::parse("100%"), Ok(r(1, 1)));
+        assert_eq!(Rate::parse("5/4"), Ok(r(5, 4))); // rejected later, by the loader
+        assert_eq!(Rate::parse("1/0"), Err(RateError::ZeroDenominator));
+        for bad in [
+            "",
+            "abc",
+            "-1/2",
+            "1/2/3",
+            "3/",
+            "/4",
+            "0.1234567",
+            "75 %%",
+            ".",
+        ] {
+            assert_eq!(Rate::parse(bad), Err(RateError::Syntax), "{bad:?}");
+        }
+        assert_eq!(r(3, 4).display(), "3/4");
+        assert_eq!(r(1, 1).display(), "10/10");
+        assert_eq!(r(2, 3).to_string(), "2/3");
+        assert!((r(3, 4).as_f64() - 0.75).abs() < 1e-12);
+    }
+
+    #[test]
+    fn yen_amounts() {
+        assert_eq!(parse_yen("50000"), Some(50_000));
+        assert_eq!(parse_yen("50,000"), Some(50_000));
+        assert_eq!(parse_yen("５０，０００円"), Some(50_000));
+        assert_eq!(parse_yen("5万円"), Some(50_000));
+        assert_eq!(parse_yen("5万"), Some(50_000));
+        for bad in ["", "abc", "-5", "5.5", ",5", "5,", "円"] {
+            assert_eq!(parse_yen(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn links_must_be_http() {
+        assert!(is_http_url("https://www.mhlw.go.jp/"));
+        assert!(is_http_url("http://example.com/a?b=c"));
+        assert!(is_http_url("HTTPS://EXAMPLE.COM"));
+        for bad in [
+            "javascript:alert(1)",
+            "ftp://example.com",
+            "https://",
+            "https:///path",
+            "www.example.com",
+            "https://example.com/a b",
+            "mailto:a@example.com",
+        ] {
+            assert!(!is_http_url(bad), "{bad:?}");
+        }
+    }
+
+    // --- loading ----------------------------------------------------------
+
+    #[test]
+    fn shipped_samples_load_cleanly_and_are_labelled() {
+        let list = shipped();
+        assert_eq!(list.len(), 7);
+        // Sorted by provider (national, prefecture, municipality), then id.
+        let order: Vec<&str> = list.iter().map(|s| s.id.as_str()).collect();
+        assert_eq!(
+            order,
+            [
+                "national-ict",
+                "national-model-region",
+                "national-productivity-fund",
+                "hokkaido-example",
+                "shizuoka-pref-example",
+                "shizuoka-city-licence",
+                "hamamatsu-city-example",
+            ]
+        );
+        for s in &list {
+            assert_eq!(s.illustrative, s.name.starts_with("（架空）"), "{}", s.id);
+            if s.provider == Provider::National {
+                // Real programmes: no invented figures.
+                assert!(!s.illustrative);
+                assert_eq!((s.rate, s.ceiling_yen), (None, None), "{}", s.id);
+                assert!(!s.has_window(), "{}", s.id);
+                assert!(
+                    s.how_to_apply
+                        .contains("詳細は都道府県の募集要項を確認してください")
+                );
+            } else {
+                assert!(s.illustrative, "{}", s.id);
+            }
+        }
+        let city = by_id(&list, "shizuoka-city-licence");
+        assert_eq!(city.provider, Provider::Municipality("221007".into()));
+        assert_eq!(city.rate.map(|r| r.display()), Some("10/10".into()));
+        assert_eq!(city.ceiling_yen, Some(21_000));
+        assert_eq!(city.window_start, Some(date(2026, 4, 1)));
+        assert_eq!(city.window_end, Some(date(2026, 12, 10)));
+        assert!(
+            city.source
+                .ends_with("data/subsidies/shizuoka-city-licence.yaml")
+        );
+        let m = master();
+        assert_eq!(city.provider.display_name(&m), "静岡県静岡市");
+        assert_eq!(
+            by_id(&list, "hokkaido-example").provider.display_name(&m),
+            "北海道"
+        );
+        assert_eq!(Provider::National.display_name(&m), "国");
+    }
+
+    #[test]
+    fn absent_directory_is_empty() {
+        let mut problems = Problems::new();
+        let list = load(
+            &root().join("tests/fixtures/subsidies/nothing-here"),
+            &master(),
+            &mut problems,
+        );
+        assert!(list.is_empty());
+        assert!(problems.is_empty());
+    }
+
+    #[test]
+    fn defaults_and_flow_lists() {
+        let mut problems = Problems::new();
+        let list = load(
+            &root().join("tests/fixtures/subsidies/valid"),
+            &master(),
+            &mut problems,
+        );
+        assert!(problems.is_empty(), "{:#?}", problems.sorted());
+        assert_eq!(list.len(), 1);
+        let s = &list[0];
+        assert_eq!(s.id, "national");
+        assert!(!s.illustrative);
+        assert_eq!(s.eligible, ["居宅介護支援事業所", "サービス事業所"]);
+        assert_eq!(s.link, None);
+        assert_eq!(s.confirmed, date(2025, 6, 1));
+    }
+
+    #[test]
+    fn serialises_dates_as_iso_strings() {
+        let s = subsidy(
+            Provider::Prefecture("220001".into()),
+            Some(date(2026, 4, 1)),
+            None,
+        );
+        let json = serde_json::to_value(&s).unwrap();
+        assert_eq!(json["window_start"], "2026-04-01");
+        assert_eq!(json["window_end"], serde_json::Value::Null);
+        assert_eq!(json["confirmed"], "2026-04-01");
+        assert_eq!(json["provider"]["Prefecture"], "220001");
+        assert_eq!(json["rate"]["numerator"], 3);
+    }
+
+    /// The one problem reported for `file` at `line`.
+    fn at<'a>(problems: &'a [Problem], file: &str, line: usize) -> &'a Problem {
+        let found: Vec<&Problem> = problems
+            .iter()
+            .filter(|p| p.file.file_name().is_some_and(|n| n == file) && p.line == line)
+            .collect();
+        assert_eq!(found.len(), 1, "{file}:{line}: {problems:#?}");
+        found[0]
+    }
+
+    #[test]
+    fn schema_errors_from_every_file_in_one_load() {
+        let mut problems = Problems::new();
+        let list = load(
+            &root().join("tests/fixtures/subsidies/errors"),
+            &master(),
+            &mut problems,
+        );
+        let all = problems.sorted();
+
+        // Only the correct file is loaded; the others are reported, not dropped silently.
+        let ids: Vec<&str> = list.iter().map(|s| s.id.as_str()).collect();
+        assert_eq!(ids, ["ok"]);
+        let ok = &list[0];
+        assert_eq!(ok.rate.map(|r| r.display()), Some("3/4".into()));
+        assert_eq!(ok.ceiling_yen, Some(50_000));
+        assert_eq!(ok.eligible[1], "サービス事業所（訪問介護）");
+        assert_eq!(
+            ok.confirmed,
+            date(2030, 1, 1),
+            "a future confirmed date is fine"
+        );
+
+        // Unknown keys: every one of them, with line and column, and the allowed keys.
+        let p = at(&all, "unknown-key.yaml", 4);
+        assert_eq!((p.column, p.severity), (1, Severity::Error));
+        assert!(
+            p.message
+                .starts_with("不明な項目「budget」があります。使える項目: name, provider"),
+            "{}",
+            p.message
+        );
+        assert!(p.message.contains("budget_source"));
+        let p = at(&all, "unknown-key.yaml", 15);
+        assert_eq!(p.column, 3);
+        assert!(
+            p.message
+                .contains("window の中に不明な項目「until」があります。使える項目: start, end"),
+            "{}",
+            p.message
+        );
+
+        // End before start: at the line of `end`.
+        let p = at(&all, "end-before-start.yaml", 11);
+        assert_eq!(p.column, 8);
+        assert!(
+            p.message.contains("2026-11-01") && p.message.contains("2026-12-01"),
+            "{}",
+            p.message
+        );
+        assert!(p.message.contains("より前"));
+
+        // Unknown code (valid check digit, not in the master list) and a wrong check digit.
+        let p = at(&all, "unknown-code.yaml", 2);
+        assert!(
+            p.message.contains("「229997」") && p.message.contains("団体コード一覧にありません"),
+            "{}",
+            p.message
+        );
+        let p = at(&all, "wrong-check-digit.yaml", 2);
+        assert!(
+            p.message.contains("221008") && p.message.contains("検査数字"),
+            "{}",
+            p.message
+        );
+        assert!(p.message.contains("正しくは「221007」"));
+
+        // Rate above 1.
+        let p = at(&all, "rate-over-one.yaml", 9);
+        assert_eq!(p.column, 7);
+        assert_eq!(p.message, "補助率「5/4」が1を超えています");
+
+        // A scalar where a list is needed names the key.
+        let p = at(&all, "wrong-type.yaml", 5);
+        assert!(
+            p.message.contains("項目「eligible」の値の形が違います"),
+            "{}",
+            p.message
+        );
+
+        // Broken YAML keeps the library's message.
+        let p = at(&all, "syntax.yaml", 2);
+        assert!(
+            p.message.starts_with("YAML として読めません: "),
+            "{}",
+            p.message
+        );
+        assert!(p.message.len() > "YAML として読めません: ".len());
+
+        // An empty file is one problem, not one per missing key.
+        let p = at(&all, "empty.yaml", 0);
+        assert_eq!(p.message, "ファイルが空です");
+
+        // One file with many value problems reports all of them.
+        let many: Vec<&Problem> = all
+            .iter()
+            .filter(|p| p.file.ends_with("many-problems.yaml"))
+            .collect();
+        assert_eq!(many.len(), 9, "{many:#?}");
+        assert_eq!(
+            at(&all, "many-problems.yaml", 0).message,
+            "必須の項目「name」がありません"
+        );
+        assert!(
+            at(&all, "many-problems.yaml", 6)
+                .message
+                .contains("「ケアマネ事業所」")
+        );
+        assert!(
+            at(&all, "many-problems.yaml", 9)
+                .message
+                .contains("分母が0")
+        );
+        assert!(
+            at(&all, "many-problems.yaml", 10)
+                .message
+                .contains("「たくさん」")
+        );
+        assert!(
+            at(&all, "many-problems.yaml", 12)
+                .message
+                .contains("「2026/04/01」")
+        );
+        assert!(
+            at(&all, "many-problems.yaml", 13)
+                .message
+                .contains("javascript:alert(1)")
+        );
+        assert_eq!(
+            at(&all, "many-problems.yaml", 15).message,
+            "項目「contact」が空です"
+        );
+        assert!(
+            at(&all, "many-problems.yaml", 16)
+                .message
+                .contains("「2026-02-30」")
+        );
+        assert!(
+            at(&all, "many-problems.yaml", 17)
+                .message
+                .contains("「はい」")
+        );
+
+        // .yml is not read, but the editor is told; other files are ignored.
+        let p = at(&all, "ignored.yml", 0);
+        assert_eq!(p.severity, Severity::Warning);
+        assert!(!all.iter().any(|p| p.file.ends_with("README.txt")));
+        assert!(!all.iter().any(|p| p.file.ends_with("ok.yaml")));
+
+        // Every problem carries a hint.
+        assert!(all.iter().all(|p| !p.hint.is_empty()));
+        assert_eq!(problems.warning_count(), 1);
+        assert_eq!(problems.error_count(), all.len() - 1);
+    }
+
+    #[test]
+    fn labelling_mismatch_is_a_warning() {
+        let dir = tempfile::tempdir().unwrap();
+        let body = |name: &str, illustrative: &str| {
+            format!(
+                "name: {name}\nprovider: national\nadministered_by: 国\nbudget_source: 補正予算\n\
+                 eligible: [サービス事業所]\ncovers: [ライセンス利用料]\nhow_to_apply: 申請\n\
+                 contact: 窓口\nconfirmed: 2025-06-01\nillustrative: {illustrative}\n"
+            )
+        };
+        std::fs::write(dir.path().join("a.yaml"), body("実在風の名前", "true")).unwrap();
+        std::fs::write(dir.path().join("b.yaml"), body("（架空）名前", "false")).unwrap();
+        let mut problems = Problems::new();
+        let list = load(dir.path(), &master(), &mut problems);
+        assert_eq!(list.len(), 2, "warnings do not drop the programme");
+        let all = problems.sorted();
+        assert!(!problems.has_errors(), "{all:#?}");
+        // Per file: the label mismatch on line 1 and the licence-fee wording on line 6.
+        let a = at(&all, "a.yaml", 1);
+        assert!(
+            a.message.contains("「（架空）」で始まっていません"),
+            "{}",
+            a.message
+        );
+        let b = at(&all, "b.yaml", 1);
+        assert!(
+            b.message.contains("illustrative が true ではありません"),
+            "{}",
+            b.message
+        );
+        assert!(
+            at(&all, "a.yaml", 6)
+                .message
+                .contains("「ライセンス利用料」")
+        );
+        assert_eq!(all.len(), 4);
+    }
+}
