@@ -67,6 +67,59 @@ pub struct Selection {
     pub only: Vec<String>,
     /// Build this prefecture's site and all its municipalities' sites.
     pub prefecture: Option<String>,
+    /// Build only shard `index` (0-based) of `count`, balanced by page count.
+    pub shard: Option<Shard>,
+}
+
+/// One of N deterministic parts of a build, for splitting it across machines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    pub index: usize,
+    pub count: usize,
+}
+
+impl std::str::FromStr for Shard {
+    type Err = String;
+
+    /// `I/N` with 1 ≤ I ≤ N, as people number CI jobs.
+    fn from_str(s: &str) -> Result<Shard, String> {
+        let (i, n) = s
+            .split_once('/')
+            .ok_or_else(|| format!("「{s}」は I/N の形ではありません（例: 1/3）"))?;
+        let (i, n): (usize, usize) = (
+            i.trim()
+                .parse()
+                .map_err(|_| format!("「{i}」は数ではありません"))?,
+            n.trim()
+                .parse()
+                .map_err(|_| format!("「{n}」は数ではありません"))?,
+        );
+        if n == 0 || i == 0 || i > n {
+            return Err(format!("「{s}」: 1 ≤ I ≤ N である必要があります"));
+        }
+        Ok(Shard {
+            index: i - 1,
+            count: n,
+        })
+    }
+}
+
+/// Assign sites to shards: heaviest first, each to the lightest shard so far
+/// (ties to the lower shard). Deterministic for the same sites and weights.
+pub fn assign_shards(
+    weights: &[(String, usize)],
+    count: usize,
+) -> std::collections::BTreeMap<String, usize> {
+    let mut order: Vec<&(String, usize)> = weights.iter().collect();
+    order.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let mut load = vec![0usize; count];
+    let mut assignment = std::collections::BTreeMap::new();
+    for (code, weight) in order {
+        let shard = (0..count).min_by_key(|&i| (load[i], i)).expect("count ≥ 1");
+        load[shard] += weight;
+        assignment.insert(code.clone(), shard);
+    }
+    assignment
 }
 
 impl Selection {
@@ -159,10 +212,29 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
         theme: &project.theme,
         build_date: options.build_date,
     };
+    let shard_of = options.selection.shard.map(|shard| {
+        let weights: Vec<(String, usize)> = model
+            .sites
+            .iter()
+            .filter(|s| options.selection.includes(s))
+            .map(|s| {
+                let entries = project
+                    .content
+                    .for_site(s.prefecture_code.as_deref(), s.municipality_code());
+                (s.code.clone(), entries.len() + 8)
+            })
+            .collect();
+        (shard, assign_shards(&weights, shard.count))
+    });
     let selected: Vec<&Site> = model
         .sites
         .iter()
         .filter(|s| options.selection.includes(s))
+        .filter(|s| {
+            shard_of
+                .as_ref()
+                .is_none_or(|(shard, assignment)| assignment.get(&s.code) == Some(&shard.index))
+        })
         .collect();
     let done = AtomicUsize::new(0);
     let files = AtomicU64::new(0);

@@ -28,6 +28,8 @@ pub enum Command {
     Build(BuildArgs),
     /// Check every input file and report all problems without writing anything.
     Check(CheckArgs),
+    /// Combine the output folders of `build --shard I/N` runs into one.
+    Merge(MergeArgs),
 }
 
 #[derive(clap::Args, Debug)]
@@ -53,9 +55,23 @@ pub struct BuildArgs {
     /// Build this prefecture's site and its municipalities' sites (6-digit code).
     #[arg(long, value_name = "CODE")]
     pub prefecture: Option<String>,
+    /// Build only part I of N (e.g. 2/3), balanced by page count, for CI matrices.
+    /// Merge the parts with `outreach merge` or by copying the folders together.
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<crate::build::Shard>,
     /// Print the time each phase took.
     #[arg(long)]
     pub timings: bool,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct MergeArgs {
+    /// The combined output folder (replaced only when the merge succeeds).
+    #[arg(long, default_value = "public")]
+    pub out: PathBuf,
+    /// The shard output folders.
+    #[arg(required = true)]
+    pub inputs: Vec<PathBuf>,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -101,6 +117,11 @@ pub fn run() -> Result<ExitCode> {
     match cli.command {
         Command::Build(args) => run_build(args),
         Command::Check(args) => run_check(args),
+        Command::Merge(args) => {
+            let files = crate::output::merge(&args.inputs, &args.out)?;
+            eprintln!("{} ファイルを {} にまとめました", files, args.out.display());
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 
@@ -119,6 +140,7 @@ fn run_build(args: BuildArgs) -> Result<ExitCode> {
         selection: Selection {
             only: args.only,
             prefecture: args.prefecture,
+            shard: args.shard,
         },
         build_date: date,
         progress: true,

@@ -127,3 +127,63 @@ mod tests {
         assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 1);
     }
 }
+
+/// Combine the outputs of sharded builds into `out` (replaced atomically). The
+/// same path in two inputs must hold the same bytes.
+pub fn merge(inputs: &[PathBuf], out: &Path) -> Result<u64, MergeError> {
+    let staging = Staging::new(out)?;
+    let mut seen: std::collections::BTreeMap<String, PathBuf> = std::collections::BTreeMap::new();
+    let mut files = 0;
+    for input in inputs {
+        for entry in walkdir::WalkDir::new(input).sort_by_file_name() {
+            let entry = entry.map_err(|e| MergeError::Read {
+                path: input.clone(),
+                message: e.to_string(),
+            })?;
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let rel = entry
+                .path()
+                .strip_prefix(input)
+                .expect("walkdir stays inside its root")
+                .to_string_lossy()
+                .replace('\\', "/");
+            let bytes = fs::read(entry.path()).map_err(|e| MergeError::Read {
+                path: entry.path().to_path_buf(),
+                message: e.to_string(),
+            })?;
+            if let Some(first) = seen.get(&rel) {
+                if fs::read(first).ok().as_deref() != Some(bytes.as_slice()) {
+                    return Err(MergeError::Conflict {
+                        rel,
+                        first: first.clone(),
+                        second: entry.path().to_path_buf(),
+                    });
+                }
+                continue;
+            }
+            staging.write(&rel, &bytes)?;
+            seen.insert(rel, entry.path().to_path_buf());
+            files += 1;
+        }
+    }
+    staging.commit()?;
+    Ok(files)
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum MergeError {
+    #[error("{path}: 読めません: {message}")]
+    Read { path: PathBuf, message: String },
+    #[error(
+        "{rel} が {first} と {second} で異なります。同じ入力と --date で作った分割どうしか確認してください"
+    )]
+    Conflict {
+        rel: String,
+        first: PathBuf,
+        second: PathBuf,
+    },
+    #[error(transparent)]
+    Output(#[from] OutputError),
+}

@@ -338,3 +338,33 @@ fn subsidies_page_shows_national_prefecture_and_own_programmes_with_status() {
             .contains("受付中の補助金（締切の近い順）")
     );
 }
+
+#[test]
+fn three_shards_merge_into_exactly_the_one_machine_build() {
+    let fx = Fixture::new("basic");
+    fx.build_ok();
+    let mut parts = Vec::new();
+    for i in 1..=3 {
+        let mut options = fx.options(&fx.dir.path().join(format!("shard{i}")));
+        options.selection.shard = Some(format!("{i}/3").parse().unwrap());
+        let report = outreach::build::build(&options).unwrap();
+        assert!(
+            report.sites >= 2,
+            "shards are balanced: shard {i} has {} sites",
+            report.sites
+        );
+        parts.push(options.out);
+    }
+    let merged = fx.dir.path().join("merged");
+    outreach::output::merge(&parts, &merged).unwrap();
+    assert_eq!(tree(&merged), tree(&fx.out()));
+}
+
+#[test]
+fn shard_arguments_are_checked() {
+    use outreach::build::Shard;
+    assert_eq!("2/3".parse::<Shard>(), Ok(Shard { index: 1, count: 3 }));
+    assert!("0/3".parse::<Shard>().is_err());
+    assert!("4/3".parse::<Shard>().is_err());
+    assert!("x".parse::<Shard>().is_err());
+}

@@ -65,14 +65,34 @@ fn is_japanese(c: char) -> bool {
     matches!(c, '\u{3040}'..='\u{30FF}' | '\u{4E00}'..='\u{9FFF}')
 }
 
-/// 1-based column of a space (half or full width) between two Japanese characters.
+/// 1-based column of a space used to spread out a short Japanese word
+/// (「氏　名」「東 京 都」): both neighbouring tokens are one or two Japanese
+/// characters. Spaces between longer phrases (「第1表 居宅サービス計画書」) are fine.
 fn space_inside_word(line: &str) -> Option<usize> {
     let chars: Vec<char> = line.chars().collect();
+    let is_space = |c: char| matches!(c, ' ' | '\u{3000}');
+    let token_len = |range: &mut dyn Iterator<Item = usize>| -> Option<usize> {
+        let mut n = 0;
+        for i in range {
+            let c = chars[i];
+            if is_japanese(c) {
+                n += 1;
+            } else if c.is_alphanumeric() {
+                // 「第1表」: part of a longer token, not a spread-out word.
+                return None;
+            } else {
+                break;
+            }
+        }
+        (1..=2).contains(&n).then_some(n)
+    };
     (1..chars.len().saturating_sub(1)).find_map(|i| {
-        (matches!(chars[i], ' ' | '\u{3000}')
-            && is_japanese(chars[i - 1])
-            && is_japanese(chars[i + 1]))
-        .then_some(i + 1)
+        if !is_space(chars[i]) {
+            return None;
+        }
+        token_len(&mut (0..i).rev())?;
+        token_len(&mut (i + 1..chars.len()))?;
+        Some(i + 1)
     })
 }
 
@@ -99,11 +119,20 @@ mod tests {
     #[test]
     fn clean_text_passes() {
         let mut problems = Problems::new();
-        check(
-            Path::new("a.md"),
-            "ケアプランデータ連携システム 2025年 ABC",
-            &mut problems,
-        );
+        let text = "ケアプランデータ連携システム 2025年 ABC\n- 第1表 居宅サービス計画書\n";
+        check(Path::new("a.md"), text, &mut problems);
         assert!(problems.is_empty(), "{:?}", problems.sorted());
+    }
+
+    #[test]
+    fn spaces_spreading_a_short_word_are_reported() {
+        let mut problems = Problems::new();
+        check(Path::new("a.md"), "氏　名: 東 京 都\n", &mut problems);
+        let found: Vec<(usize, usize)> = problems
+            .sorted()
+            .iter()
+            .map(|p| (p.line, p.column))
+            .collect();
+        assert_eq!(found, vec![(1, 2)]);
     }
 }
