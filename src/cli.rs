@@ -28,6 +28,8 @@ pub enum Command {
     Build(BuildArgs),
     /// Check every input file and report all problems without writing anything.
     Check(CheckArgs),
+    /// Build a generated national-scale project and print per-phase times, pages/s and peak memory.
+    Bench(BenchArgs),
     /// Combine the output folders of `build --shard I/N` runs into one.
     Merge(MergeArgs),
 }
@@ -62,6 +64,25 @@ pub struct BuildArgs {
     /// Print the time each phase took.
     #[arg(long)]
     pub timings: bool,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct BenchArgs {
+    /// The project whose settings, data and theme the generated project copies.
+    #[arg(long, default_value = ".")]
+    pub project: PathBuf,
+    /// Guide pages of generated Markdown shared by every site (~1,800 characters each).
+    #[arg(long, default_value_t = 16)]
+    pub pages: usize,
+    /// Build only the first N sites (default: all 1,789).
+    #[arg(long)]
+    pub sites: Option<usize>,
+    /// Where to generate the project and its output.
+    #[arg(long)]
+    pub work: Option<PathBuf>,
+    /// The build date (YYYY-MM-DD).
+    #[arg(long, default_value = "2026-11-29")]
+    pub date: String,
 }
 
 #[derive(clap::Args, Debug)]
@@ -117,6 +138,25 @@ pub fn run() -> Result<ExitCode> {
     match cli.command {
         Command::Build(args) => run_build(args),
         Command::Check(args) => run_check(args),
+        Command::Bench(args) => {
+            let date = build_date(Some(&args.date))?;
+            let work = args.work.unwrap_or_else(crate::bench::default_work_dir);
+            let shape = crate::bench::BenchShape {
+                pages_per_site: args.pages,
+                sites: args.sites,
+            };
+            match crate::bench::run(&args.project, &work, &shape, date) {
+                Ok(report) => {
+                    print!("{report}");
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(BuildError::Problems(p)) => {
+                    print_problems(&p);
+                    Ok(ExitCode::from(1))
+                }
+                Err(e) => Err(e.into()),
+            }
+        }
         Command::Merge(args) => {
             let files = crate::output::merge(&args.inputs, &args.out)?;
             eprintln!("{} ファイルを {} にまとめました", files, args.out.display());

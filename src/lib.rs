@@ -6,6 +6,7 @@
 //! [`render`] turns them into bytes, and [`output`] is the one place that
 //! writes files.
 
+pub mod bench;
 pub mod build;
 pub mod cli;
 pub mod config;

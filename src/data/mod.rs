@@ -3,5 +3,6 @@
 
 pub mod adoption;
 pub mod jis;
+pub mod offices;
 pub mod sites;
 pub mod subsidies;

@@ -1,0 +1,176 @@
+//! `outreach bench`: builds a generated national-scale project and prints
+//! per-phase times, pages per second and peak memory. Figures are printed,
+//! never asserted: the machine is noisy, so compare runs side by side.
+
+use std::fmt::Write as _;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use jiff::civil::Date;
+
+use crate::build::{BuildError, BuildOptions, Selection, build};
+
+/// The shape of the generated project.
+#[derive(Debug, Clone)]
+pub struct BenchShape {
+    /// Pages of Markdown shared by every site (the guides).
+    pub pages_per_site: usize,
+    /// Build only the first N sites (national, prefectures, municipalities in code order).
+    pub sites: Option<usize>,
+}
+
+/// One generated guide page: about 1,800 Japanese characters with a heading,
+/// a list, a table and links to its neighbours, like the Hugo comparison pages.
+pub fn generated_page(index: usize, total: usize) -> String {
+    let mut body = String::new();
+    let _ = writeln!(
+        body,
+        "---\ntitle: ガイド {index:02}：ケアプランの連携\ndescription: 生成した比較用のページ {index} です。\norder: {index}\n---"
+    );
+    let _ = writeln!(body, "## 第{index}章 データ連携のあらまし\n");
+    for paragraph in 0..6 {
+        let _ = writeln!(
+            body,
+            "居宅介護支援事業所とサービス事業所は、毎月のサービス提供票や計画書をやり取りしています。\
+             紙やFAXでのやり取りは、印刷、送信、受け取ったあとの転記に時間がかかります。\
+             ケアプランデータ連携システムを使うと、標準仕様のCSVファイルをそのまま送受信でき、\
+             転記の手間と誤りを減らせます。段落{paragraph}では、その流れを順に説明します。\
+             導入の前に、介護ソフトの対応状況、電子証明書、連携先の事業所を確認しておきましょう。\n"
+        );
+    }
+    body.push_str("- 介護ソフトの対応を確認する\n- 利用申請をする\n- 電子証明書を用意する\n- 連携先と試しにやり取りする\n\n");
+    body.push_str("| 項目 | 紙・FAX | データ連携 |\n| --- | --- | --- |\n| 送付 | 印刷して送信 | ファイルを送信 |\n| 受け取り | 手で転記 | ソフトに取り込み |\n| 費用 | 紙・通信費 | ライセンス料 |\n\n");
+    let prev = if index > 1 { index - 1 } else { total };
+    let next = if index < total { index + 1 } else { 1 };
+    let _ = writeln!(
+        body,
+        "前のページは[ガイド {prev:02}](@/guides/page-{prev:02}.md)、次のページは[ガイド {next:02}](@/guides/page-{next:02}.md)です。"
+    );
+    body
+}
+
+/// Copy the project's settings, data and theme, and replace its content with
+/// generated pages.
+pub fn generate(project: &Path, dest: &Path, shape: &BenchShape) -> std::io::Result<()> {
+    fs::create_dir_all(dest.join("content/guides"))?;
+    fs::copy(project.join("config.yaml"), dest.join("config.yaml"))?;
+    copy_tree(&project.join("data"), &dest.join("data"))?;
+    copy_tree(&project.join("themes"), &dest.join("themes"))?;
+    fs::write(
+        dest.join("content/guides/_index.md"),
+        "---\ntitle: ガイド\ndescription: 生成したガイドの一覧です。\n---\n",
+    )?;
+    for i in 1..=shape.pages_per_site {
+        fs::write(
+            dest.join(format!("content/guides/page-{i:02}.md")),
+            generated_page(i, shape.pages_per_site),
+        )?;
+    }
+    Ok(())
+}
+
+fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.map_err(std::io::Error::other)?;
+        let target = to.join(entry.path().strip_prefix(from).expect("inside"));
+        if entry.file_type().is_dir() {
+            fs::create_dir_all(&target)?;
+        } else {
+            fs::copy(entry.path(), &target)?;
+        }
+    }
+    Ok(())
+}
+
+/// Peak resident memory of this process in MiB (Linux), if known.
+pub fn peak_rss_mib() -> Option<f64> {
+    let status = fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024.0)
+}
+
+/// Generate, build and report. Returns the printed report.
+pub fn run(
+    project: &Path,
+    work: &Path,
+    shape: &BenchShape,
+    date: Date,
+) -> Result<String, BuildError> {
+    let generated = work.join("project");
+    if generated.exists() {
+        let _ = fs::remove_dir_all(&generated);
+    }
+    generate(project, &generated, shape).map_err(|e| {
+        let mut problems = crate::problems::Problems::new();
+        problems.error(
+            work,
+            0,
+            0,
+            format!("ベンチマーク用のプロジェクトを作れません: {e}"),
+            "",
+        );
+        BuildError::Problems(problems)
+    })?;
+    let mut selection = Selection::default();
+    if let Some(n) = shape.sites {
+        let mut problems = crate::problems::Problems::new();
+        let master = crate::data::jis::MasterList::load(
+            &generated.join("data/municipalities.csv"),
+            &mut problems,
+        );
+        selection.only = std::iter::once(crate::model::NATIONAL_CODE.to_string())
+            .chain(master.prefectures.iter().map(|p| p.code.clone()))
+            .chain(master.municipalities.iter().map(|m| m.code.clone()))
+            .take(n)
+            .collect();
+    }
+    let out = work.join("public");
+    let options = BuildOptions {
+        project: generated,
+        out: out.clone(),
+        selection,
+        build_date: date,
+        progress: false,
+    };
+    let mut report = String::new();
+    let started = Instant::now();
+    let result = build(&options)?;
+    let wall = started.elapsed().as_secs_f64();
+    let html_pages = walkdir::WalkDir::new(&out)
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().extension().is_some_and(|x| x == "html"))
+        .count();
+    let _ = writeln!(
+        report,
+        "outreach bench: {} sites, {} pages of Markdown shared per site",
+        result.sites, shape.pages_per_site
+    );
+    let _ = writeln!(report, "  files written   {:>10}", result.files);
+    let _ = writeln!(report, "  HTML pages      {:>10}", html_pages);
+    let _ = writeln!(
+        report,
+        "  bytes written   {:>10.1} MB",
+        result.bytes as f64 / 1e6
+    );
+    for (phase, d) in &result.phases {
+        let _ = writeln!(report, "  {phase:<22} {:>8.3} s", d.as_secs_f64());
+    }
+    let _ = writeln!(report, "  wall            {:>10.3} s", wall);
+    let _ = writeln!(
+        report,
+        "  pages/s         {:>10.0}",
+        html_pages as f64 / wall
+    );
+    if let Some(rss) = peak_rss_mib() {
+        let _ = writeln!(report, "  peak RSS        {:>10.0} MiB", rss);
+    }
+    Ok(report)
+}
+
+/// Default work folder for `outreach bench`.
+pub fn default_work_dir() -> PathBuf {
+    std::env::temp_dir().join("outreach-bench")
+}

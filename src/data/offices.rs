@@ -1,0 +1,728 @@
+//! Partner offices (`data/offices.csv`): offices already using the system,
+//! shown on each municipality's page so that offices can find partners.
+//!
+//! Same reading as the adoption files (any encoding, `.xlsx` too, Japanese or
+//! English headers); every problem is reported with file, line and value.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use jiff::civil::Date;
+
+use crate::data::adoption::{
+    TableRow, header_key, nearest, normalize_width, read_table, resolve_code,
+};
+use crate::data::jis::MasterList;
+use crate::problems::Problems;
+
+/// One office using the system, for one service type.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Office {
+    /// 介護保険事業所番号: 10 characters.
+    pub number: String,
+    pub name: String,
+    pub service_type: String,
+    pub municipality_code: String,
+    /// The day it started using the system.
+    pub since: Date,
+    /// true for invented (sample) offices, shown as 架空.
+    pub illustrative: bool,
+}
+
+/// The service types an office may list, in display order.
+pub const SERVICE_TYPES: &[&str] = &[
+    "居宅介護支援",
+    "訪問介護",
+    "訪問看護",
+    "訪問入浴介護",
+    "訪問リハビリテーション",
+    "通所介護",
+    "地域密着型通所介護",
+    "通所リハビリテーション",
+    "短期入所生活介護",
+    "短期入所療養介護",
+    "福祉用具貸与",
+    "小規模多機能型居宅介護",
+    "看護小規模多機能型居宅介護",
+    "定期巡回・随時対応型訪問介護看護",
+    "認知症対応型通所介護",
+    "介護予防支援",
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Role {
+    Number,
+    Name,
+    ServiceType,
+    Municipality,
+    Since,
+    Illustrative,
+}
+
+impl Role {
+    fn of(key: &str) -> Option<Role> {
+        Some(match key {
+            "office_number" | "number" | "事業所番号" | "介護保険事業所番号" => {
+                Role::Number
+            }
+            "name" | "office_name" | "事業所名" | "名称" => Role::Name,
+            "service_type" | "service" | "サービス種別" | "サービスの種類" | "サービス種類" => {
+                Role::ServiceType
+            }
+            "municipality_code" | "code" | "市区町村コード" | "団体コード" => {
+                Role::Municipality
+            }
+            "since" | "利用開始日" | "開始日" | "利用開始" => Role::Since,
+            "illustrative" | "sample" | "架空" | "サンプル" => Role::Illustrative,
+            _ => return None,
+        })
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            Role::Number => "事業所番号",
+            Role::Name => "事業所名",
+            Role::ServiceType => "サービス種別",
+            Role::Municipality => "市区町村コード",
+            Role::Since => "利用開始日",
+            Role::Illustrative => "架空",
+        }
+    }
+
+    fn english(self) -> &'static str {
+        match self {
+            Role::Number => "office_number",
+            Role::Name => "name",
+            Role::ServiceType => "service_type",
+            Role::Municipality => "municipality_code",
+            Role::Since => "since",
+            Role::Illustrative => "illustrative",
+        }
+    }
+}
+
+const REQUIRED: [Role; 5] = [
+    Role::Number,
+    Role::Name,
+    Role::ServiceType,
+    Role::Municipality,
+    Role::Since,
+];
+
+/// Load `data/offices.csv` (absent → no offices). Sorted by municipality
+/// code, service type (in [`SERVICE_TYPES`] order) and office number.
+pub fn load(path: &Path, master: &MasterList, problems: &mut Problems) -> Vec<Office> {
+    if !path.exists() {
+        return Vec::new();
+    }
+    let table = match read_table(path) {
+        Ok(t) => t,
+        Err(msg) => {
+            problems.error(
+                path,
+                0,
+                0,
+                msg,
+                "Excel で「CSV UTF-8」か「.xlsx」で保存し直してください",
+            );
+            return Vec::new();
+        }
+    };
+    if let Some(msg) = &table.decode_warning {
+        problems.warning(
+            path,
+            0,
+            0,
+            msg.clone(),
+            "UTF-8 か Shift_JIS（CP932）で保存し直してください",
+        );
+    }
+    let mut rows = table.rows.iter().filter(|r| !r.is_blank());
+    let Some(header) = rows.next() else {
+        return Vec::new();
+    };
+    let mut columns: HashMap<Role, usize> = HashMap::new();
+    let mut order: Vec<Role> = Vec::new();
+    for (i, cell) in header.cells.iter().enumerate() {
+        let Some(role) = Role::of(&header_key(cell).0) else {
+            continue;
+        };
+        if let Some(first) = columns.get(&role) {
+            problems.error(
+                path,
+                header.line,
+                i + 1,
+                format!(
+                    "「{}」の列が2つあります（{}列目と{}列目）",
+                    role.label(),
+                    first + 1,
+                    i + 1
+                ),
+                "どちらか一方の見出しを消すか直してください",
+            );
+            continue;
+        }
+        columns.insert(role, i);
+        order.push(role);
+    }
+    let missing: Vec<String> = REQUIRED
+        .iter()
+        .filter(|r| !columns.contains_key(r))
+        .map(|r| format!("{}（{}）", r.label(), r.english()))
+        .collect();
+    if !missing.is_empty() {
+        let seen: Vec<&str> = header.cells.iter().map(|c| c.trim()).collect();
+        problems.error(
+            path,
+            header.line,
+            0,
+            format!(
+                "見出し行に {} の列がありません（見出し: {}）",
+                missing.join("、"),
+                seen.join(", ")
+            ),
+            "見出しを office_number,name,service_type,municipality_code,since（事業所番号,事業所名,サービス種別,市区町村コード,利用開始日）にしてください",
+        );
+        return Vec::new();
+    }
+
+    let mut offices = Vec::new();
+    let mut seen: HashMap<(String, String), usize> = HashMap::new();
+    for row in rows {
+        if let Some(office) = read_row(row, &columns, master, path, problems) {
+            let key = (office.number.clone(), office.service_type.clone());
+            if let Some(first) = seen.get(&key) {
+                problems.error(
+                    path,
+                    row.line,
+                    columns[&Role::Number] + 1,
+                    format!(
+                        "事業所番号「{}」の「{}」が2回あります（{}行目と{}行目）",
+                        office.number, office.service_type, first, row.line
+                    ),
+                    "同じ事業所・同じサービス種別の行は1つにしてください（後の行は読み飛ばしました）",
+                );
+                continue;
+            }
+            seen.insert(key, row.line);
+            offices.push(office);
+        }
+    }
+    offices.sort_by(|a, b| {
+        (
+            &a.municipality_code,
+            service_rank(&a.service_type),
+            &a.number,
+        )
+            .cmp(&(
+                &b.municipality_code,
+                service_rank(&b.service_type),
+                &b.number,
+            ))
+    });
+    offices
+}
+
+fn service_rank(service: &str) -> usize {
+    SERVICE_TYPES
+        .iter()
+        .position(|s| *s == service)
+        .unwrap_or(SERVICE_TYPES.len())
+}
+
+fn read_row(
+    row: &TableRow,
+    columns: &HashMap<Role, usize>,
+    master: &MasterList,
+    path: &Path,
+    problems: &mut Problems,
+) -> Option<Office> {
+    let line = row.line;
+    let mut ok = true;
+    let mut get = |role: Role, problems: &mut Problems| -> Option<(usize, String)> {
+        let col = *columns.get(&role)?;
+        let value = row.cell(col).to_string();
+        if value.is_empty() && role != Role::Illustrative {
+            problems.error(
+                path,
+                line,
+                col + 1,
+                format!("{}が空欄です", role.label()),
+                format!("{}を書いてください", role.label()),
+            );
+            ok = false;
+            return None;
+        }
+        Some((col, value))
+    };
+    let number = get(Role::Number, problems);
+    let name = get(Role::Name, problems);
+    let service = get(Role::ServiceType, problems);
+    let municipality = get(Role::Municipality, problems);
+    let since = get(Role::Since, problems);
+    let illustrative = get(Role::Illustrative, problems);
+
+    let number = number.and_then(|(col, raw)| match check_office_number(&raw) {
+        Ok(number) => {
+            if let Some(expected) = office_check_digit(&number[..9])
+                && number.as_bytes()[9] != expected
+            {
+                problems.warning(
+                    path,
+                    line,
+                    col + 1,
+                    format!(
+                        "事業所番号「{raw}」の検証番号（10桁目）が計算と合いません（計算では「{}」）",
+                        expected as char
+                    ),
+                    "事業所番号の写し間違いがないか、指定通知などで確認してください",
+                );
+            }
+            Some(number)
+        }
+        Err(hint) => {
+            problems.error(
+                path,
+                line,
+                col + 1,
+                format!("事業所番号「{raw}」の形が違います"),
+                hint,
+            );
+            None
+        }
+    });
+
+    let service = service.and_then(|(col, raw)| {
+        let key: String = normalize_width(&raw)
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .map(|c| if c == '･' || c == '.' { '・' } else { c })
+            .collect();
+        if let Some(s) = SERVICE_TYPES.iter().find(|s| **s == key) {
+            return Some(s.to_string());
+        }
+        let near = nearest(&key, SERVICE_TYPES.iter().copied(), 1);
+        let hint = match near.first() {
+            Some(n) => format!(
+                "「{n}」ではありませんか。サービス種別は {} のどれかで書いてください",
+                SERVICE_TYPES.join("・")
+            ),
+            None => format!(
+                "サービス種別は {} のどれかで書いてください",
+                SERVICE_TYPES.join("・")
+            ),
+        };
+        problems.error(
+            path,
+            line,
+            col + 1,
+            format!("サービス種別「{raw}」は使えません"),
+            hint,
+        );
+        None
+    });
+
+    let municipality = municipality.and_then(|(col, raw)| match resolve_code(&raw, master) {
+        Ok(code) if master.municipality(&code).is_some() => Some(code),
+        Ok(code) => {
+            problems.error(
+                path,
+                line,
+                col + 1,
+                format!(
+                    "市区町村コード「{raw}」は都道府県（{}）のコードです",
+                    master.prefecture(&code).map_or("", |p| p.name.as_str())
+                ),
+                "事業所の所在地の市区町村コード（6桁）を書いてください",
+            );
+            None
+        }
+        Err((message, hint)) => {
+            problems.error(path, line, col + 1, message, hint);
+            None
+        }
+    });
+
+    let since = since.and_then(|(col, raw)| match parse_date(&raw) {
+        Some(d) => Some(d),
+        None => {
+            problems.error(
+                path,
+                line,
+                col + 1,
+                format!("利用開始日「{raw}」は日付として読めません"),
+                "2024-04-01 や 2024/4/1、2024年4月1日 のように実在する日付で書いてください",
+            );
+            None
+        }
+    });
+
+    let illustrative = match illustrative {
+        None => Some(false),
+        Some((col, raw)) => match parse_bool(&raw) {
+            Some(b) => Some(b),
+            None => {
+                problems.error(
+                    path,
+                    line,
+                    col + 1,
+                    format!("架空の列の値「{raw}」は はい／いいえ として読めません"),
+                    "架空（サンプル）の事業所なら true、実在なら false か空欄にしてください",
+                );
+                None
+            }
+        },
+    };
+
+    if !ok {
+        return None;
+    }
+    Some(Office {
+        number: number?,
+        name: name?.1,
+        service_type: service?,
+        municipality_code: municipality?,
+        since: since?,
+        illustrative: illustrative?,
+    })
+}
+
+/// An office number: exactly 10 characters, digits except that the third may
+/// be a letter (介護予防・日常生活支援総合事業 offices use `A` etc.). Full-width
+/// input is accepted and letters are upper-cased. `Err` holds the hint.
+pub fn check_office_number(raw: &str) -> Result<String, String> {
+    let s: String = normalize_width(raw)
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .collect::<String>()
+        .to_ascii_uppercase();
+    let chars: Vec<char> = s.chars().collect();
+    let shape = chars.len() == 10
+        && chars
+            .iter()
+            .enumerate()
+            .all(|(i, c)| c.is_ascii_digit() || (i == 2 && c.is_ascii_uppercase()));
+    if shape {
+        return Ok(s);
+    }
+    if chars.len() == 9 && chars.iter().all(|c| c.is_ascii_digit()) {
+        return Err(format!(
+            "9桁しかありません。Excel で先頭の 0 が消えていませんか（「0{s}」）。事業所番号は10桁です"
+        ));
+    }
+    Err(format!(
+        "事業所番号は10桁で、3桁目（英字のこともあります）以外は数字です（今は{}文字）",
+        chars.len()
+    ))
+}
+
+/// The check digit (検証番号) of a 介護保険事業所番号, from its first 9 characters.
+///
+/// Assumption, documented because the rule is not in a statute: the ministry's
+/// material on 総合事業 office numbers (「介護予防・日常生活支援総合事業における
+/// 事業所番号の考え方について」) describes it as modulus 10, weights 2-1, split
+/// (分割) method, extended for letters: a letter in the third position reads as a
+/// number, A=10, B=11, … Z=32 skipping I, O and Q; from the rightmost of the 9
+/// characters the weights are 2, 1, 2, 1, …; a two-digit product counts as the
+/// sum of its digits; the check digit is (10 − sum mod 10) mod 10. Because this
+/// is reconstructed from secondary material, a mismatch is only a warning.
+/// Returns `None` when a character has no value (I, O, Q).
+pub fn office_check_digit(body: &str) -> Option<u8> {
+    let mut sum = 0u32;
+    for (i, c) in body.chars().rev().enumerate() {
+        let value = match c {
+            '0'..='9' => c as u32 - '0' as u32,
+            'A'..='Z' if !matches!(c, 'I' | 'O' | 'Q') => {
+                let skipped = ['I', 'O', 'Q'].iter().filter(|s| **s < c).count() as u32;
+                10 + (c as u32 - 'A' as u32) - skipped
+            }
+            _ => return None,
+        };
+        let weight = if i % 2 == 0 { 2 } else { 1 };
+        let product = value * weight;
+        sum += product
+            .to_string()
+            .bytes()
+            .map(|b| (b - b'0') as u32)
+            .sum::<u32>();
+    }
+    Some(b'0' + ((10 - sum % 10) % 10) as u8)
+}
+
+/// A date as people type it: `2024-04-01`, `2024/4/1`, `2024.4.1`,
+/// `2024年4月1日`, `令和6年4月1日` / `R6.4.1`, `平成31年4月1日`.
+pub fn parse_date(raw: &str) -> Option<Date> {
+    let s: String = normalize_width(raw)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    // Excel may write a time after the date.
+    let s = s.split(['T', ' ']).next().unwrap_or("").to_string();
+    let (era_offset, rest) = if let Some(r) = s.strip_prefix("令和").or(s.strip_prefix('R')) {
+        (Some(2018), r)
+    } else if let Some(r) = s.strip_prefix("平成").or(s.strip_prefix('H')) {
+        (Some(1988), r)
+    } else {
+        (None, s.as_str())
+    };
+    let rest = rest.replacen('元', "1", 1);
+    let parts: Vec<&str> = rest
+        .split(['-', '/', '.', '年', '月', '日'])
+        .filter(|p| !p.is_empty())
+        .collect();
+    if parts.len() != 3 || !parts.iter().all(|p| p.bytes().all(|b| b.is_ascii_digit())) {
+        return None;
+    }
+    let mut year: i16 = parts[0].parse().ok()?;
+    if let Some(offset) = era_offset {
+        if parts[0].len() > 2 {
+            return None;
+        }
+        year += offset;
+    } else if parts[0].len() != 4 {
+        return None;
+    }
+    let month: i8 = parts[1].parse().ok()?;
+    let day: i8 = parts[2].parse().ok()?;
+    Date::new(year, month, day).ok()
+}
+
+fn parse_bool(raw: &str) -> Option<bool> {
+    let key = normalize_width(raw).trim().to_lowercase();
+    match key.as_str() {
+        "" | "false" | "0" | "no" | "n" | "いいえ" | "×" | "実在" => Some(false),
+        "true" | "1" | "yes" | "y" | "はい" | "○" | "〇" | "●" | "✓" | "架空" | "サンプル" => {
+            Some(true)
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::problems::{Problem, Severity};
+    use std::path::PathBuf;
+    use std::sync::OnceLock;
+
+    fn root() -> PathBuf {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+    }
+
+    fn master() -> &'static MasterList {
+        static MASTER: OnceLock<MasterList> = OnceLock::new();
+        MASTER.get_or_init(|| {
+            let mut problems = Problems::new();
+            MasterList::load(&root().join("data/municipalities.csv"), &mut problems)
+        })
+    }
+
+    fn load_path(path: &Path) -> (Vec<Office>, Vec<Problem>) {
+        let mut problems = Problems::new();
+        let offices = load(path, master(), &mut problems);
+        (offices, problems.sorted())
+    }
+
+    fn fixture(name: &str) -> (Vec<Office>, Vec<Problem>) {
+        load_path(&root().join("tests/fixtures/offices").join(name))
+    }
+
+    fn run(text: &[u8]) -> (Vec<Office>, Vec<Problem>) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("offices.csv");
+        std::fs::write(&path, text).unwrap();
+        load_path(&path)
+    }
+
+    fn find<'a>(problems: &'a [Problem], needles: &[&str]) -> &'a Problem {
+        let found: Vec<&Problem> = problems
+            .iter()
+            .filter(|p| needles.iter().all(|n| p.message.contains(n)))
+            .collect();
+        assert_eq!(found.len(), 1, "{needles:?} in {problems:#?}");
+        found[0]
+    }
+
+    fn date(y: i16, m: i8, d: i8) -> Date {
+        Date::new(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn absent_file_is_no_offices() {
+        let (offices, problems) = load_path(&root().join("tests/fixtures/offices/none.csv"));
+        assert!(offices.is_empty() && problems.is_empty());
+    }
+
+    #[test]
+    fn shipped_sample_offices_load_cleanly() {
+        let (offices, problems) = load_path(&root().join("data/offices.csv"));
+        assert!(problems.is_empty(), "{problems:#?}");
+        assert!(
+            offices
+                .iter()
+                .all(|o| o.illustrative && o.name.contains("架空"))
+        );
+        for code in ["221007", "221309", "011002"] {
+            let n = offices
+                .iter()
+                .filter(|o| o.municipality_code == code)
+                .count();
+            assert!((1..=12).contains(&n), "{code}: {n}");
+        }
+    }
+
+    #[test]
+    fn valid_file_is_read_and_sorted() {
+        let (offices, problems) = fixture("valid/offices.csv");
+        assert!(problems.is_empty(), "{problems:#?}");
+        let keys: Vec<(&str, &str, &str)> = offices
+            .iter()
+            .map(|o| {
+                (
+                    o.municipality_code.as_str(),
+                    o.service_type.as_str(),
+                    o.number.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            keys,
+            vec![
+                ("131016", "通所介護", "13A1234569"),
+                ("221007", "居宅介護支援", "2271009017"),
+                ("221007", "訪問介護", "2271009025"),
+                ("221007", "介護予防支援", "2271009017"),
+                ("221309", "訪問看護", "2271309029"),
+            ]
+        );
+        assert_eq!(offices[0].since, date(2024, 4, 1)); // R6.4.1
+        assert!(!offices[0].illustrative);
+        assert_eq!(offices[1].since, date(2024, 4, 1)); // 2024年4月1日
+        assert_eq!(offices[2].since, date(2024, 6, 1)); // 2024/6/1
+        assert!(!offices[3].illustrative); // empty cell
+        assert!(offices[4].illustrative);
+        assert_eq!(offices[4].name, "（架空）ひまわり訪問看護ステーション");
+    }
+
+    #[test]
+    fn cp932_japanese_headers() {
+        let bytes = std::fs::read(root().join("tests/fixtures/offices/cp932/offices.csv")).unwrap();
+        assert!(std::str::from_utf8(&bytes).is_err());
+        let (offices, problems) = fixture("cp932/offices.csv");
+        assert!(problems.is_empty(), "{problems:#?}");
+        assert_eq!(offices.len(), 2);
+        assert_eq!(offices[0].name, "（架空）さくら居宅介護支援事業所");
+        assert_eq!(offices[1].since, date(2024, 5, 1)); // 令和6年5月1日
+        assert!(offices.iter().all(|o| o.illustrative));
+    }
+
+    #[test]
+    fn xlsx_offices() {
+        let (offices, problems) = fixture("xlsx/offices.xlsx");
+        assert!(problems.is_empty(), "{problems:#?}");
+        assert_eq!(offices.len(), 1);
+        assert_eq!(offices[0].municipality_code, "011002"); // 11002 in the sheet
+        assert_eq!(offices[0].number, "0171009012");
+    }
+
+    #[test]
+    fn every_error_with_line_and_value() {
+        let (offices, problems) = fixture("errors/offices.csv");
+        let e = find(&problems, &["2271009017", "居宅介護支援", "2行目と3行目"]);
+        assert_eq!((e.line, e.column, e.severity), (3, 1, Severity::Error));
+        let e = find(&problems, &["「227100901」"]);
+        assert_eq!((e.line, e.severity), (4, Severity::Error));
+        assert!(e.hint.contains("0227100901"), "{e}");
+        let e = find(&problems, &["「訪門介護」"]);
+        assert_eq!((e.line, e.column), (5, 3));
+        assert!(e.hint.starts_with("「訪問介護」"), "{e}");
+        let e = find(&problems, &["229997"]);
+        assert_eq!((e.line, e.column), (6, 4));
+        let e = find(&problems, &["220001", "都道府県"]);
+        assert_eq!(e.line, 7);
+        let e = find(&problems, &["「2024-02-30」"]);
+        assert_eq!((e.line, e.column), (8, 5));
+        let w = find(&problems, &["「2271009010」", "検証番号", "「7」"]);
+        assert_eq!((w.line, w.severity), (9, Severity::Warning));
+        let e = find(&problems, &["事業所番号が空欄"]);
+        assert_eq!(e.line, 10);
+        let e = find(&problems, &["221008", "221007"]);
+        assert_eq!((e.line, e.column), (11, 4));
+        let e = find(&problems, &["「maybe」"]);
+        assert_eq!((e.line, e.column), (11, 6));
+        assert_eq!(
+            problems
+                .iter()
+                .filter(|p| p.severity == Severity::Error)
+                .count(),
+            9,
+            "{problems:#?}"
+        );
+        // Kept: line 2 and the check-digit warning row (line 9).
+        assert_eq!(offices.len(), 2);
+    }
+
+    #[test]
+    fn missing_columns_are_named() {
+        let (offices, problems) = run("事業所番号,事業所名\n2271009017,x\n".as_bytes());
+        assert!(offices.is_empty());
+        let e = find(&problems, &["サービス種別", "市区町村コード", "利用開始日"]);
+        assert_eq!(e.line, 1);
+    }
+
+    #[test]
+    fn office_numbers() {
+        assert_eq!(check_office_number("2271009017"), Ok("2271009017".into()));
+        assert_eq!(
+            check_office_number("２２７１００９０１７"),
+            Ok("2271009017".into())
+        );
+        assert_eq!(check_office_number("13a1234569"), Ok("13A1234569".into()));
+        assert!(check_office_number("1A71009017").is_err()); // letter only in the third place
+        assert!(check_office_number("22710090171").is_err());
+        assert_eq!(office_check_digit("227100901"), Some(b'7'));
+        assert_eq!(office_check_digit("13A123456"), Some(b'9'));
+        assert_eq!(office_check_digit("13I123456"), None);
+        // A=10, B=11 … H=17, J=18 (I skipped) … Z=32.
+        assert_ne!(
+            office_check_digit("13A123456"),
+            office_check_digit("13B123456")
+        );
+        // J is 18 (I skipped): 18×2=36 → 3+6=9, the same as a 9 (9×2=18 → 1+8).
+        assert_eq!(
+            office_check_digit("13J123456"),
+            office_check_digit("139123456")
+        );
+        // Z is 32 (I, O, Q skipped): 32×2=64 → 6+4=10, the same as a 0.
+        assert_eq!(
+            office_check_digit("13Z123456"),
+            office_check_digit("130123456")
+        );
+    }
+
+    #[test]
+    fn dates() {
+        assert_eq!(parse_date("2024-04-01"), Some(date(2024, 4, 1)));
+        assert_eq!(parse_date("2024/4/1"), Some(date(2024, 4, 1)));
+        assert_eq!(parse_date("２０２４年４月１日"), Some(date(2024, 4, 1)));
+        assert_eq!(parse_date("令和元年5月1日"), Some(date(2019, 5, 1)));
+        assert_eq!(parse_date("H31.4.30"), Some(date(2019, 4, 30)));
+        assert_eq!(parse_date("2024-04-01T00:00:00"), Some(date(2024, 4, 1)));
+        assert_eq!(parse_date("2024-02-30"), None);
+        assert_eq!(parse_date("24-04-01"), None);
+        assert_eq!(parse_date("soon"), None);
+    }
+
+    #[test]
+    fn service_types_in_order() {
+        assert_eq!(SERVICE_TYPES.len(), 16);
+        assert_eq!(service_rank("居宅介護支援"), 0);
+        assert_eq!(service_rank("介護予防支援"), 15);
+        let (offices, problems) = run(
+            "office_number,name,service_type,municipality_code,since\n2271009017,x,定期巡回･随時対応型訪問介護看護,221007,2024-04-01\n"
+                .as_bytes(),
+        );
+        assert!(problems.is_empty(), "{problems:#?}");
+        assert_eq!(offices[0].service_type, "定期巡回・随時対応型訪問介護看護");
+    }
+}
