@@ -12,6 +12,7 @@ use crate::config::Config;
 use crate::content::{self, Content};
 use crate::data::adoption::{self, Adoption};
 use crate::data::jis::MasterList;
+use crate::data::offices::{self, Office};
 use crate::data::sites::{self, SiteSettings};
 use crate::data::subsidies::{self, Subsidy};
 use crate::model::{Model, Site, SiteKind};
@@ -28,6 +29,7 @@ pub struct Project {
     pub adoption: Adoption,
     pub settings: BTreeMap<String, SiteSettings>,
     pub subsidies: Vec<Subsidy>,
+    pub offices: Vec<Office>,
     pub content: Content,
     pub theme: Theme,
 }
@@ -41,6 +43,7 @@ impl Project {
         let adoption = adoption::load(&root.join("data/adoption"), &master, build_date, problems);
         let settings = sites::load(&root.join("data/sites.yaml"), &master, problems);
         let subsidies = subsidies::load(&root.join("data/subsidies"), &master, problems);
+        let offices = offices::load(&root.join("data/offices.csv"), &master, problems);
         let content = content::load(&root.join("content"), &master, problems);
         let theme_name = config
             .as_ref()
@@ -54,6 +57,7 @@ impl Project {
             adoption,
             settings,
             subsidies,
+            offices,
             content,
             theme: theme?,
         })
@@ -205,10 +209,18 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
 
     let started = Instant::now();
     let staging = Staging::new(&options.out)?;
+    let mut office_index: crate::render::OfficeIndex = BTreeMap::new();
+    for office in &project.offices {
+        office_index
+            .entry(office.municipality_code.clone())
+            .or_default()
+            .push(office);
+    }
     let renderer = Renderer {
         model: &model,
         content: &project.content,
         subsidies: &project.subsidies,
+        offices: &office_index,
         theme: &project.theme,
         build_date: options.build_date,
     };

@@ -92,6 +92,7 @@ pub struct Model<'a> {
     /// National site first, then prefectures, then municipalities, each in code order.
     pub sites: Vec<Site>,
     pub snapshot_dates: Vec<Date>,
+    site_index: BTreeMap<String, usize>,
 }
 
 impl<'a> Model<'a> {
@@ -250,8 +251,13 @@ impl<'a> Model<'a> {
             prefectures,
             municipalities,
             prefecture_kpis,
-            sites,
             snapshot_dates: adoption.snapshots.iter().map(|s| s.date).collect(),
+            site_index: sites
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (s.code.clone(), i))
+                .collect(),
+            sites,
         }
     }
 
@@ -264,7 +270,7 @@ impl<'a> Model<'a> {
     }
 
     pub fn site(&self, code: &str) -> Option<&Site> {
-        self.sites.iter().find(|s| s.code == code)
+        self.site_index.get(code).map(|&i| &self.sites[i])
     }
 }
 

@@ -21,18 +21,19 @@ fn builds_one_site_per_entity_with_the_expected_pages() {
             .filter(|k| k.starts_with(prefix) && k.ends_with(".html"))
             .count()
     };
-    // Home, guides index, 2 guides, FAQ, news list, 1 news item, subsidies, contact, accessibility.
+    // Home, guides index, 2 guides, FAQ, news list, 1 news item, subsidies, downloads,
+    // contact, accessibility; partners where offices are listed.
     let national = files
         .keys()
         .filter(|k| !k.starts_with("p/") && !k.starts_with("m/") && k.ends_with(".html"))
         .count();
-    assert_eq!(national, 10, "{:?}", files.keys().collect::<Vec<_>>());
+    assert_eq!(national, 12, "{:?}", files.keys().collect::<Vec<_>>());
     // The prefecture adds its own guide.
-    assert_eq!(count("p/220001/"), 11);
-    assert_eq!(count("p/010006/"), 10);
+    assert_eq!(count("p/220001/"), 13);
+    assert_eq!(count("p/010006/"), 11);
     // 静岡市 overrides a guide (same count) and inherits the prefecture's page.
-    assert_eq!(count("m/221007/"), 11);
-    assert_eq!(count("m/011002/"), 10);
+    assert_eq!(count("m/221007/"), 13);
+    assert_eq!(count("m/011002/"), 11);
     for site in ["", "p/220001/", "m/221007/"] {
         assert!(
             files.contains_key(&format!("{site}assets/style.css")),
@@ -367,4 +368,58 @@ fn shard_arguments_are_checked() {
     assert!("0/3".parse::<Shard>().is_err());
     assert!("4/3".parse::<Shard>().is_err());
     assert!("x".parse::<Shard>().is_err());
+}
+
+#[test]
+fn partner_offices_are_grouped_by_service_type_and_summarised_upwards() {
+    let fx = Fixture::new("basic");
+    fx.build_ok();
+    let city = fx.read("m/221007/partners.html");
+    assert!(city.contains("通所介護（2件）"), "{city}");
+    assert!(city.contains("居宅介護支援（1件）"));
+    assert!(city.contains("（架空）デイサービスセンターすみれ"));
+    assert!(city.contains("サンプル・架空"));
+    // The prefecture counts them per municipality and links to the city's list.
+    let prefecture = fx.read("p/220001/partners.html");
+    assert!(
+        prefecture.contains(r#"href="../../m/221007/partners.html""#),
+        "{prefecture}"
+    );
+    assert!(prefecture.contains(r#"<td class="num">3</td>"#));
+    // A municipality without listed offices gets no partner page and no link to one.
+    assert!(!fx.out().join("m/221309/partners.html").exists());
+    assert!(!fx.read("m/221309/index.html").contains("partners.html"));
+}
+
+#[test]
+fn open_data_is_csv_with_bom_and_plain_values_and_matching_json() {
+    let fx = Fixture::new("basic");
+    fx.build_ok();
+    let csv = fs::read(fx.out().join("p/220001/data/adoption.csv")).unwrap();
+    assert!(csv.starts_with(b"\xEF\xBB\xBF"), "UTF-8 BOM for Excel");
+    let text = String::from_utf8(csv[3..].to_vec()).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "時点,団体コード,団体名,区分,事業所数,利用事業所数,利用率,目標達成,架空データ"
+    );
+    // The prefecture's real row, then its municipalities: no commas or units inside values.
+    assert!(
+        text.contains("2023-11-06,220001,静岡県,prefecture,5055,392,0.0775,,false"),
+        "{text}"
+    );
+    assert!(text.contains("2024-11-05,221007,静岡市,municipality,100,30,0.3000,true,true"));
+    assert!(text.contains("2024-11-05,221309,浜松市,municipality,100,29,0.2900,false,true"));
+    let json: serde_json::Value =
+        serde_json::from_slice(&fs::read(fx.out().join("p/220001/data/adoption.json")).unwrap())
+            .unwrap();
+    assert_eq!(
+        json["rows"].as_array().unwrap().len(),
+        text.lines().count() - 1
+    );
+    assert_eq!(json["rows"][0]["offices"], 5055);
+    let downloads = fx.read("p/220001/downloads.html");
+    assert!(downloads.contains("CC BY 4.0"));
+    assert!(downloads.contains("UTF-8（BOM 付き）"));
+    assert!(downloads.contains("data/offices.csv"));
 }

@@ -2,6 +2,7 @@
 //! [`crate::output`] module writes them).
 
 pub mod format;
+pub mod open_data;
 pub mod subsidy_view;
 pub mod theme;
 mod view;
@@ -16,7 +17,7 @@ use tera::Context;
 use crate::content::{Content, Entry};
 use crate::model::{Model, Site};
 use theme::Theme;
-pub use view::SiteView;
+pub use view::{OfficeIndex, SiteView};
 
 /// One file of one site: its path relative to the output root, and its bytes.
 #[derive(Debug, Clone)]
@@ -35,11 +36,20 @@ pub struct RenderError {
     pub page: String,
 }
 
+/// A file offered on the downloads page.
+#[derive(Debug, Clone, Serialize)]
+struct Download {
+    path: String,
+    label: &'static str,
+    bytes: usize,
+}
+
 /// Shared inputs of every site's rendering.
 pub struct Renderer<'a> {
     pub model: &'a Model<'a>,
     pub content: &'a Content,
     pub subsidies: &'a [crate::data::subsidies::Subsidy],
+    pub offices: &'a OfficeIndex<'a>,
     pub theme: &'a Theme,
     pub build_date: Date,
 }
@@ -50,8 +60,16 @@ impl Renderer<'_> {
         let entries = self
             .content
             .for_site(site.prefecture_code.as_deref(), site.municipality_code());
-        let view = SiteView::new(self.model, site, &entries, self.subsidies, self.build_date);
+        let view = SiteView::new(
+            self.model,
+            site,
+            &entries,
+            self.subsidies,
+            self.offices,
+            self.build_date,
+        );
         let mut files = Vec::new();
+        let mut data_files = Vec::new();
         let mut page =
             |template: &str, url: &str, extra: &dyn Fn(&mut Context)| -> Result<(), RenderError> {
                 let mut context = view.context(url);
@@ -105,10 +123,58 @@ impl Renderer<'_> {
                 })?;
             }
         }
+        if view.partners.is_some() {
+            page("partners.html", "partners.html", &|_| {})?;
+        }
         page("subsidies.html", "subsidies.html", &|_| {})?;
+        let data = open_data::open_data(self.model, site, &self.build_date.to_string());
+        let own_offices: Vec<&crate::data::offices::Office> = match site.kind {
+            crate::model::SiteKind::Municipality => {
+                self.offices.get(&site.code).cloned().unwrap_or_default()
+            }
+            crate::model::SiteKind::Prefecture => self
+                .offices
+                .iter()
+                .filter(|(code, _)| code.get(..2) == site.code.get(..2))
+                .flat_map(|(_, list)| list.iter().copied())
+                .collect(),
+            crate::model::SiteKind::National => self.offices.values().flatten().copied().collect(),
+        };
+        let mut downloads = vec![
+            ("data/adoption.csv", open_data::adoption_csv(&data)),
+            ("data/adoption.json", open_data::adoption_json(&data)),
+        ];
+        if !own_offices.is_empty() {
+            downloads.push(("data/offices.csv", open_data::offices_csv(&own_offices)));
+        }
+        let download_list: Vec<Download> = downloads
+            .iter()
+            .map(|(path, bytes)| Download {
+                path: path.to_string(),
+                label: match *path {
+                    "data/adoption.csv" => "利用状況の推移（CSV）",
+                    "data/adoption.json" => "利用状況の推移（JSON）",
+                    _ => "利用している事業所の一覧（CSV）",
+                },
+                bytes: bytes.len(),
+            })
+            .collect();
+        let rows = data.rows.len();
+        page("downloads.html", "downloads.html", &move |c| {
+            c.insert("downloads", &download_list);
+            c.insert("open_data_rows", &rows);
+            c.insert("open_data_licence", &open_data::LICENCE);
+        })?;
+        for (rel, bytes) in downloads {
+            data_files.push(RenderedFile {
+                path: join(&site.dir, rel),
+                bytes,
+            });
+        }
         page("contact.html", "contact.html", &|_| {})?;
         page("accessibility.html", "accessibility.html", &|_| {})?;
 
+        files.extend(data_files);
         for (rel, bytes) in &self.theme.assets {
             files.push(RenderedFile {
                 path: join(&site.dir, &format!("assets/{rel}")),

@@ -130,6 +130,42 @@ pub struct ChildRow {
     pub kpi_text: String,
 }
 
+#[derive(Debug, Clone, Serialize)]
+pub struct OfficeView {
+    pub number: String,
+    pub name: String,
+    pub since: String,
+    pub since_display: String,
+    pub illustrative: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ServiceGroup {
+    pub service_type: String,
+    pub anchor: String,
+    pub count: usize,
+    pub offices: Vec<OfficeView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PartnerSummaryRow {
+    pub name: String,
+    pub site_path: String,
+    pub count: usize,
+}
+
+/// The partner-office page: offices already using the system.
+#[derive(Debug, Clone, Serialize)]
+pub struct PartnersView {
+    pub total: usize,
+    pub groups: Vec<ServiceGroup>,
+    pub summary: Vec<PartnerSummaryRow>,
+    pub illustrative: bool,
+}
+
+/// Offices by municipality code, built once per build.
+pub type OfficeIndex<'a> = BTreeMap<String, Vec<&'a crate::data::offices::Office>>;
+
 /// A child site (prefecture or municipality) and the programmes it runs itself.
 #[derive(Debug, Clone, Serialize)]
 pub struct LocalProgrammes {
@@ -187,6 +223,7 @@ pub struct SiteView<'a> {
     pub news: Vec<NewsItem>,
     pub subsidies: SubsidiesView,
     pub local_programmes: Vec<LocalProgrammes>,
+    pub partners: Option<PartnersView>,
     nav_items: Vec<(String, String)>,
     shows_illustrative_figures: bool,
 }
@@ -206,6 +243,7 @@ impl<'a> SiteView<'a> {
         site: &'a Site,
         entries: &SiteEntries,
         all_subsidies: &[Subsidy],
+        offices: &OfficeIndex,
         build_date: Date,
     ) -> Self {
         let config = model.config;
@@ -299,6 +337,13 @@ impl<'a> SiteView<'a> {
                 "news/index.html".to_string(),
             ));
         }
+        let partners = Self::partners(model, site, offices);
+        if partners.is_some() {
+            nav_items.push((
+                "利用している事業所".to_string(),
+                "partners.html".to_string(),
+            ));
+        }
         nav_items.push(("補助金と費用".to_string(), "subsidies.html".to_string()));
         nav_items.push(("問い合わせ".to_string(), "contact.html".to_string()));
         let subsidies = subsidies_view(
@@ -330,6 +375,7 @@ impl<'a> SiteView<'a> {
             news,
             subsidies,
             local_programmes,
+            partners,
             nav_items,
             shows_illustrative_figures,
         }
@@ -486,6 +532,90 @@ impl<'a> SiteView<'a> {
         }
     }
 
+    /// The offices using the system that this site lists: a municipality its
+    /// own, grouped by service type; a prefecture and the nation a count per
+    /// child site. `None` when there are none to show.
+    fn partners(model: &Model, site: &Site, offices: &OfficeIndex) -> Option<PartnersView> {
+        let in_scope: Vec<&crate::data::offices::Office> = offices
+            .iter()
+            .filter(|(code, _)| match site.kind {
+                SiteKind::National => true,
+                SiteKind::Prefecture => code.get(..2) == site.code.get(..2),
+                SiteKind::Municipality => **code == site.code,
+            })
+            .flat_map(|(_, list)| list.iter().copied())
+            .collect();
+        if in_scope.is_empty() {
+            return None;
+        }
+        let mut groups: Vec<ServiceGroup> = Vec::new();
+        if site.kind == SiteKind::Municipality {
+            for (i, service_type) in crate::data::offices::SERVICE_TYPES.iter().enumerate() {
+                let mut list: Vec<OfficeView> = in_scope
+                    .iter()
+                    .filter(|o| o.service_type == *service_type)
+                    .map(|o| OfficeView {
+                        number: o.number.clone(),
+                        name: o.name.clone(),
+                        since: o.since.to_string(),
+                        since_display: format_western(o.since),
+                        illustrative: o.illustrative,
+                    })
+                    .collect();
+                if list.is_empty() {
+                    continue;
+                }
+                list.sort_by(|a, b| (&a.name, &a.number).cmp(&(&b.name, &b.number)));
+                groups.push(ServiceGroup {
+                    service_type: service_type.to_string(),
+                    anchor: format!("type-{}", i + 1),
+                    count: list.len(),
+                    offices: list,
+                });
+            }
+        }
+        let summary = match site.kind {
+            SiteKind::Municipality => Vec::new(),
+            _ => model
+                .sites
+                .iter()
+                .filter(|s| match site.kind {
+                    SiteKind::National => s.kind == SiteKind::Prefecture,
+                    _ => {
+                        s.kind == SiteKind::Municipality
+                            && s.prefecture_code.as_deref() == Some(site.code.as_str())
+                    }
+                })
+                .filter_map(|child| {
+                    let count = in_scope
+                        .iter()
+                        .filter(|o| match child.kind {
+                            SiteKind::Prefecture => {
+                                o.municipality_code.get(..2) == child.code.get(..2)
+                            }
+                            _ => o.municipality_code == child.code,
+                        })
+                        .count();
+                    (count > 0).then(|| PartnerSummaryRow {
+                        name: child.name.clone(),
+                        site_path: if child.kind == SiteKind::Municipality {
+                            format!("{}/partners.html", child.dir)
+                        } else {
+                            site_home_path(child)
+                        },
+                        count,
+                    })
+                })
+                .collect(),
+        };
+        Some(PartnersView {
+            total: in_scope.len(),
+            illustrative: in_scope.iter().any(|o| o.illustrative),
+            groups,
+            summary,
+        })
+    }
+
     /// Prefecture site: its municipalities that run their own programme.
     /// National site: every prefecture, with its own programmes and how many of
     /// its municipalities run one.
@@ -554,17 +684,25 @@ impl<'a> SiteView<'a> {
         format!("{}{up}{site_path}", root_prefix(page_url))
     }
 
-    fn site_url_for_path(&self, site_path: &str) -> Option<&String> {
-        self.model
-            .sites
-            .iter()
-            .find(|s| site_home_path(s) == site_path)
-            .and_then(|s| s.url.as_ref())
-    }
-
-    /// Resolve a row's `site_path` to an href from `page_url`.
+    /// Resolve a path inside `public/` (`m/221007/partners.html`) to an href
+    /// from `page_url`: through the target site's configured URL when it has
+    /// one, else relative.
     pub fn href(&self, page_url: &str, site_path: &str) -> String {
-        self.href_to_site(page_url, site_path, self.site_url_for_path(site_path))
+        let target = match site_path.split('/').collect::<Vec<_>>().as_slice() {
+            ["p" | "m", code, rest @ ..] => self.model.site(code).map(|s| (s, rest.join("/"))),
+            _ => Some((&self.model.sites[0], site_path.to_string())),
+        };
+        if let Some((site, rest)) = target
+            && let Some(url) = &site.url
+        {
+            let rest = if rest == "index.html" {
+                ""
+            } else {
+                rest.as_str()
+            };
+            return format!("{url}{rest}");
+        }
+        self.href_to_site(page_url, site_path, None)
     }
 
     /// The template context of one page of this site.
@@ -641,6 +779,15 @@ impl<'a> SiteView<'a> {
                 row.site_path = self.href(page_url, &row.site_path);
             }
             context.insert("home", &home);
+        }
+        if page_url == "partners.html"
+            && let Some(partners) = &self.partners
+        {
+            let mut partners = partners.clone();
+            for row in &mut partners.summary {
+                row.site_path = self.href(page_url, &row.site_path);
+            }
+            context.insert("partners", &partners);
         }
         if page_url == "subsidies.html" {
             let mut local = self.local_programmes.clone();
