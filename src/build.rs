@@ -16,10 +16,11 @@ use crate::data::offices::{self, Office};
 use crate::data::sites::{self, SiteSettings};
 use crate::data::subsidies::{self, Subsidy};
 use crate::model::{Model, Site, SiteKind};
-use crate::output::{OutputError, Staging};
+use crate::output::Manifest;
+use crate::output::{OutputError, Staging, write_atomic};
 use crate::problems::Problems;
 use crate::render::theme::Theme;
-use crate::render::{RenderError, Renderer};
+use crate::render::{RenderError, Renderer, SiteError};
 
 /// Everything read from a project folder.
 pub struct Project {
@@ -151,7 +152,13 @@ pub struct BuildOptions {
 pub struct BuildReport {
     pub sites: usize,
     pub files: u64,
+    /// Files written with new bytes (and how many bytes).
+    pub written: u64,
     pub bytes: u64,
+    /// Files whose bytes did not change: kept as they were (same mtime).
+    pub unchanged: u64,
+    /// Files whose inputs did not change: reused without rendering.
+    pub reused: u64,
     pub phases: Vec<(&'static str, Duration)>,
     pub problems: Problems,
 }
@@ -208,7 +215,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     report.phases.push(("model", started.elapsed()));
 
     let started = Instant::now();
-    let staging = Staging::new(&options.out)?;
+    let cache = BuildCache::new(&options.project, &options.out);
+    let previous = cache.load(&mut problems);
+    let staging = Staging::new(&options.out, previous)?;
     let mut office_index: crate::render::OfficeIndex = BTreeMap::new();
     for office in &project.offices {
         office_index
@@ -250,22 +259,18 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
         .collect();
     let done = AtomicUsize::new(0);
     let files = AtomicU64::new(0);
-    let bytes = AtomicU64::new(0);
     let render_nanos = AtomicU64::new(0);
     let total = selected.len();
     let results: Vec<Result<(), SiteFailure>> = selected
         .par_iter()
         .map(|site| {
             let t = Instant::now();
-            let rendered = renderer.render_site(site).map_err(SiteFailure::Render)?;
+            let count = renderer.render_site(site, &staging).map_err(|e| match e {
+                SiteError::Template(e) => SiteFailure::Render(e),
+                SiteError::Output(e) => SiteFailure::Output(e),
+            })?;
             render_nanos.fetch_add(t.elapsed().as_nanos() as u64, Ordering::Relaxed);
-            for file in &rendered {
-                staging
-                    .write(&file.path, &file.bytes)
-                    .map_err(SiteFailure::Output)?;
-                bytes.fetch_add(file.bytes.len() as u64, Ordering::Relaxed);
-            }
-            files.fetch_add(rendered.len() as u64, Ordering::Relaxed);
+            files.fetch_add(count, Ordering::Relaxed);
             let n = done.fetch_add(1, Ordering::Relaxed) + 1;
             if options.progress && total >= 100 && n.is_multiple_of(total / 10) {
                 eprintln!("  {n} / {total} サイト");
@@ -310,11 +315,15 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     ));
 
     let started = Instant::now();
-    staging.commit()?;
+    report.written = staging.stats.written.load(Ordering::Relaxed);
+    report.unchanged = staging.stats.unchanged.load(Ordering::Relaxed);
+    report.reused = staging.stats.reused.load(Ordering::Relaxed);
+    report.bytes = staging.stats.bytes.load(Ordering::Relaxed);
+    let manifest = staging.commit()?;
+    cache.save(&manifest, &mut problems);
     report.phases.push(("swap", started.elapsed()));
     report.sites = total;
     report.files = files.into_inner();
-    report.bytes = bytes.into_inner();
     report.problems = problems;
     Ok(report)
 }
@@ -322,4 +331,87 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
 enum SiteFailure {
     Render(RenderError),
     Output(OutputError),
+}
+
+/// The build cache: a manifest of the output folder's files, kept in
+/// `<project>/.outreach-cache/` (never inside the output), so the next build
+/// can keep unchanged files and reuse pages whose inputs did not change.
+/// Deleting the folder only makes the next build a full one.
+pub struct BuildCache {
+    path: PathBuf,
+    generator: u64,
+}
+
+impl BuildCache {
+    pub fn new(project: &Path, out: &Path) -> BuildCache {
+        let out = std::path::absolute(out).unwrap_or_else(|_| out.to_path_buf());
+        let name = format!(
+            "{:016x}.manifest",
+            crate::output::hash_bytes(out.to_string_lossy().as_bytes())
+        );
+        BuildCache {
+            path: project.join(".outreach-cache").join(name),
+            generator: generator_fingerprint(),
+        }
+    }
+
+    /// The manifest of the previous build into the same output, if usable.
+    pub fn load(&self, problems: &mut Problems) -> Option<Manifest> {
+        let text = match std::fs::read(&self.path) {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return None,
+            Err(e) => {
+                problems.warning(
+                    &self.path,
+                    0,
+                    0,
+                    format!("ビルドのキャッシュを読めません: {e}"),
+                    "すべてを作り直します。続く場合は .outreach-cache フォルダを削除してください",
+                );
+                return None;
+            }
+        };
+        match String::from_utf8(text)
+            .map_err(|_| "UTF-8 ではありません".to_string())
+            .and_then(|t| Manifest::parse(&t, self.generator))
+        {
+            Ok(m) => Some(m),
+            Err(why) => {
+                problems.warning(
+                    &self.path,
+                    0,
+                    0,
+                    format!("ビルドのキャッシュが壊れています（{why}）"),
+                    "すべてを作り直します。.outreach-cache フォルダは削除してかまいません",
+                );
+                None
+            }
+        }
+    }
+
+    pub fn save(&self, manifest: &Manifest, problems: &mut Problems) {
+        if let Err(e) = write_atomic(&self.path, manifest.to_text(self.generator).as_bytes()) {
+            problems.warning(
+                &self.path,
+                0,
+                0,
+                format!("ビルドのキャッシュを書けません: {e}"),
+                "次のビルドはすべてを作り直します",
+            );
+        }
+    }
+}
+
+/// Identifies the running outreach binary: pages rendered by another build of
+/// the program are never reused by input key (their bytes may differ).
+fn generator_fingerprint() -> u64 {
+    // The executable does not change while it runs: hash it once per process.
+    static FINGERPRINT: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+    *FINGERPRINT.get_or_init(|| {
+        std::env::current_exe()
+            .ok()
+            .and_then(|exe| std::fs::read(exe).ok())
+            .map(|bytes| crate::output::hash_bytes(&bytes))
+            .unwrap_or(0)
+    })
 }

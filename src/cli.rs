@@ -189,12 +189,15 @@ fn run_build(args: BuildArgs) -> Result<ExitCode> {
         Ok(report) => {
             print_problems(&report.problems);
             eprintln!(
-                "{} サイト、{} ファイル（{:.1} MB）を {} に書きました（{:.2} 秒、基準日 {date}）",
+                "{} サイト、{} ファイルを {} に作りました（{:.2} 秒、基準日 {date}）。書き込み {} ファイル（{:.1} MB）、変更なし {} ファイル、前回から再利用 {} ファイル",
                 report.sites,
                 report.files,
-                report.bytes as f64 / 1_000_000.0,
                 args.out.display(),
-                started.elapsed().as_secs_f64()
+                started.elapsed().as_secs_f64(),
+                report.written,
+                report.bytes as f64 / 1_000_000.0,
+                report.unchanged,
+                report.reused,
             );
             if args.timings {
                 eprintln!("段階ごとの時間:");

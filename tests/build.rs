@@ -423,3 +423,133 @@ fn open_data_is_csv_with_bom_and_plain_values_and_matching_json() {
     assert!(downloads.contains("UTF-8（BOM 付き）"));
     assert!(downloads.contains("data/offices.csv"));
 }
+
+fn mtimes(dir: &Path) -> std::collections::BTreeMap<String, std::time::SystemTime> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            (
+                e.path()
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .to_string(),
+                e.metadata().unwrap().modified().unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn changed(
+    before: &std::collections::BTreeMap<String, std::time::SystemTime>,
+    after: &std::collections::BTreeMap<String, std::time::SystemTime>,
+) -> Vec<String> {
+    after
+        .iter()
+        .filter(|(k, v)| before.get(*k) != Some(*v))
+        .map(|(k, _)| k.clone())
+        .collect()
+}
+
+#[test]
+fn a_second_build_rewrites_nothing_and_keeps_every_mtime() {
+    let fx = Fixture::new("basic");
+    let first = fx.build_ok();
+    assert_eq!(first.written, first.files);
+    let before = mtimes(&fx.out());
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let second = fx.build_ok();
+    assert_eq!(second.written, 0);
+    assert_eq!(second.reused + second.unchanged, second.files);
+    assert!(
+        second.reused > 50,
+        "pages are reused without rendering: {second:?}"
+    );
+    assert_eq!(changed(&before, &mtimes(&fx.out())), Vec::<String>::new());
+    assert!(fx.project().join(".outreach-cache").is_dir());
+    assert!(
+        !fx.out().join(".outreach-cache").exists(),
+        "the cache never lives in the output"
+    );
+}
+
+#[test]
+fn editing_one_shared_faq_entry_rewrites_only_the_faq_pages() {
+    let fx = Fixture::new("basic");
+    fx.build_ok();
+    let before = mtimes(&fx.out());
+    let reference = tree(&fx.out());
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    fx.write(
+        "content/faq/trial.md",
+        "---\nquestion: 無料で試せますか？\ncategory: 費用\naudience: [居宅介護支援事業所, サービス事業所]\norder: 10\n---\nお試し期間はありません。キャンペーンを確認してください。\n",
+    );
+    let report = fx.build_ok();
+    let mut touched = changed(&before, &mtimes(&fx.out()));
+    touched.sort();
+    let expected: Vec<String> = [
+        "faq.html",
+        "m/011002/faq.html",
+        "m/012025/faq.html",
+        "m/221007/faq.html",
+        "m/221309/faq.html",
+        "m/222038/faq.html",
+        "p/010006/faq.html",
+        "p/220001/faq.html",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    assert_eq!(touched, expected);
+    assert_eq!(report.written, 8);
+    assert!(
+        fx.read("m/221007/faq.html")
+            .contains("キャンペーンを確認してください。")
+    );
+    // Everything else is byte-identical to before.
+    let after = tree(&fx.out());
+    for (k, v) in &reference {
+        if !expected.contains(k) {
+            assert!(&after[k] == v, "{k} changed");
+        }
+    }
+}
+
+#[test]
+fn editing_one_municipal_page_rewrites_only_that_site() {
+    let fx = Fixture::new("basic");
+    fx.build_ok();
+    let before = mtimes(&fx.out());
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    fx.write(
+        "content/municipalities/221007/guides/flow.md",
+        "---\ntitle: 導入の流れ（静岡市）\ndescription: 静岡市の相談窓口を含む流れです。\norder: 10\nillustrative: true\n---\n静岡市だけの新しい手順です。\n",
+    );
+    fx.build_ok();
+    let touched = changed(&before, &mtimes(&fx.out()));
+    assert_eq!(touched, vec!["m/221007/guides/flow.html".to_string()]);
+}
+
+#[test]
+fn a_corrupt_cache_falls_back_to_a_full_build_with_a_warning() {
+    let fx = Fixture::new("basic");
+    fx.build_ok();
+    let cache = fx.project().join(".outreach-cache");
+    for entry in fs::read_dir(&cache).unwrap() {
+        fs::write(entry.unwrap().path(), "not a manifest").unwrap();
+    }
+    let report = fx.build_ok();
+    assert_eq!(report.reused, 0);
+    let warnings: Vec<_> = report
+        .problems
+        .sorted()
+        .into_iter()
+        .filter(|p| p.message.contains("キャッシュが壊れています"))
+        .collect();
+    assert_eq!(warnings.len(), 1, "{:?}", report.problems.sorted());
+    // The output is still complete and correct, and the cache is good again.
+    assert!(fx.read("m/221007/index.html").contains("静岡市"));
+    assert!(fx.build_ok().reused > 50);
+}

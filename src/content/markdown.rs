@@ -29,10 +29,10 @@ impl Default for MarkdownRenderer {
 impl MarkdownRenderer {
     pub fn new() -> Self {
         let mut sanitizer = ammonia::Builder::default();
-        // Task lists render as disabled checkboxes; headings get no ids from us.
+        // Task-list boxes become labelled symbols (a form control without a
+        // label fails WCAG), so a printed checklist still shows ☐.
         sanitizer
-            .add_tags(["input"])
-            .add_tag_attributes("input", ["type", "checked", "disabled"])
+            .add_tag_attributes("span", ["class", "role", "aria-label"])
             .add_tag_attributes("code", ["class"])
             .add_tag_attributes("td", ["style"])
             .add_tag_attributes("th", ["style"])
@@ -103,6 +103,11 @@ impl MarkdownRenderer {
                         id,
                     })
                 }
+                Event::TaskListMarker(checked) => Event::InlineHtml(CowStr::from(if checked {
+                    r#"<span class="task-box" role="img" aria-label="確認済み">☑</span> "#
+                } else {
+                    r#"<span class="task-box" role="img" aria-label="未確認">☐</span> "#
+                })),
                 other => other,
             });
         let mut html = String::with_capacity(body.len() * 2);
@@ -165,7 +170,7 @@ mod tests {
         let (html, _) = render("{{ secret }} {% raw %}\n\n|a|b|\n|-|-|\n|1|2|\n\n- [x] done");
         assert!(html.contains("{{ secret }}"));
         assert!(html.contains("<table>"));
-        assert!(html.contains("checkbox"));
+        assert!(html.contains(r#"aria-label="確認済み">☑</span>"#), "{html}");
     }
 
     #[test]

@@ -12,19 +12,13 @@ use std::sync::Arc;
 
 use jiff::civil::Date;
 use serde::Serialize;
-use tera::Context;
 
 use crate::content::{Content, Entry};
 use crate::model::{Model, Site};
 use theme::Theme;
-pub use view::{OfficeIndex, SiteView};
+pub use view::{OfficeIndex, PageContext, SiteView};
 
-/// One file of one site: its path relative to the output root, and its bytes.
-#[derive(Debug, Clone)]
-pub struct RenderedFile {
-    pub path: String,
-    pub bytes: Vec<u8>,
-}
+use crate::output::{OutputError, Staging};
 
 /// A template that failed while rendering one page.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -54,9 +48,18 @@ pub struct Renderer<'a> {
     pub build_date: Date,
 }
 
+/// Why one site could not be built.
+#[derive(Debug)]
+pub enum SiteError {
+    Template(RenderError),
+    Output(OutputError),
+}
+
 impl Renderer<'_> {
-    /// Every file of one site.
-    pub fn render_site(&self, site: &Site) -> Result<Vec<RenderedFile>, RenderError> {
+    /// Render every file of one site into `sink`; returns how many files it has.
+    /// A page whose inputs (its template context and the theme) are unchanged
+    /// since the previous build is reused from it, not rendered again.
+    pub fn render_site(&self, site: &Site, sink: &Staging) -> Result<u64, SiteError> {
         let entries = self
             .content
             .for_site(site.prefecture_code.as_deref(), site.municipality_code());
@@ -68,15 +71,26 @@ impl Renderer<'_> {
             self.offices,
             self.build_date,
         );
-        let mut files = Vec::new();
-        let mut data_files = Vec::new();
-        let mut page =
-            |template: &str, url: &str, extra: &dyn Fn(&mut Context)| -> Result<(), RenderError> {
-                let mut context = view.context(url);
-                extra(&mut context);
-                let html = self.theme.tera.render(template, &context).map_err(|e| {
+        let mut count = 0u64;
+        let mut page = |template: &str,
+                        url: &str,
+                        extra: &dyn Fn(&mut PageContext)|
+         -> Result<(), SiteError> {
+            count += 1;
+            let mut context = view.context(url);
+            extra(&mut context);
+            let rel = join(&site.dir, url);
+            let key = context.key(template, self.theme.fingerprint);
+            if sink.reuse(&rel, key) {
+                return Ok(());
+            }
+            let html = self
+                .theme
+                .tera
+                .render(template, &context.context)
+                .map_err(|e| {
                     let (name, line, column, message) = theme::locate(&e);
-                    RenderError {
+                    SiteError::Template(RenderError {
                         template: if name.is_empty() {
                             template.to_string()
                         } else {
@@ -85,42 +99,34 @@ impl Renderer<'_> {
                         line,
                         column,
                         message,
-                        page: format!("{}/{url}", site.dir),
-                    }
+                        page: rel.clone(),
+                    })
                 })?;
-                files.push(RenderedFile {
-                    path: join(&site.dir, url),
-                    bytes: html.into_bytes(),
-                });
-                Ok(())
-            };
+            sink.write(&rel, html.as_bytes(), Some(key))
+                .map_err(SiteError::Output)
+        };
 
         page("home.html", "index.html", &|_| {})?;
         for entry in entries.values() {
             if let Entry::Page(p) = entry.as_ref() {
-                let p = p.clone();
-                page("page.html", &p.url.clone(), &move |c| c.insert("page", &p))?;
+                page("page.html", &p.url, &|c| c.insert("page", p))?;
             }
         }
         for section in &view.sections {
-            let s = section.clone();
-            page("section.html", &section.url.clone(), &move |c| {
-                c.insert("section", &s)
+            page("section.html", &section.url, &|c| {
+                c.insert("section", section)
             })?;
         }
         if !view.faq.is_empty() {
             let json_ld = view.faq_json_ld();
-            page("faq.html", "faq.html", &move |c| {
+            page("faq.html", "faq.html", &|c| {
                 c.insert("faq_json_ld", &json_ld)
             })?;
         }
         if !view.news.is_empty() {
             page("news_list.html", "news/index.html", &|_| {})?;
             for item in &view.news {
-                let item = item.clone();
-                page("news_item.html", &item.url.clone(), &move |c| {
-                    c.insert("item", &item)
-                })?;
+                page("news_item.html", &item.url, &|c| c.insert("item", item))?;
             }
         }
         if view.partners.is_some() {
@@ -160,29 +166,28 @@ impl Renderer<'_> {
             })
             .collect();
         let rows = data.rows.len();
-        page("downloads.html", "downloads.html", &move |c| {
+        page("downloads.html", "downloads.html", &|c| {
             c.insert("downloads", &download_list);
             c.insert("open_data_rows", &rows);
             c.insert("open_data_licence", &open_data::LICENCE);
         })?;
-        for (rel, bytes) in downloads {
-            data_files.push(RenderedFile {
-                path: join(&site.dir, rel),
-                bytes,
-            });
-        }
         page("contact.html", "contact.html", &|_| {})?;
         page("accessibility.html", "accessibility.html", &|_| {})?;
 
-        files.extend(data_files);
-        for (rel, bytes) in &self.theme.assets {
-            files.push(RenderedFile {
-                path: join(&site.dir, &format!("assets/{rel}")),
-                bytes: bytes.clone(),
-            });
+        let assets = self
+            .theme
+            .assets
+            .iter()
+            .map(|(rel, bytes)| (format!("assets/{rel}"), bytes.as_slice()));
+        let data_files = downloads
+            .iter()
+            .map(|(rel, bytes)| (rel.to_string(), bytes.as_slice()));
+        for (rel, bytes) in data_files.chain(assets) {
+            sink.write(&join(&site.dir, &rel), bytes, None)
+                .map_err(SiteError::Output)?;
+            count += 1;
         }
-        files.sort_by(|a, b| a.path.cmp(&b.path));
-        Ok(files)
+        Ok(count)
     }
 }
 

@@ -11,6 +11,8 @@ pub struct Theme {
     pub tera: Tera,
     /// Files copied into every site's `assets/`, by relative path, sorted.
     pub assets: Vec<(String, Vec<u8>)>,
+    /// Hash of every template and asset: a page rendered with another theme is never reused.
+    pub fingerprint: u64,
 }
 
 /// The template a Tera error points at, with line and column (1-based).
@@ -129,10 +131,20 @@ impl Theme {
                 ),
             }
         }
+        let mut all = Vec::new();
+        for (name, text) in &sources {
+            all.extend_from_slice(name.as_bytes());
+            all.extend_from_slice(text.as_bytes());
+        }
+        for (name, bytes) in &assets {
+            all.extend_from_slice(name.as_bytes());
+            all.extend_from_slice(bytes);
+        }
         Some(Theme {
             dir: dir.to_path_buf(),
             tera,
             assets,
+            fingerprint: crate::output::hash_bytes(&all),
         })
     }
 }

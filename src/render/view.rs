@@ -211,6 +211,53 @@ struct Common<'a> {
     shows_illustrative_figures: bool,
 }
 
+/// A page's template context, hashed as it is filled so that a page whose
+/// context did not change can be reused from the previous build.
+pub struct PageContext {
+    pub context: Context,
+    hasher: twox_hash::XxHash3_64,
+}
+
+struct HashWriter<'a>(&'a mut twox_hash::XxHash3_64);
+
+impl std::io::Write for HashWriter<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        std::hash::Hasher::write(self.0, buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl PageContext {
+    fn new<T: Serialize>(common: &T) -> PageContext {
+        let mut hasher = twox_hash::XxHash3_64::with_seed(0);
+        serde_json::to_writer(HashWriter(&mut hasher), common)
+            .expect("view values always serialize");
+        PageContext {
+            context: Context::from_serialize(common).expect("view values always serialize"),
+            hasher,
+        }
+    }
+
+    pub fn insert<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
+        std::hash::Hasher::write(&mut self.hasher, key.as_bytes());
+        serde_json::to_writer(HashWriter(&mut self.hasher), value)
+            .expect("view values always serialize");
+        self.context.insert(key, value);
+    }
+
+    /// The page's input key: its context, its template and the theme.
+    pub fn key(&self, template: &str, theme_fingerprint: u64) -> u64 {
+        let mut hasher = self.hasher.clone();
+        std::hash::Hasher::write(&mut hasher, template.as_bytes());
+        std::hash::Hasher::write_u64(&mut hasher, theme_fingerprint);
+        std::hash::Hasher::finish(&hasher)
+    }
+}
+
 /// Everything one site's templates need.
 pub struct SiteView<'a> {
     model: &'a Model<'a>,
@@ -706,7 +753,7 @@ impl<'a> SiteView<'a> {
     }
 
     /// The template context of one page of this site.
-    pub fn context(&self, page_url: &str) -> Context {
+    pub fn context(&self, page_url: &str) -> PageContext {
         let config = self.model.config;
         let root = root_prefix(page_url);
         let nav = self
@@ -767,7 +814,7 @@ impl<'a> SiteView<'a> {
                 .unwrap_or_default(),
             shows_illustrative_figures: self.shows_illustrative_figures,
         };
-        let mut context = Context::from_serialize(&common).expect("view values always serialize");
+        let mut context = PageContext::new(&common);
         if page_url == "index.html" {
             let mut home = self.home.clone();
             for row in &mut home.comparison {
@@ -796,10 +843,19 @@ impl<'a> SiteView<'a> {
             }
             context.insert("local_programmes", &local);
         }
-        context.insert("subsidies", &self.subsidies);
+        // Each page gets only what it shows, so an edit re-renders only the
+        // pages that depend on it.
+        if page_url == "index.html" || page_url == "subsidies.html" {
+            context.insert("subsidies", &self.subsidies);
+        }
+        if page_url == "faq.html" {
+            context.insert("faq", &self.faq);
+        }
+        if page_url.starts_with("news/") {
+            context.insert("news", &self.news);
+        }
+        context.insert("has_faq", &!self.faq.is_empty());
         context.insert("sections", &self.sections);
-        context.insert("faq", &self.faq);
-        context.insert("news", &self.news);
         context
     }
 
