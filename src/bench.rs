@@ -170,6 +170,50 @@ pub fn run(
     Ok(report)
 }
 
+/// Write a Hugo site with the same pages, for a side-by-side comparison: one
+/// section per site, each with the same generated pages (Hugo renders every
+/// page's Markdown; outreach renders shared Markdown once), and a minimal
+/// theme with a nav over the sibling pages.
+pub fn generate_hugo(dest: &Path, sites: usize, pages: usize) -> std::io::Result<()> {
+    if dest.exists() {
+        fs::remove_dir_all(dest)?;
+    }
+    fs::create_dir_all(dest.join("layouts/_default"))?;
+    fs::write(
+        dest.join("hugo.toml"),
+        "baseURL = \"/\"\nlanguageCode = \"ja\"\ntitle = \"比較用サイト\"\ndisableKinds = [\"taxonomy\", \"term\", \"RSS\", \"sitemap\"]\nrelativeURLs = true\n[markup.goldmark.renderer]\nunsafe = false\n",
+    )?;
+    fs::write(
+        dest.join("layouts/_default/baseof.html"),
+        "<!DOCTYPE html><html lang=\"ja\"><head><meta charset=\"utf-8\"><title>{{ .Title }}</title></head><body>{{ block \"main\" . }}{{ end }}</body></html>\n",
+    )?;
+    fs::write(
+        dest.join("layouts/_default/single.html"),
+        "{{ define \"main\" }}<nav><ul>{{ range .CurrentSection.Pages }}<li><a href=\"{{ .RelPermalink }}\">{{ .Title }}</a></li>{{ end }}</ul></nav><main><h1>{{ .Title }}</h1>{{ .Content }}</main>{{ end }}\n",
+    )?;
+    fs::write(
+        dest.join("layouts/_default/list.html"),
+        "{{ define \"main\" }}<main><h1>{{ .Title }}</h1><ul>{{ range .Pages }}<li><a href=\"{{ .RelPermalink }}\">{{ .Title }}</a></li>{{ end }}</ul></main>{{ end }}\n",
+    )?;
+    for site in 1..=sites {
+        let dir = dest.join(format!("content/s{site:04}"));
+        fs::create_dir_all(&dir)?;
+        fs::write(
+            dir.join("_index.md"),
+            format!("---\ntitle: サイト {site}\n---\n"),
+        )?;
+        for i in 1..=pages {
+            // Hugo has no @/ links: point them at the sibling page's URL.
+            let page = generated_page(i, pages)
+                .replace("](@/guides/page-", "](../page-")
+                .replace(".md)", "/)")
+                .replace("order:", "weight:");
+            fs::write(dir.join(format!("page-{i:02}.md")), page)?;
+        }
+    }
+    Ok(())
+}
+
 /// Default work folder for `outreach bench`.
 pub fn default_work_dir() -> PathBuf {
     std::env::temp_dir().join("outreach-bench")

@@ -83,6 +83,10 @@ pub struct BenchArgs {
     /// The build date (YYYY-MM-DD).
     #[arg(long, default_value = "2026-11-29")]
     pub date: String,
+    /// Only write a Hugo site with the same number of pages into this folder
+    /// (for benches/hugo_compare.sh), and the outreach project beside it.
+    #[arg(long)]
+    pub hugo_site: Option<PathBuf>,
 }
 
 #[derive(clap::Args, Debug)]
@@ -145,6 +149,19 @@ pub fn run() -> Result<ExitCode> {
                 pages_per_site: args.pages,
                 sites: args.sites,
             };
+            if let Some(hugo) = &args.hugo_site {
+                let sites = args.sites.unwrap_or(1789);
+                crate::bench::generate_hugo(hugo, sites, args.pages)?;
+                crate::bench::generate(&args.project, &work.join("project"), &shape)?;
+                println!(
+                    "Hugo site: {} ({} sections × {} pages); outreach project: {}",
+                    hugo.display(),
+                    sites,
+                    args.pages,
+                    work.join("project").display()
+                );
+                return Ok(ExitCode::SUCCESS);
+            }
             match crate::bench::run(&args.project, &work, &shape, date) {
                 Ok(report) => {
                     print!("{report}");
