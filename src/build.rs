@@ -257,6 +257,16 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
                 .is_none_or(|(shard, assignment)| assignment.get(&s.code) == Some(&shard.index))
         })
         .collect();
+    let partial = selected.len() < model.sites.len();
+    if partial && selected.iter().any(|s| s.kind != SiteKind::National) && model.sites[0].url.is_none() {
+        problems.warning(
+            &options.project.join("config.yaml"),
+            0,
+            0,
+            "一部のサイトだけを作りました。公開先 URL が設定されていないため、都道府県・全国のサイトへのリンクは public/ の中の相対パスのままです",
+            "アップロードするサイトの外へのリンクを有効にするには、config.yaml の hosting（または data/sites.yaml の url）に公開先を書いてください",
+        );
+    }
     let done = AtomicUsize::new(0);
     let files = AtomicU64::new(0);
     let render_nanos = AtomicU64::new(0);
