@@ -33,6 +33,7 @@ pub struct Project {
     pub offices: Vec<Office>,
     pub content: Content,
     pub theme: Theme,
+    pub fonts: crate::fonts::Fonts,
 }
 
 impl Project {
@@ -50,7 +51,9 @@ impl Project {
             .as_ref()
             .map(|c| c.theme.as_str())
             .unwrap_or("default");
-        let theme = Theme::load(&root.join("themes").join(theme_name), problems);
+        let theme_dir = root.join("themes").join(theme_name);
+        let theme = Theme::load(&theme_dir, problems);
+        let fonts = crate::fonts::Fonts::load(&theme_dir.join("fonts"), problems);
         Some(Project {
             root: root.to_path_buf(),
             config: config?,
@@ -61,6 +64,7 @@ impl Project {
             offices,
             content,
             theme: theme?,
+            fonts,
         })
     }
 }
@@ -231,6 +235,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
         subsidies: &project.subsidies,
         offices: &office_index,
         theme: &project.theme,
+        fonts: &project.fonts,
         build_date: options.build_date,
     };
     let shard_of = options.selection.shard.map(|shard| {
@@ -258,7 +263,10 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
         })
         .collect();
     let partial = selected.len() < model.sites.len();
-    if partial && selected.iter().any(|s| s.kind != SiteKind::National) && model.sites[0].url.is_none() {
+    if partial
+        && selected.iter().any(|s| s.kind != SiteKind::National)
+        && model.sites[0].url.is_none()
+    {
         problems.warning(
             &options.project.join("config.yaml"),
             0,

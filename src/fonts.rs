@@ -14,6 +14,8 @@ pub struct Fonts {
     db: Arc<fontdb::Database>,
     /// (family, bold, file bytes) of every loaded face, for measuring text.
     faces: Vec<(String, bool, Arc<Vec<u8>>)>,
+    /// Hash of every loaded font file: output rendered with other fonts is never reused.
+    pub fingerprint: u64,
 }
 
 /// The family used for body text in charts when a template names none.
@@ -87,8 +89,13 @@ impl Fonts {
             db.set_serif_family(family.clone());
             db.set_monospace_family(family.clone());
         }
+        let mut hasher = twox_hash::XxHash3_64::with_seed(0);
+        for (_, _, bytes) in &faces {
+            std::hash::Hasher::write(&mut hasher, bytes);
+        }
         Fonts {
             db: Arc::new(db),
+            fingerprint: std::hash::Hasher::finish(&hasher),
             faces,
         }
     }

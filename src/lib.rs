@@ -8,6 +8,7 @@
 
 pub mod bench;
 pub mod build;
+pub mod charts;
 pub mod cli;
 pub mod config;
 pub mod content;

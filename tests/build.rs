@@ -85,9 +85,17 @@ fn kpi_arithmetic_counts_exactly_thirty_percent_as_met() {
     );
     assert!(prefecture.contains("あと <strong>1 市区町村</strong>"));
     // The national total is computed from the rows: 7416 + 5055 offices, 297 + 392 using.
-    let national = fx.read("index.html");
-    assert!(national.contains("12,471"));
-    assert!(national.contains("5.5%"), "689 / 12471 = 5.52%");
+    let national = fx.read("data/adoption.csv");
+    assert!(
+        national.contains("2023-11-06,000000,全国,national,12471,689,0.0552,,false"),
+        "{national}"
+    );
+    // The newest snapshot has municipal rows only: prefecture and nation are their sums.
+    assert!(
+        national.contains("2024-11-05,000000,全国,national,4850,324,0.0668,,true"),
+        "{national}"
+    );
+    assert!(fx.read("index.html").contains("6.7%"));
 }
 
 fn normalize(path: &Path) -> PathBuf {

@@ -1,6 +1,7 @@
 //! Turns the model and content into each site's files (bytes in memory; the
 //! [`crate::output`] module writes them).
 
+pub mod charts_view;
 pub mod format;
 pub mod open_data;
 pub mod subsidy_view;
@@ -45,6 +46,7 @@ pub struct Renderer<'a> {
     pub subsidies: &'a [crate::data::subsidies::Subsidy],
     pub offices: &'a OfficeIndex<'a>,
     pub theme: &'a Theme,
+    pub fonts: &'a crate::fonts::Fonts,
     pub build_date: Date,
 }
 
@@ -72,18 +74,24 @@ impl Renderer<'_> {
             self.build_date,
         );
         let mut count = 0u64;
+        let theme_key = self.theme.fingerprint ^ self.fonts.fingerprint.rotate_left(17);
+        let none = |_: &mut PageContext| {};
         let mut page = |template: &str,
                         url: &str,
-                        extra: &dyn Fn(&mut PageContext)|
+                        extra: &dyn Fn(&mut PageContext),
+                        late: &dyn Fn(&mut PageContext)|
          -> Result<(), SiteError> {
             count += 1;
             let mut context = view.context(url);
             extra(&mut context);
             let rel = join(&site.dir, url);
-            let key = context.key(template, self.theme.fingerprint);
+            let key = context.key(template, theme_key);
             if sink.reuse(&rel, key) {
                 return Ok(());
             }
+            // Values derived from the hashed context (charts) are computed
+            // only when the page is rendered, not when it is reused.
+            late(&mut context);
             let html = self
                 .theme
                 .tera
@@ -106,33 +114,49 @@ impl Renderer<'_> {
                 .map_err(SiteError::Output)
         };
 
-        page("home.html", "index.html", &|_| {})?;
+        page("home.html", "index.html", &none, &|c| {
+            c.insert_derived(
+                "charts",
+                &charts_view::home_charts(self.model, site, self.fonts),
+            );
+        })?;
         for entry in entries.values() {
             if let Entry::Page(p) = entry.as_ref() {
-                page("page.html", &p.url, &|c| c.insert("page", p))?;
+                page("page.html", &p.url, &|c| c.insert("page", p), &none)?;
             }
         }
         for section in &view.sections {
-            page("section.html", &section.url, &|c| {
-                c.insert("section", section)
-            })?;
+            page(
+                "section.html",
+                &section.url,
+                &|c| c.insert("section", section),
+                &none,
+            )?;
         }
         if !view.faq.is_empty() {
             let json_ld = view.faq_json_ld();
-            page("faq.html", "faq.html", &|c| {
-                c.insert("faq_json_ld", &json_ld)
-            })?;
+            page(
+                "faq.html",
+                "faq.html",
+                &|c| c.insert("faq_json_ld", &json_ld),
+                &none,
+            )?;
         }
         if !view.news.is_empty() {
-            page("news_list.html", "news/index.html", &|_| {})?;
+            page("news_list.html", "news/index.html", &none, &none)?;
             for item in &view.news {
-                page("news_item.html", &item.url, &|c| c.insert("item", item))?;
+                page(
+                    "news_item.html",
+                    &item.url,
+                    &|c| c.insert("item", item),
+                    &none,
+                )?;
             }
         }
         if view.partners.is_some() {
-            page("partners.html", "partners.html", &|_| {})?;
+            page("partners.html", "partners.html", &none, &none)?;
         }
-        page("subsidies.html", "subsidies.html", &|_| {})?;
+        page("subsidies.html", "subsidies.html", &none, &none)?;
         let data = open_data::open_data(self.model, site, &self.build_date.to_string());
         let own_offices: Vec<&crate::data::offices::Office> = match site.kind {
             crate::model::SiteKind::Municipality => {
@@ -166,13 +190,35 @@ impl Renderer<'_> {
             })
             .collect();
         let rows = data.rows.len();
-        page("downloads.html", "downloads.html", &|c| {
-            c.insert("downloads", &download_list);
-            c.insert("open_data_rows", &rows);
-            c.insert("open_data_licence", &open_data::LICENCE);
-        })?;
-        page("contact.html", "contact.html", &|_| {})?;
-        page("accessibility.html", "accessibility.html", &|_| {})?;
+        page(
+            "downloads.html",
+            "downloads.html",
+            &|c| {
+                c.insert("downloads", &download_list);
+                c.insert("open_data_rows", &rows);
+                c.insert("open_data_licence", &open_data::LICENCE);
+            },
+            &none,
+        )?;
+        page("contact.html", "contact.html", &none, &none)?;
+        page("accessibility.html", "accessibility.html", &none, &none)?;
+
+        // The social-media image: rendered only when its text changed.
+        let (headline, subline) = view.ogp_text();
+        let ogp_rel = join(&site.dir, "ogp.png");
+        let ogp_key = crate::output::hash_bytes(
+            format!(
+                "ogp\n{}\n{headline}\n{subline}\n{}",
+                site.full_name, theme_key
+            )
+            .as_bytes(),
+        );
+        if !sink.reuse(&ogp_rel, ogp_key) {
+            let png = crate::charts::ogp_png(&site.full_name, &headline, &subline, self.fonts);
+            sink.write(&ogp_rel, &png, Some(ogp_key))
+                .map_err(SiteError::Output)?;
+        }
+        count += 1;
 
         let assets = self
             .theme

@@ -11,7 +11,8 @@ pub struct Theme {
     pub tera: Tera,
     /// Files copied into every site's `assets/`, by relative path, sorted.
     pub assets: Vec<(String, Vec<u8>)>,
-    /// Hash of every template and asset: a page rendered with another theme is never reused.
+    /// Hash of every template and asset (combined with the fonts' hash by the
+    /// renderer): a page rendered with another theme is never reused.
     pub fingerprint: u64,
 }
 

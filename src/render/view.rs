@@ -249,6 +249,11 @@ impl PageContext {
         self.context.insert(key, value);
     }
 
+    /// Add a value computed from what is already hashed (so it needs no hashing).
+    pub fn insert_derived<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
+        self.context.insert(key, value);
+    }
+
     /// The page's input key: its context, its template and the theme.
     pub fn key(&self, template: &str, theme_fingerprint: u64) -> u64 {
         let mut hasher = self.hasher.clone();
@@ -857,6 +862,30 @@ impl<'a> SiteView<'a> {
         context.insert("has_faq", &!self.faq.is_empty());
         context.insert("sections", &self.sections);
         context
+    }
+
+    /// The OGP image's headline and sub line.
+    pub fn ogp_text(&self) -> (String, String) {
+        match &self.home.headline {
+            Some(h) => (
+                format!("利用率 {}", h.rate),
+                format!(
+                    "{} 事業所のうち {} 事業所が利用（{}時点{}）",
+                    h.offices,
+                    h.using,
+                    h.date_display,
+                    if h.illustrative {
+                        "・架空データ"
+                    } else {
+                        ""
+                    }
+                ),
+            ),
+            None => (
+                "ケアプランデータ連携システム".to_string(),
+                "導入の手順・補助金・問い合わせ先".to_string(),
+            ),
+        }
     }
 
     /// schema.org FAQPage for this site's questions, ready for a script element.

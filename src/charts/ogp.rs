@@ -1,0 +1,107 @@
+//! The 1200×630 OGP image, drawn as SVG and rasterised with resvg and the bundled fonts.
+
+use svg2pdf::usvg;
+
+use super::palette::BLUE;
+use super::svg::{INK, INK_SOFT, Style, Svg, measure, wrap};
+use crate::fonts::Fonts;
+
+const WIDTH: f64 = 1200.0;
+const HEIGHT: f64 = 630.0;
+const MARGIN: f64 = 80.0;
+
+/// Lay `text` out within `max_width`: the largest size from `max` down to `min` that fits on one
+/// line, else wrapped at `min` onto at most `max_lines` lines (the last shortened with "…").
+fn fit_lines(
+    fonts: &Fonts,
+    text: &str,
+    style: Style<'_>,
+    min: f64,
+    max_width: f64,
+    max_lines: usize,
+) -> (f64, Vec<String>) {
+    let mut s = style;
+    while s.size > min {
+        if measure(fonts, text, s) <= max_width {
+            return (s.size, vec![text.to_string()]);
+        }
+        s.size -= 2.0;
+    }
+    s.size = min;
+    let mut lines = wrap(fonts, text, s, max_width);
+    if lines.len() > max_lines {
+        lines.truncate(max_lines);
+        let last = lines.pop().unwrap_or_default();
+        let (short, _) = super::svg::fit(fonts, &format!("{last}…"), s, max_width);
+        lines.push(short);
+    }
+    (min, lines)
+}
+
+/// The OGP image as SVG (1200×630), before rasterising.
+pub(crate) fn ogp_svg(site_name: &str, headline: &str, subline: &str, fonts: &Fonts) -> String {
+    let mut svg = Svg::new();
+    let text_w = WIDTH - 2.0 * MARGIN;
+    svg.rect(0.0, 0.0, WIDTH, HEIGHT, r##"fill="#FFFFFF""##);
+    svg.rect(0.0, 0.0, WIDTH, 24.0, &format!(r#"fill="{BLUE}""#));
+    svg.rect(0.0, HEIGHT - 96.0, WIDTH, 96.0, r##"fill="#F2F6FF""##);
+
+    let mut y = 150.0;
+    let (size, lines) = fit_lines(fonts, site_name, Style::new(56.0).bold(), 36.0, text_w, 2);
+    for line in &lines {
+        svg.text(MARGIN, y, line, Style::new(size).bold().fill(INK));
+        y += size * 1.3;
+    }
+    y += 40.0;
+    let (size, lines) = fit_lines(fonts, headline, Style::new(88.0).bold(), 48.0, text_w, 2);
+    y += size * 0.6;
+    for line in &lines {
+        svg.text(MARGIN, y, line, Style::new(size).bold().fill(BLUE));
+        y += size * 1.2;
+    }
+    y += 10.0;
+    let (size, lines) = fit_lines(fonts, subline, Style::new(40.0), 28.0, text_w, 2);
+    for line in &lines {
+        if y > HEIGHT - 110.0 {
+            break;
+        }
+        svg.text(MARGIN, y, line, Style::new(size).fill(INK_SOFT));
+        y += size * 1.3;
+    }
+    svg.text(
+        MARGIN,
+        HEIGHT - 36.0,
+        "ケアプランデータ連携システム",
+        Style::new(32.0).bold().fill(INK),
+    );
+    super::finish(
+        svg,
+        WIDTH,
+        HEIGHT,
+        "ogp",
+        site_name,
+        &format!("{headline} {subline}"),
+    )
+}
+
+/// A 1200×630 PNG for `og:image`.
+pub fn ogp_png(site_name: &str, headline: &str, subline: &str, fonts: &Fonts) -> Vec<u8> {
+    let svg = ogp_svg(site_name, headline, subline, fonts);
+    let options = usvg::Options {
+        fontdb: fonts.database(),
+        ..Default::default()
+    };
+    let Ok(tree) = usvg::Tree::from_str(&svg, &options) else {
+        return Vec::new();
+    };
+    let Some(mut pixmap) = resvg::tiny_skia::Pixmap::new(WIDTH as u32, HEIGHT as u32) else {
+        return Vec::new();
+    };
+    pixmap.fill(resvg::tiny_skia::Color::WHITE);
+    resvg::render(
+        &tree,
+        resvg::tiny_skia::Transform::default(),
+        &mut pixmap.as_mut(),
+    );
+    pixmap.encode_png().unwrap_or_default()
+}

@@ -1,0 +1,343 @@
+//! A tile-grid map of Japan: one square per prefecture in its usual place,
+//! coloured by rate band and labelled with its short name and value.
+
+use super::palette::{self, BANDS, NO_DATA};
+use super::svg::{Anchor, INK, Style, Svg, measure};
+use super::{Chart, DataTable, Tile, finish, pct, pct_target, tenths, tenths_str};
+use crate::fonts::Fonts;
+
+/// (JIS prefecture number, full name, short name, column, row) of the 47-tile layout:
+/// Hokkaido at the top right, Tohoku down the right edge, Kanto below it, then
+/// Chubu, Kinki and Chugoku westwards, Shikoku and Kyushu below, Okinawa at the bottom left.
+pub const TILE_LAYOUT: [(u8, &str, &str, u8, u8); 47] = [
+    (1, "北海道", "北海道", 12, 0),
+    (2, "青森県", "青森", 12, 1),
+    (3, "岩手県", "岩手", 12, 2),
+    (4, "宮城県", "宮城", 12, 3),
+    (5, "秋田県", "秋田", 11, 2),
+    (6, "山形県", "山形", 11, 3),
+    (7, "福島県", "福島", 12, 4),
+    (8, "茨城県", "茨城", 12, 5),
+    (9, "栃木県", "栃木", 11, 4),
+    (10, "群馬県", "群馬", 10, 4),
+    (11, "埼玉県", "埼玉", 10, 5),
+    (12, "千葉県", "千葉", 11, 6),
+    (13, "東京都", "東京", 11, 5),
+    (14, "神奈川県", "神奈川", 10, 6),
+    (15, "新潟県", "新潟", 10, 3),
+    (16, "富山県", "富山", 9, 3),
+    (17, "石川県", "石川", 8, 3),
+    (18, "福井県", "福井", 7, 4),
+    (19, "山梨県", "山梨", 9, 5),
+    (20, "長野県", "長野", 9, 4),
+    (21, "岐阜県", "岐阜", 8, 4),
+    (22, "静岡県", "静岡", 9, 6),
+    (23, "愛知県", "愛知", 8, 5),
+    (24, "三重県", "三重", 7, 6),
+    (25, "滋賀県", "滋賀", 7, 5),
+    (26, "京都府", "京都", 6, 5),
+    (27, "大阪府", "大阪", 5, 6),
+    (28, "兵庫県", "兵庫", 5, 5),
+    (29, "奈良県", "奈良", 6, 6),
+    (30, "和歌山県", "和歌山", 6, 7),
+    (31, "鳥取県", "鳥取", 4, 5),
+    (32, "島根県", "島根", 3, 5),
+    (33, "岡山県", "岡山", 4, 6),
+    (34, "広島県", "広島", 3, 6),
+    (35, "山口県", "山口", 2, 5),
+    (36, "徳島県", "徳島", 4, 8),
+    (37, "香川県", "香川", 4, 7),
+    (38, "愛媛県", "愛媛", 3, 7),
+    (39, "高知県", "高知", 3, 8),
+    (40, "福岡県", "福岡", 2, 6),
+    (41, "佐賀県", "佐賀", 1, 6),
+    (42, "長崎県", "長崎", 0, 6),
+    (43, "熊本県", "熊本", 1, 7),
+    (44, "大分県", "大分", 2, 7),
+    (45, "宮崎県", "宮崎", 2, 8),
+    (46, "鹿児島県", "鹿児島", 1, 8),
+    (47, "沖縄県", "沖縄", 0, 9),
+];
+
+const MARGIN: f64 = 16.0;
+const PITCH: f64 = 56.0;
+const TILE: f64 = 52.0;
+const COLS: f64 = 13.0;
+const ROWS: f64 = 10.0;
+
+/// The prefecture number (1..=47) of a 6-digit code ("010006" → 1), or of a bare "01".
+pub(crate) fn prefecture_number(code: &str) -> Option<u8> {
+    let code = code.trim();
+    let head = if code.len() >= 6 {
+        code.get(..2)?
+    } else {
+        code
+    };
+    head.parse::<u8>().ok().filter(|n| (1..=47).contains(n))
+}
+
+/// Rate bands: upper edges (tenths of a percent) below the target, then the target band.
+pub(crate) struct Bands {
+    edges: Vec<i64>,
+    target: i64,
+}
+
+impl Bands {
+    pub fn new(target: f64) -> Bands {
+        let target = tenths(target).max(1);
+        let edges = [30, 50, 100, 200]
+            .into_iter()
+            .filter(|e| *e < target)
+            .collect();
+        Bands { edges, target }
+    }
+
+    /// How many bands, the target band included.
+    pub fn len(&self) -> usize {
+        self.edges.len() + 2
+    }
+
+    /// The band of a rate, by its shown value.
+    pub fn index(&self, rate: f64) -> usize {
+        let t = tenths(rate);
+        if t >= self.target {
+            return self.len() - 1;
+        }
+        self.edges
+            .iter()
+            .position(|e| t < *e)
+            .unwrap_or(self.edges.len())
+    }
+
+    pub fn label(&self, i: usize) -> String {
+        let trim = |t: i64| {
+            if t % 10 == 0 {
+                format!("{}", t / 10)
+            } else {
+                tenths_str(t)
+            }
+        };
+        if i == self.len() - 1 {
+            return format!("{}%以上（目標）", trim(self.target));
+        }
+        let upper = self.edges.get(i).copied().unwrap_or(self.target);
+        if i == 0 {
+            format!("{}%未満", trim(upper))
+        } else {
+            format!("{}〜{}%", trim(self.edges[i - 1]), trim(upper))
+        }
+    }
+
+    /// Fill colour: lighter for lower bands, the darkest for the target band.
+    pub fn colour(&self, i: usize) -> &'static str {
+        if i == self.len() - 1 {
+            BANDS[BANDS.len() - 1]
+        } else {
+            BANDS[i.min(BANDS.len() - 2)]
+        }
+    }
+}
+
+pub fn tile_map(tiles: &[Tile], target: f64, fonts: &Fonts) -> Chart {
+    let id = "chart-tile-map";
+    let title = "都道府県別の利用率（タイル地図）".to_string();
+    let bands = Bands::new(target);
+    // One entry per prefecture in code order; the first tile given for a code wins.
+    let rates: Vec<(u8, &str, &str, Option<f64>, String)> = TILE_LAYOUT
+        .iter()
+        .map(|&(n, full, short, _, _)| {
+            let tile = tiles
+                .iter()
+                .find(|t| prefecture_number(&t.prefecture_code) == Some(n));
+            let name = tile
+                .map(|t| t.name.clone())
+                .filter(|s| !s.is_empty())
+                .unwrap_or(full.to_string());
+            (
+                n,
+                full,
+                short,
+                tile.and_then(|t| t.rate).filter(|r| r.is_finite()),
+                name,
+            )
+        })
+        .collect();
+    let description = describe(&rates, &bands, target);
+
+    let mut svg = Svg::new();
+    let width = 2.0 * MARGIN + COLS * PITCH - (PITCH - TILE);
+    let height = 2.0 * MARGIN + ROWS * PITCH - (PITCH - TILE);
+
+    // Legend in the open sea at the top left.
+    let legend_style = Style::new(13.0);
+    svg.text(
+        MARGIN,
+        MARGIN + 16.0,
+        "利用率の区分",
+        Style::new(14.0).bold(),
+    );
+    let mut y = MARGIN + 30.0;
+    for i in 0..bands.len() {
+        svg.rect(
+            MARGIN,
+            y,
+            22.0,
+            22.0,
+            &format!(
+                r##"fill="{}" stroke="#333333" stroke-width="1""##,
+                bands.colour(i)
+            ),
+        );
+        svg.text(MARGIN + 30.0, y + 16.0, &bands.label(i), legend_style);
+        y += 28.0;
+    }
+    svg.rect(
+        MARGIN,
+        y,
+        22.0,
+        22.0,
+        &format!(r##"fill="{NO_DATA}" stroke="#767676" stroke-width="1" stroke-dasharray="4 3""##),
+    );
+    svg.text(MARGIN + 30.0, y + 16.0, "データなし", legend_style);
+
+    let name_style = Style::new(14.0).bold().anchor(Anchor::Middle);
+    let value_style = Style::new(13.0).anchor(Anchor::Middle);
+    let none_style = Style::new(12.0).anchor(Anchor::Middle);
+    let none_fits = measure(fonts, "データなし", none_style) <= TILE - 4.0;
+    for (i, &(n, _, short, rate, ref name)) in rates.iter().enumerate() {
+        let (_, _, _, col, row) = TILE_LAYOUT[i];
+        let x = MARGIN + f64::from(col) * PITCH;
+        let y = MARGIN + f64::from(row) * PITCH;
+        let cx = x + TILE / 2.0;
+        // Shrink a long short name only if it would not fit (never below 12px).
+        let mut ns = name_style;
+        while ns.size > 12.0 && measure(fonts, short, ns) > TILE - 4.0 {
+            ns.size -= 1.0;
+        }
+        svg.raw(&format!(
+            r#"<g class="tile" data-code="{n:02}" data-col="{col}" data-row="{row}"><title>{}</title>"#,
+            super::svg::escape(&format!("{name} {}", rate.map(pct).unwrap_or("データなし".to_string())))
+        ));
+        match rate {
+            Some(r) => {
+                let band = bands.index(r);
+                let fill = bands.colour(band);
+                let ink = palette::text_on(fill);
+                svg.rect(
+                    x,
+                    y,
+                    TILE,
+                    TILE,
+                    &format!(r##"fill="{fill}" stroke="#333333" stroke-width="1""##),
+                );
+                svg.text(cx, y + 22.0, short, ns.fill(ink));
+                svg.text(cx, y + 42.0, &pct(r), value_style.fill(ink));
+            }
+            None => {
+                svg.rect(
+                    x,
+                    y,
+                    TILE,
+                    TILE,
+                    &format!(r##"fill="{NO_DATA}" stroke="#767676" stroke-width="1" stroke-dasharray="4 3""##),
+                );
+                if none_fits {
+                    svg.text(cx, y + 22.0, short, ns.fill(INK));
+                    svg.text(cx, y + 42.0, "データなし", none_style.fill(INK));
+                } else {
+                    svg.text(cx, y + 18.0, short, ns.fill(INK));
+                    svg.text(cx, y + 33.0, "データ", none_style.fill(INK));
+                    svg.text(cx, y + 47.0, "なし", none_style.fill(INK));
+                }
+            }
+        }
+        svg.raw("</g>");
+    }
+    let svg = finish(svg, width, height, id, &title, &description);
+
+    let rows = rates
+        .iter()
+        .map(|(_, _, _, rate, name)| {
+            vec![
+                name.clone(),
+                rate.map(pct).unwrap_or_else(|| "データなし".to_string()),
+                rate.map(|r| bands.label(bands.index(r)))
+                    .unwrap_or_default(),
+            ]
+        })
+        .collect();
+    Chart {
+        id: id.to_string(),
+        title: title.clone(),
+        description,
+        svg,
+        table: DataTable {
+            caption: title,
+            columns: vec![
+                "都道府県".to_string(),
+                "利用率".to_string(),
+                "区分".to_string(),
+            ],
+            rows,
+        },
+    }
+}
+
+fn describe(rates: &[(u8, &str, &str, Option<f64>, String)], bands: &Bands, target: f64) -> String {
+    let with: Vec<(&str, f64)> = rates
+        .iter()
+        .filter_map(|(_, _, _, r, name)| r.map(|r| (name.as_str(), r)))
+        .collect();
+    let mut out = "47都道府県の利用率を、日本地図の形に並べたタイルで示しています。".to_string();
+    if with.is_empty() {
+        out.push_str("利用率のデータはまだありません。");
+        return out;
+    }
+    let max = with.iter().map(|(_, r)| tenths(*r)).max().unwrap_or(0);
+    let min = with.iter().map(|(_, r)| tenths(*r)).min().unwrap_or(0);
+    let names_at = |t: i64| -> String {
+        with.iter()
+            .filter(|(_, r)| tenths(*r) == t)
+            .map(|(n, _)| *n)
+            .collect::<Vec<_>>()
+            .join("、")
+    };
+    out.push_str(&format!(
+        "最も高いのは{}の{}%、最も低いのは{}の{}%です。",
+        names_at(max),
+        tenths_str(max),
+        names_at(min),
+        tenths_str(min)
+    ));
+    let met = with
+        .iter()
+        .filter(|(_, r)| bands.index(*r) == bands.len() - 1)
+        .count();
+    if met == 0 {
+        out.push_str(&format!(
+            "目標の{}に達している都道府県はまだありません。",
+            pct_target(target)
+        ));
+    } else {
+        out.push_str(&format!(
+            "目標の{}に達しているのは{met}都道府県です。",
+            pct_target(target)
+        ));
+    }
+    let counts: Vec<String> = (0..bands.len())
+        .map(|i| {
+            let c = with.iter().filter(|(_, r)| bands.index(*r) == i).count();
+            format!("{}が{c}", bands.label(i))
+        })
+        .collect();
+    out.push_str(&format!("区分ごとの数は、{}です。", counts.join("、")));
+    let missing: Vec<&str> = rates
+        .iter()
+        .filter(|(_, _, _, r, _)| r.is_none())
+        .map(|(_, _, _, _, n)| n.as_str())
+        .collect();
+    if !missing.is_empty() {
+        out.push_str(&format!("{}はデータがありません。", missing.join("、")));
+    }
+    out
+}
