@@ -18,6 +18,8 @@ pub struct BenchShape {
     pub pages_per_site: usize,
     /// Build only the first N sites (national, prefectures, municipalities in code order).
     pub sites: Option<usize>,
+    /// Render posters too (the Hugo comparison is without posters).
+    pub posters: bool,
 }
 
 /// One generated guide page: about 1,800 Japanese characters with a heading,
@@ -133,6 +135,8 @@ pub fn run(
         selection,
         build_date: date,
         progress: false,
+        posters: shape.posters,
+        print_marks: None,
     };
     let mut report = String::new();
     let started = Instant::now();

@@ -33,7 +33,8 @@ pub struct Project {
     pub offices: Vec<Office>,
     pub content: Content,
     pub theme: Theme,
-    pub fonts: crate::fonts::Fonts,
+    pub fonts: std::sync::Arc<crate::fonts::Fonts>,
+    pub posters: Option<crate::posters::PosterSet>,
 }
 
 impl Project {
@@ -53,7 +54,15 @@ impl Project {
             .unwrap_or("default");
         let theme_dir = root.join("themes").join(theme_name);
         let theme = Theme::load(&theme_dir, problems);
-        let fonts = crate::fonts::Fonts::load(&theme_dir.join("fonts"), problems);
+        let fonts = std::sync::Arc::new(crate::fonts::Fonts::load(
+            &theme_dir.join("fonts"),
+            problems,
+        ));
+        let posters = if theme_dir.join("posters").is_dir() {
+            crate::posters::PosterSet::load(&theme_dir, fonts.clone(), problems)
+        } else {
+            None
+        };
         Some(Project {
             root: root.to_path_buf(),
             config: config?,
@@ -65,6 +74,7 @@ impl Project {
             content,
             theme: theme?,
             fonts,
+            posters,
         })
     }
 }
@@ -150,6 +160,10 @@ pub struct BuildOptions {
     pub selection: Selection,
     pub build_date: Date,
     pub progress: bool,
+    /// Render posters (PDF and PNG) and print packs.
+    pub posters: bool,
+    /// Override config.yaml's `posters.print_marks`.
+    pub print_marks: Option<bool>,
 }
 
 #[derive(Debug, Default)]
@@ -229,7 +243,46 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
             .or_default()
             .push(office);
     }
+    let poster_job = if options.posters
+        && let Some(set) = &project.posters
+    {
+        let settings = &project.config.posters;
+        let designs = if settings.designs.is_empty() {
+            set.designs()
+        } else {
+            settings.designs.clone()
+        };
+        for design in &designs {
+            if !set.designs().contains(design) {
+                problems.error(
+                    &options.project.join("config.yaml"),
+                    0,
+                    0,
+                    format!("ポスターのデザイン「{design}」がテーマにありません"),
+                    format!("使えるデザイン: {}", set.designs().join("、")),
+                );
+            }
+        }
+        if problems.has_errors() {
+            return Err(BuildError::Problems(problems));
+        }
+        Some(crate::render::PosterJob {
+            set,
+            designs,
+            sizes: settings
+                .sizes
+                .iter()
+                .filter_map(|s| crate::posters::paper_size(s))
+                .collect(),
+            print: crate::posters::PrintOptions {
+                bleed_and_marks: options.print_marks.unwrap_or(settings.print_marks),
+            },
+        })
+    } else {
+        None
+    };
     let renderer = Renderer {
+        posters: poster_job.as_ref(),
         model: &model,
         content: &project.content,
         subsidies: &project.subsidies,
@@ -285,6 +338,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
             let t = Instant::now();
             let count = renderer.render_site(site, &staging).map_err(|e| match e {
                 SiteError::Template(e) => SiteFailure::Render(e),
+                SiteError::Poster(e) => SiteFailure::Poster(e),
                 SiteError::Output(e) => SiteFailure::Output(e),
             })?;
             render_nanos.fetch_add(t.elapsed().as_nanos() as u64, Ordering::Relaxed);
@@ -297,14 +351,30 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
         })
         .collect();
     let mut render_errors: Vec<RenderError> = Vec::new();
+    let mut poster_errors: Vec<String> = Vec::new();
     for result in results {
         match result {
             Ok(()) => {}
             Err(SiteFailure::Render(e)) => render_errors.push(e),
+            Err(SiteFailure::Poster(e)) => {
+                let message = e.to_string();
+                if !poster_errors.contains(&message) {
+                    poster_errors.push(message);
+                }
+            }
             Err(SiteFailure::Output(e)) => return Err(e.into()),
         }
     }
-    if !render_errors.is_empty() {
+    for message in &poster_errors {
+        problems.error(
+            &project.theme.dir.join("posters"),
+            0,
+            0,
+            format!("ポスターを作れませんでした: {message}"),
+            "ポスターのテンプレートを確認してください",
+        );
+    }
+    if !render_errors.is_empty() || !poster_errors.is_empty() {
         // One message per template location, naming the first page it broke.
         render_errors.sort();
         render_errors.dedup_by(|a, b| {
@@ -348,6 +418,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
 
 enum SiteFailure {
     Render(RenderError),
+    Poster(crate::posters::PosterError),
     Output(OutputError),
 }
 

@@ -64,6 +64,12 @@ pub struct BuildArgs {
     /// Print the time each phase took.
     #[arg(long)]
     pub timings: bool,
+    /// Skip posters (PDF/PNG) and print packs, e.g. to preview pages quickly.
+    #[arg(long)]
+    pub no_posters: bool,
+    /// Posters with 3 mm bleed and crop marks (トンボ) for print shops.
+    #[arg(long)]
+    pub print_marks: bool,
 }
 
 #[derive(clap::Args, Debug)]
@@ -77,6 +83,9 @@ pub struct BenchArgs {
     /// Build only the first N sites (default: all 1,789).
     #[arg(long)]
     pub sites: Option<usize>,
+    /// Render posters as well (default: pages only, as in the Hugo comparison).
+    #[arg(long)]
+    pub posters: bool,
     /// Where to generate the project and its output.
     #[arg(long)]
     pub work: Option<PathBuf>,
@@ -148,6 +157,7 @@ pub fn run() -> Result<ExitCode> {
             let shape = crate::bench::BenchShape {
                 pages_per_site: args.pages,
                 sites: args.sites,
+                posters: args.posters,
             };
             if let Some(hugo) = &args.hugo_site {
                 let sites = args.sites.unwrap_or(1789);
@@ -201,6 +211,8 @@ fn run_build(args: BuildArgs) -> Result<ExitCode> {
         },
         build_date: date,
         progress: true,
+        posters: !args.no_posters,
+        print_marks: args.print_marks.then_some(true),
     };
     match build(&options) {
         Ok(report) => {

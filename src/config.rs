@@ -24,6 +24,37 @@ pub struct Config {
     pub hosting: Hosting,
     #[serde(default)]
     pub subsidies: SubsidySettings,
+    #[serde(default)]
+    pub posters: PosterSettings,
+}
+
+/// Which posters every site gets.
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PosterSettings {
+    /// Designs (file stems in the theme's posters/); empty = every design.
+    #[serde(default)]
+    pub designs: Vec<String>,
+    /// Paper sizes: A4, A3, B3, B2.
+    #[serde(default = "default_sizes")]
+    pub sizes: Vec<String>,
+    /// 3 mm bleed and crop marks (トンボ) for print shops.
+    #[serde(default)]
+    pub print_marks: bool,
+}
+
+fn default_sizes() -> Vec<String> {
+    vec!["A4".to_string(), "A3".to_string()]
+}
+
+impl Default for PosterSettings {
+    fn default() -> Self {
+        Self {
+            designs: Vec::new(),
+            sizes: default_sizes(),
+            print_marks: false,
+        }
+    }
 }
 
 fn default_theme() -> String {
@@ -221,6 +252,17 @@ impl Config {
                         "YYYY-MM-DD の形で書いてください",
                     );
                 }
+            }
+        }
+        for size in &self.posters.sizes {
+            if crate::posters::paper_size(size).is_none() {
+                problems.error(
+                    path,
+                    line_of("sizes"),
+                    0,
+                    format!("ポスターの用紙サイズ「{size}」は使えません"),
+                    "A4、A3、B3、B2 のどれかを書いてください",
+                );
             }
         }
         for (key, pattern) in [

@@ -17,5 +17,6 @@ pub mod dates;
 pub mod fonts;
 pub mod model;
 pub mod output;
+pub mod posters;
 pub mod problems;
 pub mod render;

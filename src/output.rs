@@ -236,6 +236,9 @@ impl Staging {
         }
         let path = self.dir.join(rel);
         self.ensure_parent(&path)?;
+        // The path may already be a hard link to the previous output (a file
+        // reused earlier in this build): replace the link, never write through it.
+        let _ = fs::remove_file(&path);
         fs::write(&path, bytes).map_err(|source| OutputError::Write {
             path: path.clone(),
             source,

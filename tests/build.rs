@@ -561,3 +561,126 @@ fn a_corrupt_cache_falls_back_to_a_full_build_with_a_warning() {
     assert!(fx.read("m/221007/index.html").contains("静岡市"));
     assert!(fx.build_ok().reused > 50);
 }
+
+fn tool(name: &str, args: &[&str]) -> String {
+    let out = std::process::Command::new(name)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| {
+            panic!(
+                "{name} is required for this test (apt-get install poppler-utils zbar-tools): {e}"
+            )
+        });
+    assert!(
+        out.status.success(),
+        "{name} {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).to_string()
+}
+
+#[test]
+fn every_site_gets_posters_and_each_prefecture_a_print_pack() {
+    let fx = Fixture::new("basic");
+    let mut options = fx.options(&fx.out());
+    options.posters = true;
+    let report = outreach::build::build(&options).unwrap();
+    assert!(
+        report.problems.sorted().is_empty(),
+        "{:?}",
+        report.problems.sorted()
+    );
+    for site in ["", "p/220001/", "m/221007/", "m/011002/"] {
+        for file in [
+            "poster-standard-a4.pdf",
+            "poster-standard-a3.pdf",
+            "poster-simple-a4.pdf",
+            "poster-standard.png",
+        ] {
+            assert!(
+                fx.out().join(format!("{site}posters/{file}")).is_file(),
+                "{site}posters/{file}"
+            );
+        }
+    }
+    // 静岡県's pack holds its three municipalities' posters, in code order.
+    let pack = fx.out().join("p/220001/posters/print-pack-standard-a4.pdf");
+    let info = tool("pdfinfo", &[pack.to_str().unwrap()]);
+    assert!(info.contains("Pages:           3"), "{info}");
+    let text = tool("pdftotext", &[pack.to_str().unwrap(), "-"]);
+    let (a, b, c) = (
+        text.find("静岡市").unwrap(),
+        text.find("浜松市").unwrap(),
+        text.find("沼津市").unwrap(),
+    );
+    assert!(a < b && b < c, "code order");
+    // The site with a configured URL gets a QR code that decodes to exactly it.
+    let png = fx.out().join("m/221007/posters/poster-standard.png");
+    let decoded = tool("zbarimg", &["--raw", "-q", png.to_str().unwrap()]);
+    assert_eq!(
+        decoded.trim(),
+        "https://www.city.shizuoka.example/careplan/"
+    );
+    let pdf_text = tool(
+        "pdftotext",
+        &[
+            fx.out()
+                .join("m/221007/posters/poster-standard-a4.pdf")
+                .to_str()
+                .unwrap(),
+            "-",
+        ],
+    );
+    assert!(pdf_text.contains("QRコードは株式会社デンソーウェーブの登録商標です。"));
+    assert!(
+        pdf_text.contains("30.0%"),
+        "the site's own figure is printed"
+    );
+    // The downloads page shows the preview and links the PDFs and the pack.
+    let downloads = fx.read("p/220001/downloads.html");
+    assert!(downloads.contains(r#"src="posters/poster-standard.png""#));
+    assert!(downloads.contains(r#"href="posters/print-pack-standard-a4.pdf""#));
+    // A second build reuses every poster without rendering it again.
+    let again = outreach::build::build(&options).unwrap();
+    assert_eq!(again.written, 0);
+}
+
+#[test]
+fn print_marks_add_bleed_and_a_trim_box() {
+    let fx = Fixture::new("basic");
+    let mut options = fx.options(&fx.out());
+    options.posters = true;
+    options.print_marks = Some(true);
+    options.selection.only = vec!["221007".into()];
+    outreach::build::build(&options).unwrap();
+    let pdf = fx
+        .out()
+        .join("m/221007/posters/poster-standard-a4-print.pdf");
+    let boxes = tool("pdfinfo", &["-box", pdf.to_str().unwrap()]);
+    let line = |name: &str| {
+        boxes
+            .lines()
+            .find(|l| l.starts_with(name))
+            .unwrap()
+            .to_string()
+    };
+    let numbers = |l: String| -> Vec<f64> {
+        l.split_whitespace()
+            .filter_map(|w| w.parse().ok())
+            .collect()
+    };
+    let trim = numbers(line("TrimBox:"));
+    let bleed = numbers(line("BleedBox:"));
+    let media = numbers(line("MediaBox:"));
+    let mm = 72.0 / 25.4;
+    assert!(((trim[2] - trim[0]) - 210.0 * mm).abs() < 1.0, "{boxes}");
+    assert!(((trim[3] - trim[1]) - 297.0 * mm).abs() < 1.0, "{boxes}");
+    assert!(
+        ((bleed[2] - bleed[0]) - 216.0 * mm).abs() < 1.0,
+        "3 mm bleed each side: {boxes}"
+    );
+    assert!(
+        media[2] - media[0] > bleed[2] - bleed[0],
+        "crop marks sit outside the bleed"
+    );
+}

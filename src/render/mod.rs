@@ -47,13 +47,33 @@ pub struct Renderer<'a> {
     pub offices: &'a OfficeIndex<'a>,
     pub theme: &'a Theme,
     pub fonts: &'a crate::fonts::Fonts,
+    /// Posters to render for every site (`None`: no posters in this build).
+    pub posters: Option<&'a PosterJob<'a>>,
     pub build_date: Date,
+}
+
+/// The posters every site gets, and the print packs of prefectures.
+pub struct PosterJob<'a> {
+    pub set: &'a crate::posters::PosterSet,
+    pub designs: Vec<String>,
+    pub sizes: Vec<crate::posters::PaperSize>,
+    pub print: crate::posters::PrintOptions,
+}
+
+/// A poster offered on the downloads page.
+#[derive(Debug, Clone, Serialize)]
+struct PosterLink {
+    label: String,
+    pdf: String,
+    png: String,
+    pack: Option<String>,
 }
 
 /// Why one site could not be built.
 #[derive(Debug)]
 pub enum SiteError {
     Template(RenderError),
+    Poster(crate::posters::PosterError),
     Output(OutputError),
 }
 
@@ -190,11 +210,20 @@ impl Renderer<'_> {
             })
             .collect();
         let rows = data.rows.len();
+        let posters = self.render_posters(site, &view, sink, theme_key)?;
+        let previews: std::collections::BTreeSet<&str> =
+            posters.iter().map(|p| p.png.as_str()).collect();
+        let poster_files = previews.len() as u64
+            + posters
+                .iter()
+                .map(|p| 1 + u64::from(p.pack.is_some()))
+                .sum::<u64>();
         page(
             "downloads.html",
             "downloads.html",
             &|c| {
                 c.insert("downloads", &download_list);
+                c.insert("posters", &posters);
                 c.insert("open_data_rows", &rows);
                 c.insert("open_data_licence", &open_data::LICENCE);
             },
@@ -218,7 +247,7 @@ impl Renderer<'_> {
             sink.write(&ogp_rel, &png, Some(ogp_key))
                 .map_err(SiteError::Output)?;
         }
-        count += 1;
+        count += 1 + poster_files;
 
         let assets = self
             .theme
@@ -234,6 +263,121 @@ impl Renderer<'_> {
             count += 1;
         }
         Ok(count)
+    }
+}
+
+impl Renderer<'_> {
+    /// Render (or reuse) every poster of one site, and a prefecture's print
+    /// packs with all its municipalities' posters in code order.
+    fn render_posters(
+        &self,
+        site: &Site,
+        view: &SiteView,
+        sink: &Staging,
+        theme_key: u64,
+    ) -> Result<Vec<PosterLink>, SiteError> {
+        let Some(job) = self.posters else {
+            return Ok(Vec::new());
+        };
+        let input = view.poster_input();
+        let input_json = serde_json::to_vec(&input).expect("poster input serializes");
+        // A prefecture's pack prints every municipality's poster.
+        let pack_inputs: Vec<crate::posters::PosterInput> =
+            if site.kind == crate::model::SiteKind::Prefecture {
+                self.model
+                    .sites
+                    .iter()
+                    .filter(|m| {
+                        m.kind == crate::model::SiteKind::Municipality
+                            && m.prefecture_code.as_deref() == Some(site.code.as_str())
+                    })
+                    .map(|m| {
+                        let entries = self
+                            .content
+                            .for_site(m.prefecture_code.as_deref(), m.municipality_code());
+                        SiteView::new(
+                            self.model,
+                            m,
+                            &entries,
+                            self.subsidies,
+                            self.offices,
+                            self.build_date,
+                        )
+                        .poster_input()
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            };
+        let mut links = Vec::new();
+        for design in &job.designs {
+            let preview = format!("posters/poster-{design}.png");
+            let png_rel = join(&site.dir, &preview);
+            let mut material = format!("preview\n{design}\n{theme_key}\n").into_bytes();
+            material.extend_from_slice(&input_json);
+            let key = crate::output::hash_bytes(&material);
+            if !sink.reuse(&png_rel, key) {
+                let png = job
+                    .set
+                    .preview_png(design, &input)
+                    .map_err(SiteError::Poster)?;
+                sink.write(&png_rel, &png, Some(key))
+                    .map_err(SiteError::Output)?;
+            }
+            for size in &job.sizes {
+                let stem = crate::posters::file_stem(design, *size, &job.print);
+                let pdf_rel = join(&site.dir, &format!("posters/{stem}.pdf"));
+                let mut material = format!(
+                    "poster\n{design}\n{}\n{}\n{theme_key}\n",
+                    size.name, job.print.bleed_and_marks
+                )
+                .into_bytes();
+                material.extend_from_slice(&input_json);
+                let key = crate::output::hash_bytes(&material);
+                if !sink.reuse(&pdf_rel, key) {
+                    let pdf = job
+                        .set
+                        .render_pdf(design, &input, *size, &job.print)
+                        .map_err(SiteError::Poster)?;
+                    sink.write(&pdf_rel, &pdf, Some(key))
+                        .map_err(SiteError::Output)?;
+                }
+                let pack = if pack_inputs.is_empty() {
+                    None
+                } else {
+                    let pack_rel = format!(
+                        "posters/print-pack-{}.pdf",
+                        stem.trim_start_matches("poster-")
+                    );
+                    let mut material = format!(
+                        "pack\n{design}\n{}\n{}\n{theme_key}\n",
+                        size.name, job.print.bleed_and_marks
+                    )
+                    .into_bytes();
+                    material.extend_from_slice(
+                        &serde_json::to_vec(&pack_inputs).expect("poster input serializes"),
+                    );
+                    let key = crate::output::hash_bytes(&material);
+                    let full = join(&site.dir, &pack_rel);
+                    if !sink.reuse(&full, key) {
+                        let pdf = job
+                            .set
+                            .print_pack(design, &pack_inputs, *size, &job.print)
+                            .map_err(SiteError::Poster)?;
+                        sink.write(&full, &pdf, Some(key))
+                            .map_err(SiteError::Output)?;
+                    }
+                    Some(pack_rel)
+                };
+                links.push(PosterLink {
+                    label: format!("{design}（{}）", size.name),
+                    pdf: format!("posters/{stem}.pdf"),
+                    png: preview.clone(),
+                    pack,
+                });
+            }
+        }
+        Ok(links)
     }
 }
 

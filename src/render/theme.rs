@@ -133,6 +133,20 @@ impl Theme {
             }
         }
         let mut all = Vec::new();
+        // Poster templates are loaded by the poster module, but belong to the theme.
+        for entry in walkdir::WalkDir::new(dir.join("posters"))
+            .sort_by_file_name()
+            .into_iter()
+            .flatten()
+        {
+            if entry.file_type().is_file()
+                && let Ok(bytes) = std::fs::read(entry.path())
+            {
+                let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+                all.extend_from_slice(rel.to_string_lossy().as_bytes());
+                all.extend_from_slice(&bytes);
+            }
+        }
         for (name, text) in &sources {
             all.extend_from_slice(name.as_bytes());
             all.extend_from_slice(text.as_bytes());

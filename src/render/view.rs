@@ -864,6 +864,66 @@ impl<'a> SiteView<'a> {
         context
     }
 
+    /// What this site's posters print.
+    pub fn poster_input(&self) -> crate::posters::PosterInput {
+        let config = self.model.config;
+        let home = &self.home;
+        let kpi_text = match self.site.kind {
+            SiteKind::Municipality => home.municipality_kpi.as_ref().map(|k| {
+                if k.met {
+                    format!("目標の{}を達成しています", k.target)
+                } else {
+                    format!("目標の{}まで、あと{}事業所", k.target, k.offices_needed)
+                }
+            }),
+            SiteKind::Prefecture => home.prefecture_kpi.as_ref().map(|k| {
+                format!(
+                    "{}市区町村のうち{}市区町村が目標を達成",
+                    k.municipalities_total, k.municipalities_met
+                )
+            }),
+            SiteKind::National => home.national_kpi.as_ref().map(|k| {
+                format!(
+                    "目標を達成した都道府県 {} / {}",
+                    k.prefectures_met, k.prefectures_with_data
+                )
+            }),
+        };
+        let comparison = home
+            .comparison
+            .iter()
+            .filter_map(|row| {
+                let f = row.figure.as_ref()?;
+                let rate: f64 = f.rate.trim_end_matches('%').parse().ok()?;
+                Some((row.name.clone(), rate / 100.0))
+            })
+            .collect();
+        crate::posters::PosterInput {
+            site_kind: match self.site.kind {
+                SiteKind::National => "national",
+                SiteKind::Prefecture => "prefecture",
+                SiteKind::Municipality => "municipality",
+            }
+            .to_string(),
+            name: self.site.name.clone(),
+            full_name: self.site.full_name.clone(),
+            headline_rate: home.headline.as_ref().map(|h| h.rate.clone()),
+            offices: home.headline.as_ref().map(|h| h.offices.clone()),
+            using: home.headline.as_ref().map(|h| h.using.clone()),
+            date_display: home.headline.as_ref().map(|h| h.date_display.clone()),
+            illustrative: self.shows_illustrative_figures,
+            target: target_percent(config.kpi.municipality_target),
+            kpi_text,
+            comparison,
+            helpdesk_name: config.helpdesk.name.clone(),
+            helpdesk_phone: config.helpdesk.phone.clone(),
+            helpdesk_hours: config.helpdesk.hours.clone(),
+            local_department: self.site.settings.department.clone(),
+            local_phone: self.site.settings.phone.clone(),
+            url: self.site.url.clone(),
+        }
+    }
+
     /// The OGP image's headline and sub line.
     pub fn ogp_text(&self) -> (String, String) {
         match &self.home.headline {

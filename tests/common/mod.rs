@@ -63,6 +63,9 @@ impl Fixture {
             selection: Selection::default(),
             build_date: "2026-11-29".parse().unwrap(),
             progress: false,
+            // Poster output is checked in tests/posters.rs; most tests skip it for speed.
+            posters: false,
+            print_marks: None,
         }
     }
 

@@ -1,0 +1,788 @@
+//! Print-ready posters: SVG templates (Tera markup) in the theme's `posters/`
+//! folder, filled with a site's figures, turned into a PDF with embedded
+//! Japanese fonts (text stays text) and a PNG preview.
+//!
+//! # Template contract
+//! A poster template is one SVG file, `themes/<theme>/posters/<design>.svg`.
+//! Its root element must take the sheet size and view box from the context:
+//!
+//! ```text
+//! <svg xmlns="http://www.w3.org/2000/svg" width="{{ page.sheet_width_mm }}mm"
+//!      height="{{ page.sheet_height_mm }}mm" viewBox="{{ page.viewbox }}">
+//! ```
+//!
+//! The view box is in millimetres with (0, 0) at the top left of the trim,
+//! whatever the bleed. Templates lay out in *design units*: inside
+//! `<g transform="scale({{ page.scale }})">` the trim is `page.w` (always 210)
+//! by `page.h` (about 297) units, so one layout serves A4, A3, B3 and B2.
+//! `page.x0`, `page.y0`, `page.full_w`, `page.full_h` give the bleed box in
+//! design units: backgrounds that touch an edge must cover it. Keep text at
+//! least 5 units inside the trim. Crop marks are added by Rust.
+//!
+//! The function `fit_text(text=…, width=…, max=…, bold=true|false,
+//! family="BIZ UDPGothic")` returns the largest font size, at most `max`, at
+//! which `text` fits in `width` (measured with the bundled fonts), and
+//! `text_width(text=…, size=…, bold=…, family=…)` the width of a text. The QR
+//! code (`qr.path`, `qr.size` modules including the quiet zone, `qr.text`) is
+//! present only when the site has a URL.
+
+mod fontcheck;
+mod pdf;
+pub mod qr;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use svg2pdf::usvg;
+use tera::{Context, ErrorKind, Kwargs, State, Tera, Value};
+
+use crate::fonts::{DEFAULT_FAMILY, Fonts};
+use crate::problems::Problems;
+
+/// What a poster says about one site.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct PosterInput {
+    /// "national" | "prefecture" | "municipality"
+    pub site_kind: String,
+    /// 静岡市
+    pub name: String,
+    /// 静岡県静岡市
+    pub full_name: String,
+    /// "7.8%"
+    pub headline_rate: Option<String>,
+    /// "5,055"
+    pub offices: Option<String>,
+    /// "392"
+    pub using: Option<String>,
+    /// "2023年11月6日"
+    pub date_display: Option<String>,
+    /// The figures are sample data: the poster prints that they are illustrative.
+    pub illustrative: bool,
+    /// "30%"
+    pub target: String,
+    /// e.g. 目標の30%まであと1,234事業所
+    pub kpi_text: Option<String>,
+    /// Up to 3 bars: (label, rate 0..1).
+    pub comparison: Vec<(String, f64)>,
+    pub helpdesk_name: String,
+    pub helpdesk_phone: String,
+    pub helpdesk_hours: String,
+    pub local_department: Option<String>,
+    pub local_phone: Option<String>,
+    /// The site's public URL, the QR code's target; `None`: no QR code.
+    pub url: Option<String>,
+}
+
+/// A trimmed paper size, portrait.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct PaperSize {
+    pub name: &'static str,
+    pub width_mm: f64,
+    pub height_mm: f64,
+}
+
+pub const A4: PaperSize = PaperSize {
+    name: "A4",
+    width_mm: 210.0,
+    height_mm: 297.0,
+};
+pub const A3: PaperSize = PaperSize {
+    name: "A3",
+    width_mm: 297.0,
+    height_mm: 420.0,
+};
+/// JIS B3.
+pub const B3: PaperSize = PaperSize {
+    name: "B3",
+    width_mm: 364.0,
+    height_mm: 515.0,
+};
+/// JIS B2.
+pub const B2: PaperSize = PaperSize {
+    name: "B2",
+    width_mm: 515.0,
+    height_mm: 728.0,
+};
+
+/// A paper size by name ("A4", "a3", "B2", …).
+pub fn paper_size(name: &str) -> Option<PaperSize> {
+    [A4, A3, B3, B2]
+        .into_iter()
+        .find(|p| p.name.eq_ignore_ascii_case(name.trim()))
+}
+
+/// Bleed on every side of the trim when printing with marks.
+pub const BLEED_MM: f64 = 3.0;
+/// Blank sheet around the bleed that holds the crop marks.
+pub const SLUG_MM: f64 = 10.0;
+/// Width of the trim in template design units.
+pub const DESIGN_WIDTH: f64 = 210.0;
+/// Height in pixels of the PNG preview (the trimmed poster).
+pub const PREVIEW_HEIGHT_PX: u32 = 1240;
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PrintOptions {
+    /// 3 mm bleed, crop marks (トンボ) outside the trim, TrimBox and BleedBox.
+    pub bleed_and_marks: bool,
+}
+
+/// One rendered poster.
+pub struct Poster {
+    /// The filled-in template, crop marks included.
+    pub svg: String,
+    pub pdf: Vec<u8>,
+    /// Preview of the trimmed poster, [`PREVIEW_HEIGHT_PX`] tall.
+    pub png: Vec<u8>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PosterError {
+    #[error("ポスターのデザイン「{design}」がありません（使えるデザイン: {available}）")]
+    UnknownDesign { design: String, available: String },
+    #[error("ポスターのテンプレート {template} の {line} 行 {column} 列: {message}")]
+    Template {
+        template: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    #[error(
+        "ポスターのテンプレート {template} から作った SVG が正しくありません（出力の {line} 行 {column} 列）: {message}"
+    )]
+    Svg {
+        template: String,
+        line: u32,
+        column: u32,
+        message: String,
+    },
+    #[error(
+        "ポスターのテンプレート {template} の大きさが用紙と合いません: ルートの svg 要素は width=\"{{{{ page.sheet_width_mm }}}}mm\" height=\"{{{{ page.sheet_height_mm }}}}mm\" viewBox=\"{{{{ page.viewbox }}}}\" にしてください"
+    )]
+    PageSize { template: String },
+    #[error(
+        "ポスターのテンプレート {template} のフォント「{family}」は読み込んだフォントにありません（文字「{text}」）。BIZ UDPGothic か BIZ UDGothic を使ってください"
+    )]
+    MissingFont {
+        template: String,
+        family: String,
+        text: String,
+    },
+    #[error("ポスター（{template}）の URL が長すぎて QR コードにできません: {url}")]
+    Qr { template: String, url: String },
+    #[error("ポスター（{template}）を PDF にできません: {message}")]
+    Pdf { template: String, message: String },
+    #[error("ポスター（{template}）の PNG を作れません")]
+    Png { template: String },
+}
+
+/// The trim, bleed and slug of one sheet, in millimetres, and the template's
+/// design units. Passed to templates as `page`.
+#[derive(Debug, Clone, serde::Serialize)]
+pub(crate) struct Sheet {
+    paper: &'static str,
+    width_mm: f64,
+    height_mm: f64,
+    bleed_mm: f64,
+    slug_mm: f64,
+    sheet_width_mm: f64,
+    sheet_height_mm: f64,
+    /// `viewBox` of the root element: millimetres, origin at the trim's top left.
+    viewbox: String,
+    /// Millimetres per design unit.
+    scale: f64,
+    /// Trim in design units.
+    w: f64,
+    h: f64,
+    /// Bleed in design units, and the bleed box.
+    bleed: f64,
+    x0: f64,
+    y0: f64,
+    full_w: f64,
+    full_h: f64,
+    marks: bool,
+}
+
+impl Sheet {
+    fn new(size: PaperSize, print: &PrintOptions) -> Sheet {
+        let (bleed_mm, slug_mm) = if print.bleed_and_marks {
+            (BLEED_MM, SLUG_MM)
+        } else {
+            (0.0, 0.0)
+        };
+        let outer = bleed_mm + slug_mm;
+        let sheet_width_mm = size.width_mm + 2.0 * outer;
+        let sheet_height_mm = size.height_mm + 2.0 * outer;
+        let scale = size.width_mm / DESIGN_WIDTH;
+        let w = DESIGN_WIDTH;
+        let h = round2(size.height_mm / scale);
+        let bleed = round2(bleed_mm / scale);
+        Sheet {
+            paper: size.name,
+            width_mm: size.width_mm,
+            height_mm: size.height_mm,
+            bleed_mm,
+            slug_mm,
+            sheet_width_mm,
+            sheet_height_mm,
+            viewbox: format!(
+                "{0} {0} {1} {2}",
+                0.0 - outer,
+                sheet_width_mm,
+                sheet_height_mm
+            ),
+            scale,
+            w,
+            h,
+            bleed,
+            x0: -bleed,
+            y0: -bleed,
+            full_w: w + 2.0 * bleed,
+            full_h: h + 2.0 * bleed,
+            marks: print.bleed_and_marks,
+        }
+    }
+
+    /// Crop marks (トンボ) in the view box's millimetres: at each corner an
+    /// L at the bleed corner and the trim lines extended, plus centre marks;
+    /// all outside the bleed, 0.1 mm black lines.
+    fn crop_marks(&self) -> String {
+        let (w, h, b) = (self.width_mm, self.height_mm, self.bleed_mm);
+        let reach = b + self.slug_mm - 1.0;
+        let mut d = String::new();
+        let mut line = |x1: f64, y1: f64, x2: f64, y2: f64| {
+            d.push_str(&format!("M{x1} {y1}L{x2} {y2}"));
+        };
+        for (cx, sx) in [(0.0, -1.0), (w, 1.0)] {
+            for (cy, sy) in [(0.0, -1.0), (h, 1.0)] {
+                // Trim lines, extended outward beyond the bleed.
+                line(cx, cy + sy * b, cx, cy + sy * reach);
+                line(cx + sx * b, cy, cx + sx * reach, cy);
+                // The bleed corner, as an L.
+                line(cx + sx * b, cy + sy * b, cx + sx * b, cy + sy * reach);
+                line(cx + sx * b, cy + sy * b, cx + sx * reach, cy + sy * b);
+            }
+        }
+        let mid = b + self.slug_mm / 2.0;
+        for (cy, sy) in [(0.0, -1.0), (h, 1.0)] {
+            line(w / 2.0, cy + sy * b, w / 2.0, cy + sy * reach);
+            line(w / 2.0 - 5.0, cy + sy * mid, w / 2.0 + 5.0, cy + sy * mid);
+        }
+        for (cx, sx) in [(0.0, -1.0), (w, 1.0)] {
+            line(cx + sx * b, h / 2.0, cx + sx * reach, h / 2.0);
+            line(cx + sx * mid, h / 2.0 - 5.0, cx + sx * mid, h / 2.0 + 5.0);
+        }
+        format!(
+            "<path id=\"crop-marks\" fill=\"none\" stroke=\"#000000\" stroke-width=\"0.1\" d=\"{d}\"/>"
+        )
+    }
+}
+
+fn round2(v: f64) -> f64 {
+    (v * 100.0).round() / 100.0
+}
+
+/// One bar of the comparison chart, as passed to templates in `bars`.
+#[derive(Debug, Clone, serde::Serialize)]
+struct Bar {
+    label: String,
+    /// The rate, 0..1.
+    rate: f64,
+    /// "7.8%"
+    text: String,
+    /// Bar length as a share of the chart's axis (0..1).
+    axis: f64,
+}
+
+/// The loaded poster templates. `Sync`: render from many threads at once.
+pub struct PosterSet {
+    dir: PathBuf,
+    tera: Tera,
+    designs: Vec<String>,
+    fonts: Arc<Fonts>,
+}
+
+impl PosterSet {
+    /// Load every `*.svg` in `theme_dir/posters/` as a Tera template (design
+    /// name = file stem). Takes the build's shared fonts (`Arc<Fonts>`), used
+    /// for measuring text and for usvg. Syntax errors and font families that
+    /// no loaded font provides are collected in `problems` with the template
+    /// and line; any such error gives `None`.
+    pub fn load(theme_dir: &Path, fonts: Arc<Fonts>, problems: &mut Problems) -> Option<PosterSet> {
+        let dir = theme_dir.join("posters");
+        let errors_before = problems.error_count();
+        let mut paths: Vec<PathBuf> = match std::fs::read_dir(&dir) {
+            Ok(rd) => rd
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| {
+                    p.is_file() && p.extension().is_some_and(|e| e.eq_ignore_ascii_case("svg"))
+                })
+                .collect(),
+            Err(_) => {
+                problems.error(
+                    &dir,
+                    0,
+                    0,
+                    "ポスターのテンプレートフォルダがありません",
+                    "テーマに posters フォルダを作り、SVG のポスターテンプレート（standard.svg など）を置いてください",
+                );
+                return None;
+            }
+        };
+        paths.sort();
+
+        let mut sources: Vec<(String, String)> = Vec::new();
+        for path in &paths {
+            let name = path
+                .file_name()
+                .expect("a file")
+                .to_string_lossy()
+                .into_owned();
+            let text = match std::fs::read_to_string(path) {
+                Ok(text) => text,
+                Err(e) => {
+                    problems.error(
+                        path,
+                        0,
+                        0,
+                        format!("ポスターのテンプレートを読めません: {e}"),
+                        "UTF-8 で保存してください",
+                    );
+                    continue;
+                }
+            };
+            for found in fontcheck::unknown_families(&text, &fonts) {
+                problems.error(
+                    path,
+                    found.line,
+                    found.column,
+                    format!(
+                        "フォント「{}」は読み込んだフォントにありません（このままでは文字が別のフォントになるか、消えます）",
+                        found.family
+                    ),
+                    format!(
+                        "font-family には {} のどれかを書いてください（太字は font-weight=\"bold\"）",
+                        fonts.families().join("、")
+                    ),
+                );
+            }
+            sources.push((name, text));
+        }
+        if sources.is_empty() && problems.error_count() == errors_before {
+            problems.error(
+                &dir,
+                0,
+                0,
+                "ポスターのテンプレート（.svg）が1つもありません",
+                "standard.svg などのポスターテンプレートを置いてください",
+            );
+        }
+
+        let mut tera = Tera::default();
+        tera.autoescape_on(vec![".svg"]);
+        register_functions(&mut tera, fonts.clone());
+        // Tera stops at the first broken template: drop it and retry, so one
+        // run reports every broken template.
+        loop {
+            match tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str()))) {
+                Ok(()) => break,
+                Err(e) => {
+                    let (name, line, column, message) = locate(&e);
+                    problems.error(
+                        &dir.join(&name),
+                        line,
+                        column,
+                        format!("ポスターのテンプレートの誤り: {message}"),
+                        "Tera の書き方（{{ }} と {% %} の対応、endif/endfor）を確認してください",
+                    );
+                    let before = sources.len();
+                    sources.retain(|(n, _)| *n != name);
+                    if sources.len() == before {
+                        break;
+                    }
+                }
+            }
+        }
+        if problems.error_count() > errors_before {
+            return None;
+        }
+        let mut designs: Vec<String> = sources
+            .iter()
+            .map(|(n, _)| n.strip_suffix(".svg").unwrap_or(n).to_string())
+            .collect();
+        designs.sort();
+        Some(PosterSet {
+            dir,
+            tera,
+            designs,
+            fonts,
+        })
+    }
+
+    /// The design names (template file stems), sorted.
+    pub fn designs(&self) -> Vec<String> {
+        self.designs.clone()
+    }
+
+    /// One poster: the filled-in SVG, its PDF and a PNG preview.
+    pub fn render(
+        &self,
+        design: &str,
+        input: &PosterInput,
+        size: PaperSize,
+        print: &PrintOptions,
+    ) -> Result<Poster, PosterError> {
+        let sheet = Sheet::new(size, print);
+        let svg = self.render_svg(design, input, &sheet)?;
+        let tree = self.parse(design, &svg, &sheet)?;
+        let art = pdf::convert(&tree).map_err(|message| PosterError::Pdf {
+            template: self.template_path(design),
+            message,
+        })?;
+        let pdf = pdf::assemble(&[art], &sheet, &title(input, size));
+        let png = self.preview(design, &tree, &sheet)?;
+        Ok(Poster { svg, pdf, png })
+    }
+
+    /// One PDF with one poster per page, in the order given (a prefecture's
+    /// print pack). Pages are converted in parallel.
+    pub fn print_pack(
+        &self,
+        design: &str,
+        inputs: &[PosterInput],
+        size: PaperSize,
+        print: &PrintOptions,
+    ) -> Result<Vec<u8>, PosterError> {
+        let sheet = Sheet::new(size, print);
+        let pages = inputs
+            .par_iter()
+            .map(|input| {
+                let svg = self.render_svg(design, input, &sheet)?;
+                let tree = self.parse(design, &svg, &sheet)?;
+                pdf::convert(&tree).map_err(|message| PosterError::Pdf {
+                    template: self.template_path(design),
+                    message,
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let title = format!(
+            "ケアプランデータ連携システム ポスター {} {}枚",
+            size.name,
+            inputs.len()
+        );
+        Ok(pdf::assemble(&pages, &sheet, &title))
+    }
+
+    fn template_path(&self, design: &str) -> String {
+        self.dir.join(format!("{design}.svg")).display().to_string()
+    }
+
+    fn render_svg(
+        &self,
+        design: &str,
+        input: &PosterInput,
+        sheet: &Sheet,
+    ) -> Result<String, PosterError> {
+        if !self.designs.iter().any(|d| d == design) {
+            return Err(PosterError::UnknownDesign {
+                design: design.to_string(),
+                available: self.designs.join("、"),
+            });
+        }
+        let mut context =
+            Context::from_serialize(input).map_err(|e| self.template_error(design, &e))?;
+        context.insert("page", sheet);
+        context.insert("design", design);
+
+        let target = parse_percent(&input.target);
+        let bars_max = input.comparison.iter().map(|(_, r)| *r).fold(0.0, f64::max);
+        let headline = input.headline_rate.as_deref().and_then(parse_percent);
+        // Axis up to the next 10% above the target and every bar.
+        let top = bars_max
+            .max(target.unwrap_or(0.0))
+            .max(headline.unwrap_or(0.0));
+        let axis_max = ((top * 10.0 + 1e-9).floor() + 1.0).min(10.0) / 10.0;
+        let bars: Vec<Bar> = input
+            .comparison
+            .iter()
+            .take(3)
+            .map(|(label, rate)| {
+                let rate = rate.clamp(0.0, 1.0);
+                Bar {
+                    label: label.clone(),
+                    rate,
+                    text: format!("{:.1}%", rate * 100.0),
+                    axis: round4(rate / axis_max),
+                }
+            })
+            .collect();
+        context.insert("bars", &bars);
+        context.insert("axis_max_text", &format!("{}%", (axis_max * 100.0).round()));
+        context.insert("target_axis", &target.map(|t| round4(t / axis_max)));
+        context.insert("headline_axis", &headline.map(|h| round4(h / axis_max)));
+        let qr = match &input.url {
+            Some(url) => Some(qr::build(url).ok_or_else(|| PosterError::Qr {
+                template: self.template_path(design),
+                url: url.clone(),
+            })?),
+            None => None,
+        };
+        context.insert("qr", &qr);
+
+        let mut svg = self
+            .tera
+            .render(&format!("{design}.svg"), &context)
+            .map_err(|e| self.template_error(design, &e))?;
+        if sheet.marks {
+            let marks = sheet.crop_marks();
+            match svg.rfind("</svg>") {
+                Some(end) => svg.insert_str(end, &marks),
+                None => {
+                    return Err(PosterError::PageSize {
+                        template: self.template_path(design),
+                    });
+                }
+            }
+        }
+        Ok(svg)
+    }
+
+    fn template_error(&self, design: &str, error: &tera::Error) -> PosterError {
+        let (name, line, column, message) = locate(error);
+        let template = if name.is_empty() {
+            self.template_path(design)
+        } else {
+            self.dir.join(name).display().to_string()
+        };
+        PosterError::Template {
+            template,
+            line,
+            column,
+            message,
+        }
+    }
+
+    fn parse(&self, design: &str, svg: &str, sheet: &Sheet) -> Result<usvg::Tree, PosterError> {
+        let mut options = usvg::Options {
+            font_family: DEFAULT_FAMILY.to_string(),
+            languages: vec!["ja".to_string()],
+            fontdb: self.fonts.database(),
+            ..Default::default()
+        };
+        // Posters never load files or URLs: only `data:` images are allowed.
+        options.image_href_resolver.resolve_string = Box::new(|_, _| None);
+        let tree = usvg::Tree::from_str(svg, &options).map_err(|e| {
+            let (line, column) = match &e {
+                usvg::Error::ParsingFailed(x) => (x.pos().row, x.pos().col),
+                _ => (0, 0),
+            };
+            PosterError::Svg {
+                template: self.template_path(design),
+                line,
+                column,
+                message: e.to_string(),
+            }
+        })?;
+        // The root must be the sheet (usvg sizes are px at 96 dpi).
+        let px = |mm: f64| (mm * 96.0 / 25.4) as f32;
+        let size = tree.size();
+        if (size.width() - px(sheet.sheet_width_mm)).abs() > 1.0
+            || (size.height() - px(sheet.sheet_height_mm)).abs() > 1.0
+        {
+            return Err(PosterError::PageSize {
+                template: self.template_path(design),
+            });
+        }
+        if let Some((family, text)) = fontcheck::unknown_families_in_tree(&tree, &self.fonts) {
+            return Err(PosterError::MissingFont {
+                template: self.template_path(design),
+                family,
+                text,
+            });
+        }
+        Ok(tree)
+    }
+
+    /// Only the PDF of one poster (the preview is per design, see [`Self::preview_png`]).
+    pub fn render_pdf(
+        &self,
+        design: &str,
+        input: &PosterInput,
+        size: PaperSize,
+        print: &PrintOptions,
+    ) -> Result<Vec<u8>, PosterError> {
+        let sheet = Sheet::new(size, print);
+        let svg = self.render_svg(design, input, &sheet)?;
+        let tree = self.parse(design, &svg, &sheet)?;
+        let art = pdf::convert(&tree).map_err(|message| PosterError::Pdf {
+            template: self.template_path(design),
+            message,
+        })?;
+        Ok(pdf::assemble(&[art], &sheet, &title(input, size)))
+    }
+
+    /// The PNG preview of a design. Every paper size shares the A-series
+    /// proportions and the same layout, so one preview serves them all.
+    pub fn preview_png(&self, design: &str, input: &PosterInput) -> Result<Vec<u8>, PosterError> {
+        let sheet = Sheet::new(A4, &PrintOptions::default());
+        let svg = self.render_svg(design, input, &sheet)?;
+        let tree = self.parse(design, &svg, &sheet)?;
+        self.preview(design, &tree, &sheet)
+    }
+
+    /// The trimmed poster (no bleed, no marks) as a PNG.
+    fn preview(
+        &self,
+        design: &str,
+        tree: &usvg::Tree,
+        sheet: &Sheet,
+    ) -> Result<Vec<u8>, PosterError> {
+        let png_error = || PosterError::Png {
+            template: self.template_path(design),
+        };
+        let px_per_mm = f64::from(PREVIEW_HEIGHT_PX) / sheet.height_mm;
+        let width = (sheet.width_mm * px_per_mm).round() as u32;
+        let mut pixmap =
+            resvg::tiny_skia::Pixmap::new(width, PREVIEW_HEIGHT_PX).ok_or_else(png_error)?;
+        pixmap.fill(resvg::tiny_skia::Color::WHITE);
+        let scale = (px_per_mm * 25.4 / 96.0) as f32;
+        let offset = (-(sheet.bleed_mm + sheet.slug_mm) * px_per_mm) as f32;
+        let transform =
+            resvg::tiny_skia::Transform::from_row(scale, 0.0, 0.0, scale, offset, offset);
+        resvg::render(tree, transform, &mut pixmap.as_mut());
+        // The background is opaque: drop the alpha channel, a quarter of the bytes.
+        let rgb: Vec<u8> = pixmap
+            .data()
+            .chunks_exact(4)
+            .flat_map(|px| [px[0], px[1], px[2]])
+            .collect();
+        let mut out = Vec::new();
+        {
+            let mut encoder = png::Encoder::new(&mut out, width, PREVIEW_HEIGHT_PX);
+            encoder.set_color(png::ColorType::Rgb);
+            encoder.set_depth(png::BitDepth::Eight);
+            encoder.set_compression(png::Compression::Default);
+            let mut writer = encoder.write_header().map_err(|_| png_error())?;
+            writer.write_image_data(&rgb).map_err(|_| png_error())?;
+        }
+        Ok(out)
+    }
+}
+
+fn round4(v: f64) -> f64 {
+    (v * 10_000.0).round() / 10_000.0
+}
+
+/// "7.8%" → 0.078; "30％" → 0.3.
+fn parse_percent(text: &str) -> Option<f64> {
+    let number = text.trim().trim_end_matches(['%', '％']).trim();
+    number.parse::<f64>().ok().map(|v| v / 100.0)
+}
+
+fn title(input: &PosterInput, size: PaperSize) -> String {
+    format!(
+        "{} ケアプランデータ連携システム ポスター（{}）",
+        input.full_name, size.name
+    )
+}
+
+/// The template a Tera error points at, with line and column (1-based).
+fn locate(error: &tera::Error) -> (String, usize, usize, String) {
+    match error.kind() {
+        ErrorKind::SyntaxError(report) | ErrorKind::RenderingError(report) => (
+            report.filename().to_string(),
+            report.span().start_line,
+            report.span().start_col + 1,
+            report.message().to_string(),
+        ),
+        ErrorKind::TemplateNotFound(name) => (
+            name.clone(),
+            0,
+            0,
+            format!("テンプレート「{name}」がありません"),
+        ),
+        other => (String::new(), 0, 0, other.to_string()),
+    }
+}
+
+/// Text measurement for templates, with the bundled fonts.
+fn register_functions(tera: &mut Tera, fonts: Arc<Fonts>) {
+    fn text_arg(kwargs: &Kwargs) -> tera::TeraResult<String> {
+        Ok(match kwargs.get::<&Value>("text")? {
+            None => String::new(),
+            Some(v) if v.is_none() => String::new(),
+            Some(v) => match v.as_str() {
+                Some(s) => s.to_string(),
+                None => v.to_string(),
+            },
+        })
+    }
+    fn number_arg(kwargs: &Kwargs, key: &str) -> tera::TeraResult<Option<f64>> {
+        match kwargs.get::<&Value>(key)? {
+            None => Ok(None),
+            Some(v) => v.as_f64().map(Some).ok_or_else(|| {
+                tera::Error::message(format!("{key} には数を渡してください（{v}）"))
+            }),
+        }
+    }
+    fn style_args(kwargs: &Kwargs) -> tera::TeraResult<(bool, String)> {
+        let bold = kwargs.get::<bool>("bold")?.unwrap_or(false);
+        let family = kwargs
+            .get::<&str>("family")?
+            .unwrap_or(DEFAULT_FAMILY)
+            .to_string();
+        Ok((bold, family))
+    }
+
+    let measure = fonts.clone();
+    tera.register_function(
+        "fit_text",
+        move |kwargs: Kwargs, _: &State| -> tera::TeraResult<f64> {
+            let text = text_arg(&kwargs)?;
+            let width = number_arg(&kwargs, "width")?.ok_or_else(|| {
+                tera::Error::message("fit_text には width（文字を収める幅）が必要です")
+            })?;
+            let max = number_arg(&kwargs, "max")?.ok_or_else(|| {
+                tera::Error::message("fit_text には max（最大の文字サイズ）が必要です")
+            })?;
+            let (bold, family) = style_args(&kwargs)?;
+            let at_one = measure.measure(&text, &family, 1.0, bold);
+            let size = if at_one > 0.0 {
+                (width / at_one).min(max)
+            } else {
+                max
+            };
+            // Round down so the text never grows past its box.
+            Ok((size * 100.0).floor() / 100.0)
+        },
+    );
+    tera.register_function(
+        "text_width",
+        move |kwargs: Kwargs, _: &State| -> tera::TeraResult<f64> {
+            let text = text_arg(&kwargs)?;
+            let size = number_arg(&kwargs, "size")?.ok_or_else(|| {
+                tera::Error::message("text_width には size（文字サイズ）が必要です")
+            })?;
+            let (bold, family) = style_args(&kwargs)?;
+            Ok(round2(fonts.measure(&text, &family, size, bold)))
+        },
+    );
+}
+
+/// A file name stem for a poster, e.g. `poster-standard-a4` or `poster-simple-a3-print`.
+pub fn file_stem(design: &str, size: PaperSize, print: &PrintOptions) -> String {
+    let mut stem = format!("poster-{design}-{}", size.name.to_ascii_lowercase());
+    if print.bleed_and_marks {
+        stem.push_str("-print");
+    }
+    stem
+}
+
+#[allow(dead_code)]
+fn assert_sync() {
+    fn is_sync<T: Sync + Send>() {}
+    is_sync::<PosterSet>();
+}
+
+#[cfg(test)]
+mod tests;

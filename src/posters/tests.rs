@@ -1,0 +1,351 @@
+use super::*;
+
+fn theme_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default")
+}
+
+fn fonts() -> Arc<Fonts> {
+    let mut problems = Problems::new();
+    let fonts = Fonts::load(&theme_dir().join("fonts"), &mut problems);
+    assert!(problems.is_empty(), "{:?}", problems.sorted());
+    Arc::new(fonts)
+}
+
+fn input(name: &str) -> PosterInput {
+    PosterInput {
+        site_kind: "municipality".into(),
+        name: name.into(),
+        full_name: format!("高知県{name}"),
+        headline_rate: Some("7.8%".into()),
+        offices: Some("5,055".into()),
+        using: Some("392".into()),
+        date_display: Some("2023年11月6日".into()),
+        illustrative: true,
+        target: "30%".into(),
+        kpi_text: Some("目標の30%まであと1,125事業所".into()),
+        comparison: vec![
+            (name.into(), 0.078),
+            ("高知県".into(), 0.041),
+            ("全国".into(), 0.046),
+        ],
+        helpdesk_name: "ケアプランデータ連携システム ヘルプデスク".into(),
+        helpdesk_phone: "0120-584-708".into(),
+        helpdesk_hours: "平日 9:00〜17:00".into(),
+        local_department: Some("長寿介護課".into()),
+        local_phone: Some("0889-65-1111".into()),
+        url: Some("https://example.lg.jp/careplan/".into()),
+    }
+}
+
+/// A theme folder with the bundled fonts and the given poster templates.
+fn theme_with(templates: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("posters")).unwrap();
+    for (name, text) in templates {
+        std::fs::write(dir.path().join("posters").join(name), text).unwrap();
+    }
+    dir
+}
+
+const MINIMAL: &str = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{{ page.sheet_width_mm }}mm\" height=\"{{ page.sheet_height_mm }}mm\" viewBox=\"{{ page.viewbox }}\">\n<text x=\"10\" y=\"20\" font-family=\"BIZ UDPGothic\" font-size=\"{{ fit_text(text=name, width=100, max=30) }}\">{{ name }}</text>\n</svg>\n";
+
+#[test]
+fn loads_the_default_designs() {
+    let mut problems = Problems::new();
+    let set = PosterSet::load(&theme_dir(), fonts(), &mut problems).expect("loads");
+    assert!(problems.is_empty(), "{:?}", problems.sorted());
+    assert_eq!(set.designs(), vec!["simple", "standard"]);
+}
+
+#[test]
+fn an_unknown_font_family_is_a_load_error_with_template_and_line() {
+    let broken = MINIMAL.replace("</svg>", "<text font-family=\"Arial\">x</text>\n</svg>");
+    let dir = theme_with(&[("ok.svg", MINIMAL), ("broken.svg", &broken)]);
+    let mut problems = Problems::new();
+    assert!(PosterSet::load(dir.path(), fonts(), &mut problems).is_none());
+    let found = problems.sorted();
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].file.ends_with("posters/broken.svg"), "{found:?}");
+    assert_eq!(found[0].line, 3);
+    assert!(found[0].message.contains("Arial"), "{}", found[0].message);
+    assert!(
+        found[0].to_string().contains("broken.svg:3"),
+        "{}",
+        found[0]
+    );
+}
+
+#[test]
+fn a_tera_syntax_error_names_the_template_and_line() {
+    let broken = MINIMAL.replace("{{ name }}</text>", "{% if name %}{{ name }}</text>");
+    let other = MINIMAL.replace("{{ name }}</text>", "{{ name </text>");
+    let dir = theme_with(&[("a.svg", &broken), ("b.svg", &other), ("c.svg", MINIMAL)]);
+    let mut problems = Problems::new();
+    assert!(PosterSet::load(dir.path(), fonts(), &mut problems).is_none());
+    let found = problems.sorted();
+    // Both broken templates are reported in one run.
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert!(found[0].file.ends_with("posters/a.svg"), "{found:?}");
+    assert!(found[1].file.ends_with("posters/b.svg"), "{found:?}");
+    assert!(found.iter().all(|p| p.line >= 2), "{found:?}");
+    assert_eq!(found[1].line, 2, "{found:?}");
+}
+
+#[test]
+fn a_font_family_written_with_markup_is_checked_when_rendering() {
+    let dynamic = MINIMAL.replace(
+        "font-family=\"BIZ UDPGothic\"",
+        "font-family=\"{{ design }}\"",
+    );
+    let dir = theme_with(&[("MS Mincho.svg", &dynamic)]);
+    let mut problems = Problems::new();
+    let set = PosterSet::load(dir.path(), fonts(), &mut problems).expect("loads");
+    let err = set
+        .render("MS Mincho", &input("梼原町"), A4, &PrintOptions::default())
+        .err()
+        .expect("missing font");
+    let message = err.to_string();
+    assert!(
+        message.contains("MS Mincho.svg") && message.contains("MS Mincho"),
+        "{message}"
+    );
+}
+
+#[test]
+fn a_rendering_error_names_the_template_and_line() {
+    let broken = MINIMAL.replace("{{ name }}</text>", "{{ no_such_value.x }}</text>");
+    let dir = theme_with(&[("poster.svg", &broken)]);
+    let mut problems = Problems::new();
+    let set = PosterSet::load(dir.path(), fonts(), &mut problems).expect("loads");
+    let err = set
+        .render("poster", &input("梼原町"), A4, &PrintOptions::default())
+        .err()
+        .expect("rendering error");
+    match &err {
+        PosterError::Template { template, line, .. } => {
+            assert!(template.ends_with("poster.svg"), "{err}");
+            assert_eq!(*line, 2, "{err}");
+        }
+        other => panic!("{other}"),
+    }
+    assert!(err.to_string().contains("2 行"), "{err}");
+}
+
+#[test]
+fn unknown_designs_are_errors() {
+    let mut problems = Problems::new();
+    let set = PosterSet::load(&theme_dir(), fonts(), &mut problems).unwrap();
+    let err = set
+        .render("fancy", &input("梼原町"), A4, &PrintOptions::default())
+        .err()
+        .unwrap();
+    assert!(err.to_string().contains("standard"), "{err}");
+}
+
+#[test]
+fn long_names_get_smaller_type_and_figures_reach_the_svg() {
+    let mut problems = Problems::new();
+    let set = PosterSet::load(&theme_dir(), fonts(), &mut problems).unwrap();
+    let short = set
+        .render("standard", &input("津市"), A4, &PrintOptions::default())
+        .unwrap();
+    let long = set
+        .render(
+            "standard",
+            &input("いちき串木野市"),
+            A4,
+            &PrintOptions::default(),
+        )
+        .unwrap();
+    assert!(long.svg.contains("いちき串木野市") && long.svg.contains("7.8%"));
+    assert!(
+        long.svg
+            .contains("QRコードは株式会社デンソーウェーブの登録商標です。")
+    );
+    assert!(
+        long.svg
+            .contains("市区町村別の数値は説明用の架空データです")
+    );
+    assert!(long.pdf.starts_with(b"%PDF-"));
+    assert!(long.png.starts_with(b"\x89PNG"));
+    let name_size = |svg: &str, name: &str| -> f64 {
+        let end = svg
+            .find(&format!("fill=\"#ffffff\">{name}</text>"))
+            .unwrap();
+        let start = svg[..end].rfind("font-size=\"").unwrap() + "font-size=\"".len();
+        svg[start..].split('"').next().unwrap().parse().unwrap()
+    };
+    assert_eq!(name_size(&short.svg, "津市"), 22.0);
+    let long_size = name_size(&long.svg, "いちき串木野市");
+    assert!(long_size <= 22.0);
+    let fonts = fonts();
+    assert!(fonts.measure("いちき串木野市", "BIZ UDPGothic", long_size, true) <= 182.0);
+}
+
+#[test]
+fn without_url_there_is_no_qr_code() {
+    let mut problems = Problems::new();
+    let set = PosterSet::load(&theme_dir(), fonts(), &mut problems).unwrap();
+    let mut no_url = input("梼原町");
+    no_url.url = None;
+    no_url.illustrative = false;
+    for design in set.designs() {
+        let poster = set
+            .render(&design, &no_url, A4, &PrintOptions::default())
+            .unwrap();
+        assert!(!poster.svg.contains("QRコード"), "{design}");
+        assert!(!poster.svg.contains("架空"), "{design}");
+        assert!(poster.svg.contains("0120-584-708"), "{design}");
+    }
+}
+
+#[test]
+fn marks_enlarge_the_sheet_and_sit_outside_the_bleed() {
+    let sheet = Sheet::new(
+        A4,
+        &PrintOptions {
+            bleed_and_marks: true,
+        },
+    );
+    assert_eq!(sheet.sheet_width_mm, 210.0 + 26.0);
+    assert_eq!(sheet.viewbox, "-13 -13 236 323");
+    let marks = sheet.crop_marks();
+    // Every mark coordinate lies outside the bleed box on at least one axis.
+    let d = marks
+        .split(" d=\"")
+        .nth(1)
+        .unwrap()
+        .trim_end_matches("\"/>");
+    for segment in d.split('M').filter(|s| !s.is_empty()) {
+        let nums: Vec<f64> = segment
+            .split(['L', ' '])
+            .map(|n| n.parse().unwrap())
+            .collect();
+        for point in nums.chunks(2) {
+            let (x, y) = (point[0], point[1]);
+            let outside = x <= -3.0 || x >= 213.0 || y <= -3.0 || y >= 300.0;
+            assert!(outside, "{x},{y} in {segment}");
+        }
+    }
+    let plain = Sheet::new(A3, &PrintOptions::default());
+    assert_eq!(plain.viewbox, "0 0 297 420");
+    assert!((plain.h - 297.0).abs() < 0.1);
+}
+
+#[test]
+fn paper_sizes_by_name() {
+    assert_eq!(paper_size("a4"), Some(A4));
+    assert_eq!(paper_size("B2").unwrap().height_mm, 728.0);
+    assert_eq!(paper_size("A5"), None);
+    assert_eq!(parse_percent("7.8%"), Some(0.078));
+    assert_eq!(parse_percent("30％"), Some(0.3));
+}
+
+/// Every text of a poster, with its glyphs' bounding box in millimetres from
+/// the trim's top left.
+fn text_boxes(tree: &usvg::Tree, sheet: &Sheet) -> Vec<(String, [f64; 4])> {
+    fn walk(group: &usvg::Group, out: &mut Vec<(String, usvg::Rect)>) {
+        for node in group.children() {
+            match node {
+                usvg::Node::Group(g) => walk(g, out),
+                usvg::Node::Text(t) => {
+                    let text: String = t.chunks().iter().map(|c| c.text()).collect();
+                    // The flattened glyphs' box is in the text's own coordinates.
+                    let tight = t.flattened().bounding_box();
+                    out.push((text, tight.transform(t.abs_transform()).unwrap()));
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut found = Vec::new();
+    walk(tree.root(), &mut found);
+    let mm = 25.4 / 96.0;
+    let outer = sheet.bleed_mm + sheet.slug_mm;
+    found
+        .into_iter()
+        .map(|(text, r)| {
+            let f = |v: f32| f64::from(v) * mm - outer;
+            (text, [f(r.left()), f(r.top()), f(r.right()), f(r.bottom())])
+        })
+        .collect()
+}
+
+#[test]
+fn text_stays_inside_the_safe_area_and_never_overlaps() {
+    let mut problems = Problems::new();
+    let set = PosterSet::load(&theme_dir(), fonts(), &mut problems).unwrap();
+    let mut inputs = Vec::new();
+    for name in [
+        "津市",
+        "梼原町",
+        "龍ケ崎市",
+        "いちき串木野市",
+        "北海道虻田郡ニセコ町の長い名前の例",
+    ] {
+        let mut input = input(name);
+        input.local_department =
+            Some("保健福祉部 長寿いきいき課 介護保険・地域包括ケア推進係".into());
+        inputs.push(input.clone());
+        input.url = None;
+        input.illustrative = false;
+        input.kpi_text = None;
+        inputs.push(input);
+    }
+    let mut extreme = input("全国");
+    extreme.headline_rate = Some("100.0%".into());
+    extreme.comparison = vec![("全国".into(), 1.0), ("いちき串木野市".into(), 0.0)];
+    extreme.offices = Some("181,566".into());
+    extreme.using = Some("181,566".into());
+    extreme.local_department = None;
+    extreme.url = Some(format!("https://example.lg.jp/{}", "x".repeat(120)));
+    inputs.push(extreme);
+    let mut empty = input("梼原町");
+    empty.headline_rate = None;
+    empty.offices = None;
+    empty.using = None;
+    empty.comparison.clear();
+    inputs.push(empty);
+
+    for design in set.designs() {
+        for size in [A4, A3, B3, B2] {
+            for marks in [false, true] {
+                let sheet = Sheet::new(
+                    size,
+                    &PrintOptions {
+                        bleed_and_marks: marks,
+                    },
+                );
+                for input in &inputs {
+                    let svg = set.render_svg(&design, input, &sheet).unwrap();
+                    let tree = set.parse(&design, &svg, &sheet).unwrap();
+                    let boxes = text_boxes(&tree, &sheet);
+                    assert!(boxes.len() > 10, "{design}: {}", boxes.len());
+                    let margin = 5.0;
+                    for (text, [l, t, r, b]) in &boxes {
+                        assert!(
+                            *l >= margin
+                                && *t >= margin
+                                && *r <= size.width_mm - margin
+                                && *b <= size.height_mm - margin,
+                            "{design} {} {}: 「{text}」 at {l:.1},{t:.1}–{r:.1},{b:.1} leaves the safe area",
+                            size.name,
+                            input.name
+                        );
+                    }
+                    for (i, (a, ra)) in boxes.iter().enumerate() {
+                        for (b, rb) in &boxes[i + 1..] {
+                            let overlap =
+                                ra[0] < rb[2] && rb[0] < ra[2] && ra[1] < rb[3] && rb[1] < ra[3];
+                            assert!(
+                                !overlap,
+                                "{design} {} {}: 「{a}」 {ra:?} overlaps 「{b}」 {rb:?}",
+                                size.name, input.name
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
