@@ -168,6 +168,14 @@ pub fn run(
         "  pages/s         {:>10.0}",
         html_pages as f64 / wall
     );
+    let _ = writeln!(report, "  slowest templates (CPU):");
+    for (name, pages, d) in result.slowest_templates.iter().take(5) {
+        let _ = writeln!(
+            report,
+            "    {name:<20} {pages:>7} pages {:>8.3} s",
+            d.as_secs_f64()
+        );
+    }
     if let Some(rss) = peak_rss_mib() {
         let _ = writeln!(report, "  peak RSS        {:>10.0} MiB", rss);
     }

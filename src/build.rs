@@ -35,6 +35,8 @@ pub struct Project {
     pub theme: Theme,
     pub fonts: std::sync::Arc<crate::fonts::Fonts>,
     pub posters: Option<crate::posters::PosterSet>,
+    /// Time spent reading and rendering the Markdown content.
+    pub markdown_time: Duration,
 }
 
 impl Project {
@@ -47,7 +49,9 @@ impl Project {
         let settings = sites::load(&root.join("data/sites.yaml"), &master, problems);
         let subsidies = subsidies::load(&root.join("data/subsidies"), &master, problems);
         let offices = offices::load(&root.join("data/offices.csv"), &master, problems);
+        let markdown_started = Instant::now();
         let content = content::load(&root.join("content"), &master, problems);
+        let markdown_time = markdown_started.elapsed();
         let theme_name = config
             .as_ref()
             .map(|c| c.theme.as_str())
@@ -75,6 +79,7 @@ impl Project {
             theme: theme?,
             fonts,
             posters,
+            markdown_time,
         })
     }
 }
@@ -177,6 +182,8 @@ pub struct BuildReport {
     pub unchanged: u64,
     /// Files whose inputs did not change: reused without rendering.
     pub reused: u64,
+    /// Templates by total rendering time: (name, pages, CPU time).
+    pub slowest_templates: Vec<(String, u64, Duration)>,
     pub phases: Vec<(&'static str, Duration)>,
     pub problems: Problems,
 }
@@ -197,6 +204,11 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     let started = Instant::now();
     let project = Project::load(&options.project, options.build_date, &mut problems);
     report.phases.push(("load", started.elapsed()));
+    if let Some(p) = &project {
+        report
+            .phases
+            .push(("  Markdown (in load)", p.markdown_time));
+    }
     let Some(project) = project.filter(|_| !problems.has_errors()) else {
         return Err(BuildError::Problems(problems));
     };
@@ -281,7 +293,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     } else {
         None
     };
+    let timers = crate::render::Timers::default();
     let renderer = Renderer {
+        timers: &timers,
         posters: poster_job.as_ref(),
         model: &model,
         content: &project.content,
@@ -396,11 +410,21 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
         return Err(BuildError::Problems(problems));
     }
     let elapsed = started.elapsed();
-    report.phases.push(("render+write", elapsed));
-    report.phases.push((
-        "  (render, CPU total)",
-        Duration::from_nanos(render_nanos.load(Ordering::Relaxed)),
-    ));
+    report.phases.push(("render+write (wall)", elapsed));
+    let cpu = |c: &AtomicU64| Duration::from_nanos(c.load(Ordering::Relaxed));
+    report
+        .phases
+        .push(("  sites, CPU total", cpu(&render_nanos)));
+    report
+        .phases
+        .push(("  templates, CPU", cpu(&timers.templates)));
+    report.phases.push(("  charts, CPU", cpu(&timers.charts)));
+    report.phases.push(("  posters, CPU", cpu(&timers.posters)));
+    report.phases.push(("  OGP images, CPU", cpu(&timers.ogp)));
+    report
+        .phases
+        .push(("  write pages, CPU", cpu(&timers.write)));
+    report.slowest_templates = timers.slowest_templates();
 
     let started = Instant::now();
     report.written = staging.stats.written.load(Ordering::Relaxed);

@@ -233,6 +233,10 @@ fn run_build(args: BuildArgs) -> Result<ExitCode> {
                 for (phase, d) in &report.phases {
                     eprintln!("  {phase:<22} {:>9.3} 秒", d.as_secs_f64());
                 }
+                eprintln!("時間のかかったテンプレート（CPU 時間の合計）:");
+                for (name, pages, d) in report.slowest_templates.iter().take(10) {
+                    eprintln!("  {name:<22} {pages:>7} ページ {:>9.3} 秒", d.as_secs_f64());
+                }
             }
             Ok(ExitCode::SUCCESS)
         }

@@ -684,3 +684,44 @@ fn print_marks_add_bleed_and_a_trim_box() {
         "crop marks sit outside the bleed"
     );
 }
+
+#[test]
+fn every_chart_in_a_built_site_parses_and_carries_title_and_desc() {
+    let fx = Fixture::new("basic");
+    fx.build_ok();
+    let mut problems = outreach::problems::Problems::new();
+    let fonts =
+        outreach::fonts::Fonts::load(&fx.project().join("themes/default/fonts"), &mut problems);
+    let mut charts = 0;
+    for (rel, bytes) in tree(&fx.out()) {
+        if !rel.ends_with("index.html") || rel.contains("guides/") || rel.contains("news/") {
+            continue;
+        }
+        let html = String::from_utf8(bytes).unwrap();
+        let mut rest = html.as_str();
+        while let Some(start) = rest.find("<svg") {
+            let end = rest[start..].find("</svg>").unwrap() + start + 6;
+            let svg = &rest[start..end];
+            assert!(svg.contains(r#"role="img""#), "{rel}");
+            assert!(svg.contains("<title id="), "{rel}");
+            assert!(svg.contains("<desc id="), "{rel}");
+            let options = svg2pdf::usvg::Options {
+                fontdb: fonts.database(),
+                ..Default::default()
+            };
+            svg2pdf::usvg::Tree::from_str(svg, &options).unwrap_or_else(|e| panic!("{rel}: {e}"));
+            charts += 1;
+            rest = &rest[end..];
+        }
+    }
+    // National: tile map, ranking, distribution, trend; prefectures: KPI, ranking, trend
+    // (two snapshots); municipalities: comparison and KPI (one snapshot, so no trend).
+    assert_eq!(charts, 4 + 2 * 3 + 5 * 2);
+    let national = fx.read("index.html");
+    assert!(national.contains("都道府県別の利用率（タイル地図）"));
+    let city = fx.read("m/221007/index.html");
+    assert!(
+        city.contains("静岡市の利用率は30.0%"),
+        "descriptions are written from the data"
+    );
+}

@@ -10,6 +10,9 @@ mod view;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 use jiff::civil::Date;
 use serde::Serialize;
@@ -49,7 +52,40 @@ pub struct Renderer<'a> {
     pub fonts: &'a crate::fonts::Fonts,
     /// Posters to render for every site (`None`: no posters in this build).
     pub posters: Option<&'a PosterJob<'a>>,
+    pub timers: &'a Timers,
     pub build_date: Date,
+}
+
+/// Time spent in each kind of work, summed over all threads (CPU time).
+#[derive(Debug, Default)]
+pub struct Timers {
+    pub templates: AtomicU64,
+    pub charts: AtomicU64,
+    pub posters: AtomicU64,
+    pub ogp: AtomicU64,
+    pub write: AtomicU64,
+    /// Per template: (pages rendered, nanoseconds).
+    pub per_template: Mutex<BTreeMap<String, (u64, u64)>>,
+}
+
+impl Timers {
+    fn add(counter: &AtomicU64, started: Instant) {
+        counter.fetch_add(started.elapsed().as_nanos() as u64, Ordering::Relaxed);
+    }
+
+    /// Templates by total time, slowest first: (name, pages, total).
+    pub fn slowest_templates(&self) -> Vec<(String, u64, Duration)> {
+        let map = self
+            .per_template
+            .lock()
+            .expect("no panics while holding the lock");
+        let mut rows: Vec<(String, u64, Duration)> = map
+            .iter()
+            .map(|(name, (count, nanos))| (name.clone(), *count, Duration::from_nanos(*nanos)))
+            .collect();
+        rows.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(&b.0)));
+        rows
+    }
 }
 
 /// The posters every site gets, and the print packs of prefectures.
@@ -112,6 +148,7 @@ impl Renderer<'_> {
             // Values derived from the hashed context (charts) are computed
             // only when the page is rendered, not when it is reused.
             late(&mut context);
+            let started = Instant::now();
             let html = self
                 .theme
                 .tera
@@ -130,15 +167,31 @@ impl Renderer<'_> {
                         page: rel.clone(),
                     })
                 })?;
-            sink.write(&rel, html.as_bytes(), Some(key))
-                .map_err(SiteError::Output)
+            let nanos = started.elapsed().as_nanos() as u64;
+            self.timers.templates.fetch_add(nanos, Ordering::Relaxed);
+            {
+                let mut map = self
+                    .timers
+                    .per_template
+                    .lock()
+                    .expect("no panics while holding the lock");
+                let entry = map.entry(template.to_string()).or_default();
+                entry.0 += 1;
+                entry.1 += nanos;
+            }
+            let started = Instant::now();
+            let written = sink
+                .write(&rel, html.as_bytes(), Some(key))
+                .map_err(SiteError::Output);
+            Timers::add(&self.timers.write, started);
+            written
         };
 
         page("home.html", "index.html", &none, &|c| {
-            c.insert_derived(
-                "charts",
-                &charts_view::home_charts(self.model, site, self.fonts),
-            );
+            let started = Instant::now();
+            let charts = charts_view::home_charts(self.model, site, self.fonts);
+            Timers::add(&self.timers.charts, started);
+            c.insert_derived("charts", &charts);
         })?;
         for entry in entries.values() {
             if let Entry::Page(p) = entry.as_ref() {
@@ -210,7 +263,9 @@ impl Renderer<'_> {
             })
             .collect();
         let rows = data.rows.len();
+        let started = Instant::now();
         let posters = self.render_posters(site, &view, sink, theme_key)?;
+        Timers::add(&self.timers.posters, started);
         let previews: std::collections::BTreeSet<&str> =
             posters.iter().map(|p| p.png.as_str()).collect();
         let poster_files = previews.len() as u64
@@ -243,7 +298,9 @@ impl Renderer<'_> {
             .as_bytes(),
         );
         if !sink.reuse(&ogp_rel, ogp_key) {
+            let started = Instant::now();
             let png = crate::charts::ogp_png(&site.full_name, &headline, &subline, self.fonts);
+            Timers::add(&self.timers.ogp, started);
             sink.write(&ogp_rel, &png, Some(ogp_key))
                 .map_err(SiteError::Output)?;
         }
