@@ -35,7 +35,9 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 use svg2pdf::usvg;
-use tera::{Context, ErrorKind, Kwargs, State, Tera, Value};
+use tera::{Context, Kwargs, State, Tera, Value};
+
+use crate::render::theme::locate;
 
 use crate::fonts::{DEFAULT_FAMILY, Fonts};
 use crate::problems::Problems;
@@ -684,25 +686,6 @@ fn title(input: &PosterInput, size: PaperSize) -> String {
         "{} ケアプランデータ連携システム ポスター（{}）",
         input.full_name, size.name
     )
-}
-
-/// The template a Tera error points at, with line and column (1-based).
-fn locate(error: &tera::Error) -> (String, usize, usize, String) {
-    match error.kind() {
-        ErrorKind::SyntaxError(report) | ErrorKind::RenderingError(report) => (
-            report.filename().to_string(),
-            report.span().start_line,
-            report.span().start_col + 1,
-            report.message().to_string(),
-        ),
-        ErrorKind::TemplateNotFound(name) => (
-            name.clone(),
-            0,
-            0,
-            format!("テンプレート「{name}」がありません"),
-        ),
-        other => (String::new(), 0, 0, other.to_string()),
-    }
 }
 
 /// Text measurement for templates, with the bundled fonts.
