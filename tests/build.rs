@@ -725,3 +725,27 @@ fn every_chart_in_a_built_site_parses_and_carries_title_and_desc() {
         "descriptions are written from the data"
     );
 }
+
+#[test]
+fn sites_with_a_public_url_get_a_sitemap_and_a_news_feed() {
+    let fx = Fixture::new("basic");
+    fx.build_ok();
+    let sitemap = fx.read("m/221007/sitemap.xml");
+    assert!(sitemap.contains("<loc>https://www.city.shizuoka.example/careplan/</loc>"));
+    assert!(
+        sitemap.contains(
+            "<loc>https://www.city.shizuoka.example/careplan/guides/checklist.html</loc>"
+        )
+    );
+    let feed = fx.read("m/221007/news/feed.xml");
+    assert!(
+        feed.contains("<id>https://www.city.shizuoka.example/careplan/news/campaign.html</id>")
+    );
+    assert!(
+        fx.read("m/221007/index.html")
+            .contains(r#"og:image" content="https://www.city.shizuoka.example/careplan/ogp.png""#)
+    );
+    // Without a URL there is nothing absolute to list.
+    assert!(!fx.out().join("m/221309/sitemap.xml").exists());
+    assert!(!fx.read("m/221309/index.html").contains("og:image"));
+}

@@ -2,6 +2,7 @@
 //! [`crate::output`] module writes them).
 
 pub mod charts_view;
+pub mod feeds;
 pub mod format;
 pub mod open_data;
 pub mod subsidy_view;
@@ -130,6 +131,7 @@ impl Renderer<'_> {
             self.build_date,
         );
         let mut count = 0u64;
+        let mut page_urls: Vec<String> = Vec::new();
         let theme_key = self.theme.fingerprint ^ self.fonts.fingerprint.rotate_left(17);
         let none = |_: &mut PageContext| {};
         let mut page = |template: &str,
@@ -138,6 +140,7 @@ impl Renderer<'_> {
                         late: &dyn Fn(&mut PageContext)|
          -> Result<(), SiteError> {
             count += 1;
+            page_urls.push(url.to_string());
             let mut context = view.context(url);
             extra(&mut context);
             let rel = join(&site.dir, url);
@@ -286,6 +289,26 @@ impl Renderer<'_> {
         )?;
         page("contact.html", "contact.html", &none, &none)?;
         page("accessibility.html", "accessibility.html", &none, &none)?;
+
+        // Search engines and feed readers need absolute URLs.
+        if let Some(base) = &site.url {
+            page_urls.sort();
+            let mut feeds = vec![(
+                "sitemap.xml",
+                feeds::sitemap(base, &page_urls, &self.build_date.to_string()),
+            )];
+            if !view.news.is_empty() {
+                feeds.push((
+                    "news/feed.xml",
+                    feeds::atom(base, &view.info_title(), &view.news),
+                ));
+            }
+            for (rel, xml) in feeds {
+                sink.write(&join(&site.dir, rel), xml.as_bytes(), None)
+                    .map_err(SiteError::Output)?;
+                count += 1;
+            }
+        }
 
         // The social-media image: rendered only when its text changed.
         let (headline, subline) = view.ogp_text();

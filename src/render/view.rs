@@ -860,6 +860,7 @@ impl<'a> SiteView<'a> {
             context.insert("news", &self.news);
         }
         context.insert("has_faq", &!self.faq.is_empty());
+        context.insert("has_news", &!self.news.is_empty());
         context.insert("sections", &self.sections);
         context
     }
@@ -922,6 +923,11 @@ impl<'a> SiteView<'a> {
             local_phone: self.site.settings.phone.clone(),
             url: self.site.url.clone(),
         }
+    }
+
+    /// The site's title, as pages show it.
+    pub fn info_title(&self) -> String {
+        self.info.title.clone()
     }
 
     /// The OGP image's headline and sub line.
