@@ -387,10 +387,11 @@ fn partner_offices_are_grouped_by_service_type_and_summarised_upwards() {
     assert!(city.contains("居宅介護支援（1件）"));
     assert!(city.contains("（架空）デイサービスセンターすみれ"));
     assert!(city.contains("サンプル・架空"));
-    // The prefecture counts them per municipality and links to the city's list.
+    // The prefecture counts them per municipality and links to the city's list, at the
+    // city's configured public URL.
     let prefecture = fx.read("p/220001/partners.html");
     assert!(
-        prefecture.contains(r#"href="../../m/221007/partners.html""#),
+        prefecture.contains(r#"href="https://www.city.shizuoka.example/careplan/partners.html""#),
         "{prefecture}"
     );
     assert!(prefecture.contains(r#"<td class="num">3</td>"#));
