@@ -29,7 +29,7 @@ measure() { # label, command...
 
 rm -rf "$WORK/hugo/public" "$WORK/outreach/public"
 measure hugo hugo --quiet --source "$WORK/hugo" --destination "$WORK/hugo/public"
-measure outreach "$BIN" build --project "$WORK/outreach/project" --out "$WORK/outreach/public" --date 2026-11-29 --timings --no-posters
+measure outreach "$BIN" build --project "$WORK/outreach/project" --out "$WORK/outreach/public" --date 2026-11-29 --timings --no-images
 
 hugo_pages=$(find "$WORK/hugo/public" -name '*.html' | wc -l)
 our_pages=$(find "$WORK/outreach/public" -name '*.html' | wc -l)

@@ -136,6 +136,7 @@ pub fn run(
         build_date: date,
         progress: false,
         posters: shape.posters,
+        ogp_images: shape.posters,
         print_marks: None,
     };
     let mut report = String::new();

@@ -167,6 +167,8 @@ pub struct BuildOptions {
     pub progress: bool,
     /// Render posters (PDF and PNG) and print packs.
     pub posters: bool,
+    /// Render each site's OGP image (ogp.png).
+    pub ogp_images: bool,
     /// Override config.yaml's `posters.print_marks`.
     pub print_marks: Option<bool>,
 }
@@ -296,6 +298,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     let timers = crate::render::Timers::default();
     let renderer = Renderer {
         timers: &timers,
+        ogp_images: options.ogp_images,
         posters: poster_job.as_ref(),
         model: &model,
         content: &project.content,

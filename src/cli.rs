@@ -67,6 +67,9 @@ pub struct BuildArgs {
     /// Skip posters (PDF/PNG) and print packs, e.g. to preview pages quickly.
     #[arg(long)]
     pub no_posters: bool,
+    /// Skip posters and OGP images: pages, charts and data only (the fastest preview).
+    #[arg(long)]
+    pub no_images: bool,
     /// Posters with 3 mm bleed and crop marks (トンボ) for print shops.
     #[arg(long)]
     pub print_marks: bool,
@@ -211,7 +214,8 @@ fn run_build(args: BuildArgs) -> Result<ExitCode> {
         },
         build_date: date,
         progress: true,
-        posters: !args.no_posters,
+        posters: !args.no_posters && !args.no_images,
+        ogp_images: !args.no_images,
         print_marks: args.print_marks.then_some(true),
     };
     match build(&options) {

@@ -19,4 +19,5 @@ pub mod model;
 pub mod output;
 pub mod posters;
 pub mod problems;
+pub mod raster;
 pub mod render;

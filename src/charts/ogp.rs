@@ -103,5 +103,5 @@ pub fn ogp_png(site_name: &str, headline: &str, subline: &str, fonts: &Fonts) ->
         resvg::tiny_skia::Transform::default(),
         &mut pixmap.as_mut(),
     );
-    pixmap.encode_png().unwrap_or_default()
+    crate::raster::encode_opaque_png(&pixmap, png::Compression::Fast).unwrap_or_default()
 }

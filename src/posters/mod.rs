@@ -652,22 +652,8 @@ impl PosterSet {
         let transform =
             resvg::tiny_skia::Transform::from_row(scale, 0.0, 0.0, scale, offset, offset);
         resvg::render(tree, transform, &mut pixmap.as_mut());
-        // The background is opaque: drop the alpha channel, a quarter of the bytes.
-        let rgb: Vec<u8> = pixmap
-            .data()
-            .chunks_exact(4)
-            .flat_map(|px| [px[0], px[1], px[2]])
-            .collect();
-        let mut out = Vec::new();
-        {
-            let mut encoder = png::Encoder::new(&mut out, width, PREVIEW_HEIGHT_PX);
-            encoder.set_color(png::ColorType::Rgb);
-            encoder.set_depth(png::BitDepth::Eight);
-            encoder.set_compression(png::Compression::Default);
-            let mut writer = encoder.write_header().map_err(|_| png_error())?;
-            writer.write_image_data(&rgb).map_err(|_| png_error())?;
-        }
-        Ok(out)
+        crate::raster::encode_opaque_png(&pixmap, png::Compression::Default)
+            .map_err(|_| png_error())
     }
 }
 

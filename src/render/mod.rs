@@ -54,6 +54,8 @@ pub struct Renderer<'a> {
     /// Posters to render for every site (`None`: no posters in this build).
     pub posters: Option<&'a PosterJob<'a>>,
     pub timers: &'a Timers,
+    /// Render each site's OGP image.
+    pub ogp_images: bool,
     pub build_date: Date,
 }
 
@@ -142,6 +144,7 @@ impl Renderer<'_> {
             count += 1;
             page_urls.push(url.to_string());
             let mut context = view.context(url);
+            context.insert("has_ogp_image", &self.ogp_images);
             extra(&mut context);
             let rel = join(&site.dir, url);
             let key = context.key(template, theme_key);
@@ -320,14 +323,14 @@ impl Renderer<'_> {
             )
             .as_bytes(),
         );
-        if !sink.reuse(&ogp_rel, ogp_key) {
+        if self.ogp_images && !sink.reuse(&ogp_rel, ogp_key) {
             let started = Instant::now();
             let png = crate::charts::ogp_png(&site.full_name, &headline, &subline, self.fonts);
             Timers::add(&self.timers.ogp, started);
             sink.write(&ogp_rel, &png, Some(ogp_key))
                 .map_err(SiteError::Output)?;
         }
-        count += 1 + poster_files;
+        count += u64::from(self.ogp_images) + poster_files;
 
         let assets = self
             .theme

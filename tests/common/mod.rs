@@ -65,6 +65,7 @@ impl Fixture {
             progress: false,
             // Poster output is checked in tests/posters.rs; most tests skip it for speed.
             posters: false,
+            ogp_images: true,
             print_marks: None,
         }
     }
