@@ -622,6 +622,17 @@ fn every_site_gets_posters_and_each_prefecture_a_print_pack() {
         decoded.trim(),
         "https://www.city.shizuoka.example/careplan/"
     );
+    let qr_png = fx.out().join("m/221007/posters/qr.png");
+    let qr = tool("zbarimg", &["--raw", "-q", qr_png.to_str().unwrap()]);
+    assert_eq!(
+        qr.trim(),
+        "https://www.city.shizuoka.example/careplan/",
+        "the standalone QR image"
+    );
+    assert!(
+        !fx.out().join("m/221309/posters/qr.png").exists(),
+        "no URL, no QR code"
+    );
     let pdf_text = tool(
         "pdftotext",
         &[

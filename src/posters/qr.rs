@@ -53,9 +53,56 @@ pub fn build(text: &str) -> Option<QrContext> {
     })
 }
 
+/// The QR code alone as a grayscale PNG, `scale` pixels per module, quiet
+/// zone included: for councils to put on their own flyers.
+pub fn png(text: &str, scale: usize) -> Option<Vec<u8>> {
+    let code = QrCode::with_error_correction_level(text.as_bytes(), EcLevel::M).ok()?;
+    let width = code.width();
+    let colors = code.to_colors();
+    let side = (width + 2 * QUIET_ZONE) * scale;
+    let mut pixels = vec![255u8; side * side];
+    for y in 0..width {
+        for x in 0..width {
+            if colors[y * width + x] == Color::Dark {
+                for dy in 0..scale {
+                    let row = ((y + QUIET_ZONE) * scale + dy) * side;
+                    let start = row + (x + QUIET_ZONE) * scale;
+                    pixels[start..start + scale].fill(0);
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    {
+        let mut encoder = png::Encoder::new(&mut out, side as u32, side as u32);
+        encoder.set_color(png::ColorType::Grayscale);
+        encoder.set_depth(png::BitDepth::Eight);
+        let mut writer = encoder.write_header().ok()?;
+        writer.write_image_data(&pixels).ok()?;
+    }
+    Some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn png_has_the_quiet_zone_and_a_dark_finder_corner() {
+        let bytes = png("https://www.city.shizuoka.example/careplan/", 8).unwrap();
+        let decoder = png::Decoder::new(std::io::Cursor::new(bytes));
+        let mut reader = decoder.read_info().unwrap();
+        let mut buf = vec![0; reader.output_buffer_size()];
+        let info = reader.next_frame(&mut buf).unwrap();
+        let side = info.width as usize;
+        assert_eq!(side % 8, 0);
+        assert_eq!(buf[0], 255, "quiet zone is white");
+        let corner = QUIET_ZONE * 8 * side + QUIET_ZONE * 8;
+        assert_eq!(
+            buf[corner], 0,
+            "finder pattern starts dark right after the quiet zone"
+        );
+    }
 
     #[test]
     fn includes_the_quiet_zone() {

@@ -274,7 +274,8 @@ impl Renderer<'_> {
         Timers::add(&self.timers.posters, started);
         let previews: std::collections::BTreeSet<&str> =
             posters.iter().map(|p| p.png.as_str()).collect();
-        let poster_files = previews.len() as u64
+        let poster_files = u64::from(site.url.is_some() && self.posters.is_some())
+            + previews.len() as u64
             + posters
                 .iter()
                 .map(|p| 1 + u64::from(p.pack.is_some()))
@@ -285,6 +286,7 @@ impl Renderer<'_> {
             &|c| {
                 c.insert("downloads", &download_list);
                 c.insert("posters", &posters);
+                c.insert("has_qr", &(site.url.is_some() && self.posters.is_some()));
                 c.insert("open_data_rows", &rows);
                 c.insert("open_data_licence", &open_data::LICENCE);
             },
@@ -393,6 +395,12 @@ impl Renderer<'_> {
                 Vec::new()
             };
         let mut links = Vec::new();
+        if let Some(url) = &site.url
+            && let Some(png) = crate::posters::qr::png(url, 8)
+        {
+            sink.write(&join(&site.dir, "posters/qr.png"), &png, None)
+                .map_err(SiteError::Output)?;
+        }
         for design in &job.designs {
             let preview = format!("posters/poster-{design}.png");
             let png_rel = join(&site.dir, &preview);
