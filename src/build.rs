@@ -48,7 +48,12 @@ impl Project {
         let adoption = adoption::load(&root.join("data/adoption"), &master, build_date, problems);
         let settings = sites::load(&root.join("data/sites.yaml"), &master, problems);
         let subsidies = subsidies::load(&root.join("data/subsidies"), &master, problems);
-        let offices = offices::load(&root.join("data/offices.csv"), &master, problems);
+        let offices = offices::load_as_of(
+            &root.join("data/offices.csv"),
+            &master,
+            Some(build_date),
+            problems,
+        );
         let markdown_started = Instant::now();
         let content = content::load(&root.join("content"), &master, problems);
         let markdown_time = markdown_started.elapsed();

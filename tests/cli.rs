@@ -149,3 +149,18 @@ fn a_bad_date_argument_is_explained() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("YYYY-MM-DD"));
 }
+
+#[test]
+fn the_shipped_sample_project_checks_clean() {
+    let root = common::repo_root();
+    let out = outreach(&[
+        "check",
+        "--project",
+        root.to_str().unwrap(),
+        "--date",
+        "2026-11-29",
+    ]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    assert!(stdout.contains("エラー 0 件、警告 0 件"), "{stdout}");
+}

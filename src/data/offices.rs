@@ -112,6 +112,17 @@ const REQUIRED: [Role; 5] = [
 /// Load `data/offices.csv` (absent → no offices). Sorted by municipality
 /// code, service type (in [`SERVICE_TYPES`] order) and office number.
 pub fn load(path: &Path, master: &MasterList, problems: &mut Problems) -> Vec<Office> {
+    load_as_of(path, master, None, problems)
+}
+
+/// [`load`], also warning about offices whose start date is after `today`
+/// (the build date): they would be listed as using the system too early.
+pub fn load_as_of(
+    path: &Path,
+    master: &MasterList,
+    today: Option<Date>,
+    problems: &mut Problems,
+) -> Vec<Office> {
     if !path.exists() {
         return Vec::new();
     }
@@ -190,6 +201,20 @@ pub fn load(path: &Path, master: &MasterList, problems: &mut Problems) -> Vec<Of
     let mut seen: HashMap<(String, String), usize> = HashMap::new();
     for row in rows {
         if let Some(office) = read_row(row, &columns, master, path, problems) {
+            if let Some(today) = today
+                && office.since > today
+            {
+                problems.warning(
+                    path,
+                    row.line,
+                    columns[&Role::Since] + 1,
+                    format!(
+                        "事業所「{}」の利用開始日 {} が基準日 {today} より後です",
+                        office.name, office.since
+                    ),
+                    "利用開始日を確認してください。開始前の事業所も一覧に載ります",
+                );
+            }
             let key = (office.number.clone(), office.service_type.clone());
             if let Some(first) = seen.get(&key) {
                 problems.error(
@@ -500,6 +525,28 @@ fn parse_bool(raw: &str) -> Option<bool> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_start_date_after_the_build_date_is_a_warning_on_its_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("offices.csv");
+        std::fs::write(
+            &path,
+            "office_number,name,service_type,municipality_code,since\n2271009017,a,居宅介護支援,221007,2024-04-01\n2271009025,b,通所介護,221007,2027-01-01\n",
+        )
+        .unwrap();
+        let mut problems = Problems::new();
+        let today: Date = "2026-11-29".parse().unwrap();
+        let offices = load_as_of(&path, master(), Some(today), &mut problems);
+        assert_eq!(offices.len(), 2, "the office still loads");
+        let found = problems.sorted();
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(
+            (found[0].line, found[0].column, found[0].severity),
+            (3, 5, Severity::Warning)
+        );
+        assert!(found[0].message.contains("2027-01-01"));
+    }
+
     use super::*;
     use crate::problems::{Problem, Severity};
     use std::path::PathBuf;
