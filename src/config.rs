@@ -26,6 +26,37 @@ pub struct Config {
     pub subsidies: SubsidySettings,
     #[serde(default)]
     pub posters: PosterSettings,
+    #[serde(default)]
+    pub open_data: OpenDataSettings,
+}
+
+/// The terms under which each site's figures are published.
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct OpenDataSettings {
+    /// Licence name shown on the downloads page and in the JSON.
+    #[serde(default = "default_licence")]
+    pub licence: String,
+    /// Where the licence text is published.
+    #[serde(default = "default_licence_url")]
+    pub licence_url: String,
+}
+
+fn default_licence() -> String {
+    "クリエイティブ・コモンズ 表示 4.0 国際（CC BY 4.0）".to_string()
+}
+
+fn default_licence_url() -> String {
+    "https://creativecommons.org/licenses/by/4.0/deed.ja".to_string()
+}
+
+impl Default for OpenDataSettings {
+    fn default() -> Self {
+        Self {
+            licence: default_licence(),
+            licence_url: default_licence_url(),
+        }
+    }
 }
 
 /// Which posters every site gets.

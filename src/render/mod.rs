@@ -288,7 +288,7 @@ impl Renderer<'_> {
                 c.insert("posters", &posters);
                 c.insert("has_qr", &(site.url.is_some() && self.posters.is_some()));
                 c.insert("open_data_rows", &rows);
-                c.insert("open_data_licence", &open_data::LICENCE);
+                c.insert("open_data_licence", &self.model.config.open_data);
             },
             &none,
         )?;

@@ -29,13 +29,13 @@ pub struct OpenData {
     pub build_date: String,
     pub denominator: String,
     pub source: String,
-    pub licence: &'static str,
+    pub licence: String,
+    pub licence_url: String,
     pub municipality_target: f64,
     pub prefecture_target: f64,
     pub rows: Vec<FigureRow>,
 }
 
-pub const LICENCE: &str = "CC BY 4.0（出典を記載してください）";
 
 fn level_name(kind: SiteKind) -> &'static str {
     match kind {
@@ -85,7 +85,8 @@ pub fn open_data(model: &Model, site: &Site, build_date: &str) -> OpenData {
         build_date: build_date.to_string(),
         denominator: model.config.adoption.denominator.clone(),
         source: model.config.adoption.source.clone(),
-        licence: LICENCE,
+        licence: model.config.open_data.licence.clone(),
+        licence_url: model.config.open_data.licence_url.clone(),
         municipality_target: model.config.kpi.municipality_target,
         prefecture_target: model.config.kpi.prefecture_target,
         rows,
