@@ -262,6 +262,37 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
             .or_default()
             .push(office);
     }
+    let shard_of = options.selection.shard.map(|shard| {
+        let weights: Vec<(String, usize)> = model
+            .sites
+            .iter()
+            .filter(|s| options.selection.includes(s))
+            .map(|s| {
+                let entries = project
+                    .content
+                    .for_site(s.prefecture_code.as_deref(), s.municipality_code());
+                (s.code.clone(), entries.len() + 8)
+            })
+            .collect();
+        (shard, assign_shards(&weights, shard.count))
+    });
+    let selected: Vec<&Site> = model
+        .sites
+        .iter()
+        .filter(|s| options.selection.includes(s))
+        .filter(|s| {
+            shard_of
+                .as_ref()
+                .is_none_or(|(shard, assignment)| assignment.get(&s.code) == Some(&shard.index))
+        })
+        .collect();
+    // Each prefecture right after its municipalities, so the poster pages they
+    // convert are taken by the prefecture's print pack soon after.
+    let mut selected = selected;
+    selected.sort_by_key(|s| {
+        let prefecture = s.prefecture_code.clone().unwrap_or_default();
+        (prefecture, s.kind == SiteKind::Prefecture, s.code.clone())
+    });
     let poster_job = if options.posters
         && let Some(set) = &project.posters
     {
@@ -296,6 +327,12 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
             print: crate::posters::PrintOptions {
                 bleed_and_marks: options.print_marks.unwrap_or(settings.print_marks),
             },
+            packs_for: selected
+                .iter()
+                .filter(|s| s.kind == SiteKind::Prefecture)
+                .map(|s| s.code.clone())
+                .collect(),
+            memo: Default::default(),
         })
     } else {
         None
@@ -313,30 +350,6 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
         fonts: &project.fonts,
         build_date: options.build_date,
     };
-    let shard_of = options.selection.shard.map(|shard| {
-        let weights: Vec<(String, usize)> = model
-            .sites
-            .iter()
-            .filter(|s| options.selection.includes(s))
-            .map(|s| {
-                let entries = project
-                    .content
-                    .for_site(s.prefecture_code.as_deref(), s.municipality_code());
-                (s.code.clone(), entries.len() + 8)
-            })
-            .collect();
-        (shard, assign_shards(&weights, shard.count))
-    });
-    let selected: Vec<&Site> = model
-        .sites
-        .iter()
-        .filter(|s| options.selection.includes(s))
-        .filter(|s| {
-            shard_of
-                .as_ref()
-                .is_none_or(|(shard, assignment)| assignment.get(&s.code) == Some(&shard.index))
-        })
-        .collect();
     let partial = selected.len() < model.sites.len();
     if partial
         && selected.iter().any(|s| s.kind != SiteKind::National)

@@ -30,6 +30,8 @@ mod fontcheck;
 mod pdf;
 pub mod qr;
 
+pub use pdf::PageArt;
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -441,7 +443,7 @@ impl PosterSet {
             template: self.template_path(design),
             message,
         })?;
-        let pdf = pdf::assemble(&[art], &sheet, &title(input, size));
+        let pdf = pdf::assemble(&[&art], &sheet, &title(input, size));
         let png = self.preview(design, &tree, &sheet)?;
         Ok(Poster { svg, pdf, png })
     }
@@ -472,6 +474,7 @@ impl PosterSet {
             size.name,
             inputs.len()
         );
+        let pages: Vec<&PageArt> = pages.iter().collect();
         Ok(pdf::assemble(&pages, &sheet, &title))
     }
 
@@ -620,7 +623,47 @@ impl PosterSet {
             template: self.template_path(design),
             message,
         })?;
-        Ok(pdf::assemble(&[art], &sheet, &title(input, size)))
+        Ok(pdf::assemble(&[&art], &sheet, &title(input, size)))
+    }
+
+    /// One poster converted for PDF, to be placed on its own page
+    /// ([`Self::single_pdf`]) and on a print pack page ([`Self::pack_pdf`])
+    /// without converting it twice.
+    pub fn render_page(
+        &self,
+        design: &str,
+        input: &PosterInput,
+        size: PaperSize,
+        print: &PrintOptions,
+    ) -> Result<PageArt, PosterError> {
+        let sheet = Sheet::new(size, print);
+        let svg = self.render_svg(design, input, &sheet)?;
+        let tree = self.parse(design, &svg, &sheet)?;
+        pdf::convert(&tree).map_err(|message| PosterError::Pdf {
+            template: self.template_path(design),
+            message,
+        })
+    }
+
+    /// The PDF of one poster page from [`Self::render_page`].
+    pub fn single_pdf(
+        &self,
+        page: &PageArt,
+        input: &PosterInput,
+        size: PaperSize,
+        print: &PrintOptions,
+    ) -> Vec<u8> {
+        pdf::assemble(&[page], &Sheet::new(size, print), &title(input, size))
+    }
+
+    /// A print pack from pages rendered with [`Self::render_page`], in order.
+    pub fn pack_pdf(&self, pages: &[&PageArt], size: PaperSize, print: &PrintOptions) -> Vec<u8> {
+        let title = format!(
+            "ケアプランデータ連携システム ポスター {} {}枚",
+            size.name,
+            pages.len()
+        );
+        pdf::assemble(pages, &Sheet::new(size, print), &title)
     }
 
     /// The PNG preview of a design. Every paper size shares the A-series

@@ -26,7 +26,7 @@ use super::Sheet;
 const PT_PER_MM: f32 = 72.0 / 25.4;
 
 /// One converted poster, ready to be placed on a page.
-pub(crate) struct PageArt {
+pub struct PageArt {
     chunk: Chunk,
     /// svg2pdf's object number → position in the canonical order (0 = the
     /// poster's XObject).
@@ -97,7 +97,7 @@ fn canonical_order(chunk: &Chunk, root: Ref) -> HashMap<i32, i32> {
 }
 
 /// A PDF with one page per poster, every page the size of `sheet`.
-pub(crate) fn assemble(pages: &[PageArt], sheet: &Sheet, title: &str) -> Vec<u8> {
+pub(crate) fn assemble(pages: &[&PageArt], sheet: &Sheet, title: &str) -> Vec<u8> {
     let catalog_id = Ref::new(1);
     let tree_id = Ref::new(2);
     let info_id = Ref::new(3);

@@ -16,6 +16,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use jiff::civil::Date;
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::content::{Content, Entry};
@@ -97,6 +98,10 @@ pub struct PosterJob<'a> {
     pub designs: Vec<String>,
     pub sizes: Vec<crate::posters::PaperSize>,
     pub print: crate::posters::PrintOptions,
+    /// Prefectures whose print packs this build makes.
+    pub packs_for: std::collections::BTreeSet<String>,
+    /// Poster pages converted for a municipality, waiting for its prefecture's pack.
+    pub memo: Mutex<std::collections::HashMap<u64, Arc<crate::posters::PageArt>>>,
 }
 
 /// A poster offered on the downloads page.
@@ -394,6 +399,15 @@ impl Renderer<'_> {
             } else {
                 Vec::new()
             };
+        let page_key = |design: &str, size: &crate::posters::PaperSize, json: &[u8]| {
+            let mut material = format!(
+                "page\n{design}\n{}\n{}\n{theme_key}\n",
+                size.name, job.print.bleed_and_marks
+            )
+            .into_bytes();
+            material.extend_from_slice(json);
+            crate::output::hash_bytes(&material)
+        };
         let mut links = Vec::new();
         if let Some(url) = &site.url
             && let Some(png) = crate::posters::qr::png(url, 8)
@@ -426,12 +440,26 @@ impl Renderer<'_> {
                 material.extend_from_slice(&input_json);
                 let key = crate::output::hash_bytes(&material);
                 if !sink.reuse(&pdf_rel, key) {
-                    let pdf = job
+                    let page = job
                         .set
-                        .render_pdf(design, &input, *size, &job.print)
+                        .render_page(design, &input, *size, &job.print)
                         .map_err(SiteError::Poster)?;
+                    let pdf = job.set.single_pdf(&page, &input, *size, &job.print);
                     sink.write(&pdf_rel, &pdf, Some(key))
                         .map_err(SiteError::Output)?;
+                    // Its prefecture's print pack, built in this run, takes the page
+                    // instead of converting the poster a second time.
+                    if site.kind == crate::model::SiteKind::Municipality
+                        && site
+                            .prefecture_code
+                            .as_ref()
+                            .is_some_and(|p| job.packs_for.contains(p))
+                    {
+                        job.memo
+                            .lock()
+                            .expect("no panics while holding the lock")
+                            .insert(page_key(design, size, &input_json), Arc::new(page));
+                    }
                 }
                 let pack = if pack_inputs.is_empty() {
                     None
@@ -451,10 +479,29 @@ impl Renderer<'_> {
                     let key = crate::output::hash_bytes(&material);
                     let full = join(&site.dir, &pack_rel);
                     if !sink.reuse(&full, key) {
-                        let pdf = job
-                            .set
-                            .print_pack(design, &pack_inputs, *size, &job.print)
+                        let pages = pack_inputs
+                            .par_iter()
+                            .map(|input| {
+                                let json =
+                                    serde_json::to_vec(input).expect("poster input serializes");
+                                let taken = job
+                                    .memo
+                                    .lock()
+                                    .expect("no panics while holding the lock")
+                                    .remove(&page_key(design, size, &json));
+                                match taken {
+                                    Some(page) => Ok(page),
+                                    None => job
+                                        .set
+                                        .render_page(design, input, *size, &job.print)
+                                        .map(Arc::new),
+                                }
+                            })
+                            .collect::<Result<Vec<_>, _>>()
                             .map_err(SiteError::Poster)?;
+                        let refs: Vec<&crate::posters::PageArt> =
+                            pages.iter().map(|p| p.as_ref()).collect();
+                        let pdf = job.set.pack_pdf(&refs, *size, &job.print);
                         sink.write(&full, &pdf, Some(key))
                             .map_err(SiteError::Output)?;
                     }

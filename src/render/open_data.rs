@@ -36,7 +36,6 @@ pub struct OpenData {
     pub rows: Vec<FigureRow>,
 }
 
-
 fn level_name(kind: SiteKind) -> &'static str {
     match kind {
         SiteKind::National => "national",
