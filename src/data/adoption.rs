@@ -95,14 +95,52 @@ pub fn decode_text_checked(bytes: &[u8]) -> (String, &'static encoding_rs::Encod
 /// Full-width ASCII (`ＡＢＣ１２３，％`) to half-width, the ideographic space to a
 /// space. Everything else is kept.
 pub fn normalize_width(s: &str) -> String {
-    s.chars()
-        .map(|c| match c {
-            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-            '\u{3000}' | '\u{00A0}' => ' ',
-            _ => c,
-        })
-        .collect()
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\u{FF01}'..='\u{FF5E}' => out.push(char::from_u32(c as u32 - 0xFEE0).unwrap_or(c)),
+            '\u{3000}' | '\u{00A0}' => out.push(' '),
+            // Half-width katakana (団体ｺｰﾄﾞ): to full width, joining a following
+            // (han)dakuten mark onto its kana.
+            '\u{FF9E}' | '\u{FF9F}' => match out.chars().last().and_then(|prev| voiced(prev, c)) {
+                Some(v) => {
+                    out.pop();
+                    out.push(v);
+                }
+                None => out.push(if c == '\u{FF9E}' { '゛' } else { '゜' }),
+            },
+            '\u{FF61}'..='\u{FF9D}' => out.push(HALF_WIDTH_KANA[(c as u32 - 0xFF61) as usize]),
+            _ => out.push(c),
+        }
+    }
+    out
 }
+
+/// A full-width kana with a half-width (han)dakuten mark joined on: カ+ﾞ → ガ.
+fn voiced(prev: char, mark: char) -> Option<char> {
+    if mark == '\u{FF9E}' {
+        if prev == 'ウ' {
+            return Some('ヴ');
+        }
+        "カキクケコサシスセソタチツテトハヒフヘホ"
+            .contains(prev)
+            .then(|| char::from_u32(prev as u32 + 1))
+            .flatten()
+    } else {
+        "ハヒフヘホ"
+            .contains(prev)
+            .then(|| char::from_u32(prev as u32 + 2))
+            .flatten()
+    }
+}
+
+/// Full-width forms of U+FF61..=U+FF9D, in order.
+const HALF_WIDTH_KANA: [char; 61] = [
+    '。', '「', '」', '、', '・', 'ヲ', 'ァ', 'ィ', 'ゥ', 'ェ', 'ォ', 'ャ', 'ュ', 'ョ', 'ッ', 'ー',
+    'ア', 'イ', 'ウ', 'エ', 'オ', 'カ', 'キ', 'ク', 'ケ', 'コ', 'サ', 'シ', 'ス', 'セ', 'ソ', 'タ',
+    'チ', 'ツ', 'テ', 'ト', 'ナ', 'ニ', 'ヌ', 'ネ', 'ノ', 'ハ', 'ヒ', 'フ', 'ヘ', 'ホ', 'マ', 'ミ',
+    'ム', 'メ', 'モ', 'ヤ', 'ユ', 'ヨ', 'ラ', 'リ', 'ル', 'レ', 'ロ', 'ワ', 'ン',
+];
 
 /// One row of a table file: its 1-based line (CSV record start or sheet row)
 /// and its cells as text.
@@ -1583,6 +1621,15 @@ fn merge(
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn half_width_katakana_becomes_full_width() {
+        assert_eq!(normalize_width("団体ｺｰﾄﾞ"), "団体コード");
+        assert_eq!(normalize_width("ﾊﾟｿｺﾝ ｳﾞｧ"), "パソコン ヴァ");
+        assert_eq!(normalize_width("ﾞ"), "゛");
+        assert_eq!(header_key("団体ｺｰﾄﾞ").0, header_key("団体コード").0);
+    }
+
     use super::*;
     use crate::problems::{Problem, Severity};
     use proptest::prelude::*;
