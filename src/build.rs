@@ -302,11 +302,19 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
         } else {
             settings.designs.clone()
         };
+        let config_path = options.project.join("config.yaml");
+        let designs_line = std::fs::read_to_string(&config_path)
+            .ok()
+            .and_then(|t| {
+                t.lines()
+                    .position(|l| l.trim_start().starts_with("designs:"))
+            })
+            .map_or(0, |i| i + 1);
         for design in &designs {
             if !set.designs().contains(design) {
                 problems.error(
-                    &options.project.join("config.yaml"),
-                    0,
+                    &config_path,
+                    designs_line,
                     0,
                     format!("ポスターのデザイン「{design}」がテーマにありません"),
                     format!("使えるデザイン: {}", set.designs().join("、")),

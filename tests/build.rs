@@ -71,6 +71,10 @@ fn kpi_arithmetic_counts_exactly_thirty_percent_as_met() {
     let shizuoka = fx.read("m/221007/index.html");
     assert!(shizuoka.contains("30.0%"), "{shizuoka}");
     assert!(shizuoka.contains("目標を<strong>達成</strong>しています"));
+    assert!(
+        shizuoka.contains("市区町村別の数値と「架空」の印が付いた数値は、説明用の架空データです。"),
+        "pages showing sample figures say so"
+    );
     let hamamatsu = fx.read("m/221309/index.html");
     assert!(hamamatsu.contains("29.0%"));
     assert!(
