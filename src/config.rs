@@ -178,40 +178,6 @@ fn default_closing_soon() -> i64 {
     14
 }
 
-/// Turn a serde-saphyr error into a located Japanese problem.
-pub fn report_yaml_error(
-    problems: &mut Problems,
-    file: &Path,
-    line_offset: usize,
-    error: &serde_saphyr::Error,
-) {
-    let (line, column) = error
-        .location()
-        .map(|l| (l.line() as usize, l.column() as usize))
-        .unwrap_or((0, 0));
-    let line = if line > 0 { line + line_offset } else { 0 };
-    let (message, hint) = match error {
-        serde_saphyr::Error::SerdeUnknownField {
-            field, expected, ..
-        } => (
-            format!("不明な項目「{field}」があります"),
-            format!(
-                "使える項目は {} です。綴りを確認してください",
-                expected.join(", ")
-            ),
-        ),
-        serde_saphyr::Error::SerdeMissingField { field, .. } => (
-            format!("必須の項目「{field}」がありません"),
-            format!("「{field}: …」を追加してください"),
-        ),
-        other => (
-            format!("YAML を読めません: {}", other.without_snippet()),
-            "書式（インデント、コロンの後の空白、引用符）を確認してください".to_string(),
-        ),
-    };
-    problems.error(file, line, column, message, hint);
-}
-
 impl Config {
     pub fn load(path: &Path, problems: &mut Problems) -> Option<Config> {
         let text = match std::fs::read_to_string(path) {
@@ -227,16 +193,9 @@ impl Config {
                 return None;
             }
         };
-        match serde_saphyr::from_str::<Config>(&text) {
-            Ok(config) => {
-                config.validate(path, &text, problems);
-                Some(config)
-            }
-            Err(e) => {
-                report_yaml_error(problems, path, 0, &e);
-                None
-            }
-        }
+        let config = crate::yaml::parse::<Config>(&text, path, 0, None, problems)?;
+        config.validate(path, &text, problems);
+        Some(config)
     }
 
     fn validate(&self, path: &Path, text: &str, problems: &mut Problems) {

@@ -21,3 +21,4 @@ pub mod posters;
 pub mod problems;
 pub mod raster;
 pub mod render;
+pub mod yaml;

@@ -4,15 +4,41 @@
 //! passes through Tera), so it prints literally.
 
 use std::collections::BTreeSet;
+use std::ops::Range;
 
-use pulldown_cmark::{CowStr, Event, Options, Parser, Tag};
+use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
 
-/// A link problem found while rendering, with its 1-based line in the body.
+use super::raw_html::{self, SELF_CLOSING_SIBLINGS, VOID};
+use super::resources::{self, NotLocal};
+
+/// How deep elements may nest in one body (blockquotes, lists, raw HTML tags
+/// together). Browsers stop at 512; content for councils never needs more than a
+/// handful, and the sanitizer's HTML parser takes time in proportion to the depth
+/// for each element, so an unbounded depth made 100 KB of `>` take over a minute.
+pub const MAX_DEPTH: usize = 100;
+
+/// A problem found while rendering, with its 1-based line and column (in
+/// characters) in the body.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LinkProblem {
+pub struct BodyProblem {
     pub body_line: usize,
     pub column: usize,
-    pub target: String,
+    pub issue: Issue,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Issue {
+    /// An `@/` link to a page that does not exist (or is not visible from here).
+    MissingLink { target: String },
+    /// Elements nested deeper than [`MAX_DEPTH`].
+    TooDeep,
+    /// Something the page would load by itself from outside the site:
+    /// `what` names it (`画像`, `<img> の src`…).
+    NotLocal {
+        what: String,
+        url: String,
+        kind: NotLocal,
+    },
 }
 
 /// Renders Markdown bodies; holds the sanitizer configuration, built once.
@@ -23,6 +49,117 @@ pub struct MarkdownRenderer {
 impl Default for MarkdownRenderer {
     fn default() -> Self {
         Self::new()
+    }
+}
+
+/// Nesting depth and raw HTML of one body, followed event by event.
+struct Walk<'b> {
+    body: &'b str,
+    line_starts: Vec<usize>,
+    problems: Vec<BodyProblem>,
+    /// Open Markdown elements.
+    depth: usize,
+    /// Open raw HTML elements, by name (void and self-closing-sibling elements never stay open).
+    raw_open: Vec<String>,
+    too_deep: bool,
+    /// Text of the HTML block being read, with (text offset, body offset) of each piece.
+    block: String,
+    block_map: Vec<(usize, usize)>,
+}
+
+impl<'b> Walk<'b> {
+    fn new(body: &'b str) -> Self {
+        Walk {
+            body,
+            line_starts: std::iter::once(0)
+                .chain(body.match_indices('\n').map(|(i, _)| i + 1))
+                .collect(),
+            problems: Vec::new(),
+            depth: 0,
+            raw_open: Vec::new(),
+            too_deep: false,
+            block: String::new(),
+            block_map: Vec::new(),
+        }
+    }
+
+    fn push(&mut self, offset: usize, issue: Issue) {
+        let line = self.line_starts.partition_point(|&s| s <= offset);
+        let start = self.line_starts[line - 1];
+        let column = self
+            .body
+            .get(start..offset)
+            .map_or(1, |before| before.chars().count() + 1);
+        self.problems.push(BodyProblem {
+            body_line: line,
+            column,
+            issue,
+        });
+    }
+
+    fn opened(&mut self, offset: usize) {
+        if !self.too_deep && self.depth + self.raw_open.len() > MAX_DEPTH {
+            self.too_deep = true;
+            self.push(offset, Issue::TooDeep);
+        }
+    }
+
+    fn resource(&mut self, offset: usize, what: String, url: &str) {
+        if let Some(kind) = resources::classify(url) {
+            let url: String = url.chars().take(200).collect();
+            self.push(offset, Issue::NotLocal { what, url, kind });
+        }
+    }
+
+    /// Where the text of an event starts in the body: its range, when the text
+    /// is that slice of the body (it is not when a container prefix was removed).
+    fn source_of(&self, text: &str, range: &Range<usize>) -> usize {
+        if self.body.get(range.start..range.start + text.len()) == Some(text) {
+            range.start
+        } else {
+            self.body[range.clone()]
+                .find(text)
+                .map_or(range.start, |i| range.start + i)
+        }
+    }
+
+    /// Check a fragment of raw HTML; `map` turns a fragment offset into a body offset.
+    fn raw(&mut self, html: &str, map: &dyn Fn(usize) -> usize) {
+        for tag in raw_html::tags(html) {
+            if tag.closing {
+                if let Some(i) = self.raw_open.iter().rposition(|n| *n == tag.name) {
+                    self.raw_open.truncate(i);
+                }
+                continue;
+            }
+            for attribute in &tag.attributes {
+                for url in resources::loaded_urls(&tag.name, &attribute.name, &attribute.value) {
+                    self.resource(
+                        map(attribute.offset),
+                        format!("<{}> の {}", tag.name, attribute.name),
+                        &url,
+                    );
+                }
+            }
+            if !VOID.contains(&tag.name.as_str())
+                && !SELF_CLOSING_SIBLINGS.contains(&tag.name.as_str())
+            {
+                self.raw_open.push(tag.name);
+                self.opened(map(tag.offset));
+            }
+        }
+    }
+
+    fn end_block(&mut self) {
+        let html = std::mem::take(&mut self.block);
+        let pieces = std::mem::take(&mut self.block_map);
+        let map = |offset: usize| {
+            let i = pieces.partition_point(|&(text, _)| text <= offset).max(1) - 1;
+            pieces
+                .get(i)
+                .map_or(0, |&(text, body)| body + offset - text)
+        };
+        self.raw(&html, &map);
     }
 }
 
@@ -38,70 +175,119 @@ impl MarkdownRenderer {
             .add_tag_attributes("th", ["style"])
             .filter_style_properties(["text-align"].into_iter().collect())
             .link_rel(None)
-            .url_relative(ammonia::UrlRelative::PassThrough);
+            .url_relative(ammonia::UrlRelative::PassThrough)
+            // The last line of defence for "only local resources": whatever the
+            // located check missed, a non-local resource never reaches a page.
+            .attribute_filter(|element, attribute, value| {
+                resources::keep_attribute(element, attribute, value).then_some(value.into())
+            });
         Self { sanitizer }
+    }
+
+    /// Clean HTML that is not from a Markdown body (tests of the sanitizer alone).
+    pub fn sanitize(&self, html: &str) -> String {
+        self.sanitizer.clean(html).to_string()
     }
 
     /// Render `body` for a page whose output path is `page_url` (site-relative,
     /// e.g. `guides/checklist.html`). `known` holds the `@/` targets that exist,
-    /// mapped to their site-relative URLs by `url_of`.
+    /// mapped to their site-relative URLs by `url_of`. When the body nests deeper
+    /// than [`MAX_DEPTH`] the HTML is empty and the problem says where.
     pub fn render(
         &self,
         body: &str,
         page_url: &str,
         known: &BTreeSet<String>,
         url_of: impl Fn(&str) -> String,
-    ) -> (String, Vec<LinkProblem>) {
+    ) -> (String, Vec<BodyProblem>) {
         let root = root_prefix(page_url);
-        let mut problems = Vec::new();
         let options = Options::ENABLE_TABLES
             | Options::ENABLE_TASKLISTS
             | Options::ENABLE_STRIKETHROUGH
             | Options::ENABLE_FOOTNOTES;
-        let line_starts: Vec<usize> = std::iter::once(0)
-            .chain(body.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
+        let mut walk = Walk::new(body);
         let events = Parser::new_ext(body, options)
             .into_offset_iter()
             .map(|(event, range)| match event {
-                Event::Start(Tag::Link {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                }) => {
-                    let dest_url = match dest_url.strip_prefix("@/") {
-                        Some(rest) => {
-                            let (path, fragment) = match rest.split_once('#') {
-                                Some((p, f)) => (p, Some(f)),
-                                None => (rest, None),
-                            };
-                            if known.contains(path) {
-                                let mut url = format!("{root}{}", url_of(path));
-                                if let Some(f) = fragment {
-                                    url.push('#');
-                                    url.push_str(f);
-                                }
-                                CowStr::from(url)
-                            } else {
-                                let line = line_starts.partition_point(|&s| s <= range.start);
-                                let column = range.start - line_starts[line - 1] + 1;
-                                problems.push(LinkProblem {
-                                    body_line: line,
-                                    column,
-                                    target: dest_url.to_string(),
-                                });
-                                dest_url
+                Event::Start(Tag::HtmlBlock) => Event::Start(Tag::HtmlBlock),
+                Event::End(TagEnd::HtmlBlock) => {
+                    walk.end_block();
+                    Event::End(TagEnd::HtmlBlock)
+                }
+                Event::Html(text) => {
+                    let source = walk.source_of(&text, &range);
+                    let at = walk.block.len();
+                    walk.block_map.push((at, source));
+                    walk.block.push_str(&text);
+                    Event::Html(text)
+                }
+                Event::InlineHtml(text) => {
+                    let source = walk.source_of(&text, &range);
+                    walk.raw(&text, &|offset| source + offset);
+                    Event::InlineHtml(text)
+                }
+                Event::Start(tag) => {
+                    walk.depth += 1;
+                    walk.opened(range.start);
+                    Event::Start(match tag {
+                        Tag::Image {
+                            link_type,
+                            dest_url,
+                            title,
+                            id,
+                        } => {
+                            walk.resource(range.start, "画像".to_string(), &dest_url);
+                            Tag::Image {
+                                link_type,
+                                dest_url,
+                                title,
+                                id,
                             }
                         }
-                        None => dest_url,
-                    };
-                    Event::Start(Tag::Link {
-                        link_type,
-                        dest_url,
-                        title,
-                        id,
+                        Tag::Link {
+                            link_type,
+                            dest_url,
+                            title,
+                            id,
+                        } => {
+                            let dest_url = match dest_url.strip_prefix("@/") {
+                                Some(rest) => {
+                                    let (path, fragment) = match rest.split_once('#') {
+                                        Some((p, f)) => (p, Some(f)),
+                                        None => (rest, None),
+                                    };
+                                    if known.contains(path) {
+                                        let mut url = format!("{root}{}", url_of(path));
+                                        if let Some(f) = fragment {
+                                            url.push('#');
+                                            url.push_str(f);
+                                        }
+                                        CowStr::from(url)
+                                    } else {
+                                        walk.push(
+                                            range.start,
+                                            Issue::MissingLink {
+                                                target: dest_url.to_string(),
+                                            },
+                                        );
+                                        dest_url
+                                    }
+                                }
+                                None => dest_url,
+                            };
+                            Tag::Link {
+                                link_type,
+                                dest_url,
+                                title,
+                                id,
+                            }
+                        }
+                        other => other,
                     })
+                }
+                Event::End(tag) => {
+                    walk.depth = walk.depth.saturating_sub(1);
+                    Event::End(tag)
                 }
                 Event::TaskListMarker(checked) => Event::InlineHtml(CowStr::from(if checked {
                     r#"<span class="task-box" role="img" aria-label="確認済み">☑</span> "#
@@ -112,7 +298,17 @@ impl MarkdownRenderer {
             });
         let mut html = String::with_capacity(body.len() * 2);
         pulldown_cmark::html::push_html(&mut html, events);
-        (self.sanitizer.clean(&html).to_string(), problems)
+        if !walk.block.is_empty() {
+            walk.end_block();
+        }
+        let html = if walk.too_deep {
+            // Sanitizing would take time in proportion to depth × elements; the
+            // problem stops the build, so nothing is published from this body.
+            String::new()
+        } else {
+            self.sanitizer.clean(&html).to_string()
+        };
+        (html, walk.problems)
     }
 }
 
@@ -125,7 +321,7 @@ pub fn root_prefix(page_url: &str) -> String {
 mod tests {
     use super::*;
 
-    fn render(body: &str) -> (String, Vec<LinkProblem>) {
+    fn render(body: &str) -> (String, Vec<BodyProblem>) {
         let known: BTreeSet<String> = ["guides/checklist.md".to_string()].into();
         MarkdownRenderer::new().render(body, "guides/flow.html", &known, |p| {
             p.replace(".md", ".html")
@@ -157,10 +353,12 @@ mod tests {
         let (_, problems) = render("line one\n\nsee [x](@/guides/missing.md)\n");
         assert_eq!(
             problems,
-            vec![LinkProblem {
+            vec![BodyProblem {
                 body_line: 3,
                 column: 5,
-                target: "@/guides/missing.md".into()
+                issue: Issue::MissingLink {
+                    target: "@/guides/missing.md".into()
+                }
             }]
         );
     }
@@ -171,6 +369,123 @@ mod tests {
         assert!(html.contains("{{ secret }}"));
         assert!(html.contains("<table>"));
         assert!(html.contains(r#"aria-label="確認済み">☑</span>"#), "{html}");
+    }
+
+    /// (line, column) of each problem that is not a missing link.
+    fn located(problems: &[BodyProblem]) -> Vec<(usize, usize, Issue)> {
+        problems
+            .iter()
+            .map(|p| (p.body_line, p.column, p.issue.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_in_linear_time_with_its_location() {
+        // 100 KB of each; before the cap these took 64 s and 96 s of CPU in a release build.
+        let quotes = format!("前置き\n\n{} 深い\n", ">".repeat(100_000));
+        let lists = format!("{}x\n", "- ".repeat(50_000));
+        let divs = format!("前置き\n\n{}\n", "<div>".repeat(20_000));
+        let spans = format!("a {} b\n", "<span>".repeat(20_000));
+        for (body, line, column) in [
+            (&quotes, 3, 101),
+            (&lists, 1, 101),
+            (&divs, 3, 501),
+            (&spans, 1, 597),
+        ] {
+            let started = std::time::Instant::now();
+            let (html, problems) = render(body);
+            let took = started.elapsed();
+            assert!(took.as_secs_f64() < 5.0, "{took:?}");
+            assert!(
+                html.is_empty(),
+                "nothing is published from a body that is too deep"
+            );
+            let deep: Vec<_> = located(&problems)
+                .into_iter()
+                .filter(|(_, _, issue)| *issue == Issue::TooDeep)
+                .collect();
+            assert_eq!(
+                deep,
+                vec![(line, column, Issue::TooDeep)],
+                "{}",
+                &body[..20]
+            );
+        }
+        // Ordinary nesting is untouched.
+        let (html, problems) =
+            render("> a\n>\n> > b\n\n- a\n  - b\n    - c\n\n<div><div>x</div></div>\n");
+        assert!(problems.is_empty(), "{problems:?}");
+        assert!(
+            html.contains("<blockquote>") && html.contains("<li>c</li>"),
+            "{html}"
+        );
+        // Closing a tag that was never opened does not hide depth.
+        let (_, problems) = render(&"<div></span>".repeat(200));
+        assert_eq!(problems.len(), 1);
+        // Siblings a browser closes by itself are not a nest.
+        let (_, problems) = render(&format!("<ul>{}</ul>", "<li>x".repeat(500)));
+        assert!(problems.is_empty(), "{problems:?}");
+    }
+
+    #[test]
+    fn resources_from_elsewhere_are_reported_at_their_line_and_column() {
+        let body = "# 見出し\n\n説明 ![図](https://example.com/a.png) と ![図](../assets/ok.png)\n\n\
+            <p>本文 <img alt=\"x\" src=\"//cdn.example/b.png\"></p>\n\n\
+            <video controls\n  poster=\"https&colon;//e.jp/p.jpg\">\n<source srcset=\"c.webp 1x, http://e.jp/c.webp 2x\">\n</video>\n\n\
+            <table><tr><td style=\"background:url(/bg.gif)\">x</td></tr></table>\n\n\
+            ![データ](data:image/png;base64,AAAA) [リンクは使える](https://example.com/)\n";
+        let (html, problems) = render(body);
+        let found: Vec<(usize, usize, String, String)> = problems
+            .iter()
+            .map(|p| match &p.issue {
+                Issue::NotLocal { what, url, .. } => {
+                    (p.body_line, p.column, what.clone(), url.clone())
+                }
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(
+            found,
+            vec![
+                (3, 4, "画像".into(), "https://example.com/a.png".into()),
+                (5, 20, "<img> の src".into(), "//cdn.example/b.png".into()),
+                (
+                    8,
+                    3,
+                    "<video> の poster".into(),
+                    "https://e.jp/p.jpg".into()
+                ),
+                (
+                    9,
+                    9,
+                    "<source> の srcset".into(),
+                    "http://e.jp/c.webp".into()
+                ),
+                (12, 16, "<td> の style".into(), "/bg.gif".into()),
+                (14, 1, "画像".into(), "data:image/png;base64,AAAA".into()),
+            ]
+        );
+        assert!(html.contains(r#"src="../assets/ok.png""#), "{html}");
+        assert!(
+            html.contains(r#"href="https://example.com/""#),
+            "links stay: {html}"
+        );
+        assert!(
+            !html.contains("example.com/a.png") && !html.contains("cdn.example"),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn the_sanitizer_drops_non_local_resources_on_its_own() {
+        let renderer = MarkdownRenderer::new();
+        let html = renderer.sanitize(
+            r#"<img src="https://e.jp/a.png" alt="a"><img src="//e.jp/b.png"><img src="ok.png"><a href="https://e.jp/">x</a>"#,
+        );
+        assert_eq!(
+            html,
+            r#"<img alt="a"><img><img src="ok.png"><a href="https://e.jp/">x</a>"#
+        );
     }
 
     #[test]

@@ -8,6 +8,9 @@
 
 pub mod lint;
 pub mod markdown;
+pub mod paths;
+pub mod raw_html;
+pub mod resources;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -17,11 +20,13 @@ use jiff::civil::Date;
 use rayon::prelude::*;
 use serde::Deserialize;
 
-use crate::config::report_yaml_error;
 use crate::data::jis::{MasterList, validate_code};
 use crate::dates::parse_iso;
 use crate::problems::Problems;
-use markdown::MarkdownRenderer;
+use crate::yaml;
+use markdown::{Issue, MAX_DEPTH, MarkdownRenderer};
+use resources::NotLocal;
+use serde_saphyr::Spanned;
 
 /// Which sites a content file applies to.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -159,6 +164,7 @@ struct SourceFile {
 /// Load and render every Markdown file under `content_dir`.
 pub fn load(content_dir: &Path, master: &MasterList, problems: &mut Problems) -> Content {
     let mut sources = Vec::new();
+    let mut names: Vec<String> = Vec::new();
     if !content_dir.exists() {
         // A project may have no content of its own yet: the generated pages still build.
         return Content::default();
@@ -181,11 +187,10 @@ pub fn load(content_dir: &Path, master: &MasterList, problems: &mut Problems) ->
             continue;
         }
         let path = entry.path().to_path_buf();
-        let rel_all = path
+        let rel_path = path
             .strip_prefix(content_dir)
-            .expect("walkdir stays inside its root")
-            .to_string_lossy()
-            .replace('\\', "/");
+            .expect("walkdir stays inside its root");
+        let rel_all = rel_path.to_string_lossy().to_string();
         if path.extension().is_none_or(|e| e != "md") {
             if !rel_all.starts_with('.') && !rel_all.contains("/.") {
                 problems.warning(
@@ -198,6 +203,18 @@ pub fn load(content_dir: &Path, master: &MasterList, problems: &mut Problems) ->
             }
             continue;
         }
+        // The name becomes part of an output path and of links: a backslash, `..`
+        // or a drive letter would write outside the output, `#?%` cut links.
+        if let Some(bad) = paths::check_relative(rel_path) {
+            paths::report(problems, &path, "ページ", &bad);
+            continue;
+        }
+        let rel_all: String = rel_path
+            .components()
+            .map(|c| c.as_os_str().to_str().expect("checked: UTF-8"))
+            .collect::<Vec<_>>()
+            .join("/");
+        names.push(rel_all.clone());
         match classify(&rel_all, master) {
             Ok((scope, rel)) => sources.push(SourceFile { path, scope, rel }),
             Err(message) => problems.error(
@@ -209,6 +226,8 @@ pub fn load(content_dir: &Path, master: &MasterList, problems: &mut Problems) ->
             ),
         }
     }
+
+    report_case_twins(content_dir, &names, &sources, master, problems);
 
     // The `@/` targets each scope may link to: its own files and the shared ones.
     let mut known: BTreeMap<Scope, BTreeSet<String>> = BTreeMap::new();
@@ -275,6 +294,67 @@ pub fn load(content_dir: &Path, master: &MasterList, problems: &mut Problems) ->
     content
 }
 
+/// Names that differ only in case cannot both exist on Windows or macOS: in the
+/// content folder, and among the pages one site is made of (a local page meant to
+/// replace a shared one, spelt with another case, would sit beside it instead).
+fn report_case_twins(
+    content_dir: &Path,
+    names: &[String],
+    sources: &[SourceFile],
+    master: &MasterList,
+    problems: &mut Problems,
+) {
+    let hint = "Windows や macOS では同じ名前として扱われ、片方が消えてしまいます。どちらかの名前を変えてください";
+    for (first, twin) in paths::case_twins(names.iter().map(String::as_str)) {
+        problems.error(
+            &content_dir.join(&twin),
+            0,
+            0,
+            format!("「{twin}」と「{first}」は大文字・小文字だけが違います"),
+            hint,
+        );
+    }
+    let lowered = |scope: &Scope| -> BTreeMap<String, &str> {
+        sources
+            .iter()
+            .filter(|s| s.scope == *scope)
+            .map(|s| (s.rel.to_lowercase(), s.rel.as_str()))
+            .collect()
+    };
+    let shared = lowered(&Scope::Shared);
+    for source in sources {
+        let mut above = vec![&shared];
+        let prefecture;
+        if let Scope::Municipality(code) = &source.scope
+            && let Some(p) = master
+                .municipality(code)
+                .and_then(|m| master.prefecture_by_number(&m.prefecture_number))
+        {
+            prefecture = lowered(&Scope::Prefecture(p.code.clone()));
+            above.push(&prefecture);
+        }
+        if source.scope == Scope::Shared {
+            continue;
+        }
+        for names in above {
+            if let Some(other) = names.get(&source.rel.to_lowercase())
+                && *other != source.rel
+            {
+                problems.error(
+                    &source.path,
+                    0,
+                    0,
+                    format!(
+                        "「{}」は、同じサイトに載る「{other}」と大文字・小文字だけが違います",
+                        source.rel
+                    ),
+                    format!("置き換えるつもりなら「{other}」と同じ綴りにし、別のページならはっきり違う名前にしてください"),
+                );
+            }
+        }
+    }
+}
+
 /// Split `prefectures/220001/guides/x.md` into its scope and `guides/x.md`.
 fn classify(rel: &str, master: &MasterList) -> Result<(Scope, String), String> {
     for (prefix, is_prefecture) in [("prefectures/", true), ("municipalities/", false)] {
@@ -305,6 +385,9 @@ fn classify(rel: &str, master: &MasterList) -> Result<(Scope, String), String> {
     Ok((Scope::Shared, rel.to_string()))
 }
 
+/// A front-matter value with its place in the file, for messages.
+type At<T> = Spanned<T>;
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct PageFront {
@@ -313,7 +396,7 @@ struct PageFront {
     #[serde(default)]
     order: i64,
     #[serde(default)]
-    updated: Option<String>,
+    updated: Option<At<String>>,
     #[serde(default)]
     illustrative: bool,
 }
@@ -330,10 +413,10 @@ struct SectionFront {
 struct FaqFront {
     question: String,
     category: String,
-    audience: Vec<String>,
+    audience: At<Vec<At<String>>>,
     order: i64,
     #[serde(default)]
-    updated: Option<String>,
+    updated: Option<At<String>>,
     #[serde(default)]
     illustrative: bool,
 }
@@ -342,11 +425,11 @@ struct FaqFront {
 #[serde(deny_unknown_fields)]
 struct NewsFront {
     title: String,
-    date: String,
-    kind: String,
+    date: At<String>,
+    kind: At<String>,
     description: String,
     #[serde(default)]
-    event_date: Option<String>,
+    event_date: Option<At<String>>,
     #[serde(default)]
     venue: Option<String>,
     #[serde(default)]
@@ -379,6 +462,17 @@ fn split_front_matter(text: &str) -> Option<(&str, &str, usize)> {
         offset += line.len();
     }
     None
+}
+
+/// Line and column in the file of a front-matter value (front matter starts on line 2).
+fn front_at<T>(value: &At<T>) -> (usize, usize) {
+    let line = usize::try_from(value.referenced.line()).unwrap_or(0);
+    let column = usize::try_from(value.referenced.column()).unwrap_or(0);
+    if line == 0 {
+        (0, 0)
+    } else {
+        (line + 1, column)
+    }
 }
 
 fn load_file(
@@ -422,74 +516,79 @@ fn load_file(
         return None;
     };
     lint::check(path, &text, problems);
-    let url = url_of(rel);
-    let render = |problems: &mut Problems| {
-        let (html, link_problems) = renderer.render(body, &url, visible, url_of);
-        for p in link_problems {
+    for (i, line) in body.lines().enumerate() {
+        if let Some((column, c)) = yaml::control_char(line) {
             problems.error(
                 path,
-                body_line + p.body_line - 1,
-                p.column,
-                format!("リンク先「{}」が見つかりません", p.target),
-                "@/ の後に content フォルダからのパス（例: @/guides/checklist.md）を書いてください。地域のページへのリンクは同じ地域のページからだけ使えます",
+                body_line + i,
+                column + 1,
+                format!("本文に制御文字（{}）があります", yaml::code_point(c)),
+                "画面には見えない文字です（ページや RSS を壊します）。その行を打ち直してください",
             );
+        }
+    }
+    let url = url_of(rel);
+    let render = |problems: &mut Problems| {
+        let (html, body_problems) = renderer.render(body, &url, visible, url_of);
+        for p in body_problems {
+            let (message, hint) = body_problem_message(&p.issue);
+            problems.error(path, body_line + p.body_line - 1, p.column, message, hint);
         }
         html
     };
     let date_field =
-        |key: &str, value: &Option<String>, problems: &mut Problems| -> Option<String> {
-            let value = value.as_ref()?;
-            if parse_iso(value).is_none() {
+        |key: &str, value: Option<&At<String>>, problems: &mut Problems| -> Option<String> {
+            let value = value?;
+            if parse_iso(&value.value).is_none() {
+                let (line, column) = front_at(value);
                 problems.error(
                     path,
-                    line_of_key(front, key) + 1,
-                    0,
-                    format!("{key} の日付「{value}」を読めません"),
+                    line,
+                    column,
+                    format!(
+                        "{key} の日付「{}」を読めません",
+                        yaml::shorten(&value.value, 40)
+                    ),
                     "YYYY-MM-DD の形（例: 2025-06-01）で書いてください",
                 );
                 return None;
             }
-            Some(value.clone())
+            Some(value.value.clone())
         };
-    let parse_error = |e: serde_saphyr::Error, problems: &mut Problems| {
-        report_yaml_error(problems, path, 1, &e);
-        None
-    };
 
     let section = rel.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
     let file_name = rel.rsplit('/').next().unwrap_or(rel);
     let slug = file_name.trim_end_matches(".md").to_string();
     if section == "faq" {
-        let f: FaqFront = match serde_saphyr::from_str(front) {
-            Ok(f) => f,
-            Err(e) => return parse_error(e, problems),
-        };
-        if f.audience.is_empty() {
+        let f: FaqFront = yaml::parse(front, path, 1, None, problems)?;
+        if f.audience.value.is_empty() {
+            let (line, column) = front_at(&f.audience);
             problems.error(
                 path,
-                line_of_key(front, "audience") + 1,
-                0,
+                line,
+                column,
                 "audience が空です",
                 format!("{} から1つ以上選んでください", AUDIENCES.join("、")),
             );
         }
-        for a in &f.audience {
-            if !AUDIENCES.contains(&a.as_str()) {
+        for a in &f.audience.value {
+            if !AUDIENCES.contains(&a.value.as_str()) {
+                let (line, column) = front_at(a);
                 problems.error(
                     path,
-                    line_of_key(front, "audience") + 1,
-                    0,
-                    format!("audience の「{a}」は使えません"),
+                    line,
+                    column,
+                    format!("audience の「{}」は使えません", yaml::shorten(&a.value, 40)),
                     format!("{} のどれかを書いてください", AUDIENCES.join("、")),
                 );
             }
         }
-        let updated = date_field("updated", &f.updated, problems);
+        let updated = date_field("updated", f.updated.as_ref(), problems);
         return Some(Entry::Faq(FaqEntry {
             slug,
             question: f.question,
             category: f.category,
-            audience: f.audience,
+            audience: f.audience.value.into_iter().map(|a| a.value).collect(),
             order: f.order,
             updated,
             illustrative: f.illustrative,
@@ -497,28 +596,29 @@ fn load_file(
         }));
     }
     if section == "news" && file_name != "_index.md" {
-        let f: NewsFront = match serde_saphyr::from_str(front) {
-            Ok(f) => f,
-            Err(e) => return parse_error(e, problems),
-        };
-        if !NEWS_KINDS.contains(&f.kind.as_str()) {
+        let f: NewsFront = yaml::parse(front, path, 1, None, problems)?;
+        if !NEWS_KINDS.contains(&f.kind.value.as_str()) {
+            let (line, column) = front_at(&f.kind);
             problems.error(
                 path,
-                line_of_key(front, "kind") + 1,
-                0,
-                format!("kind の「{}」は使えません", f.kind),
+                line,
+                column,
+                format!(
+                    "kind の「{}」は使えません",
+                    yaml::shorten(&f.kind.value, 40)
+                ),
                 "お知らせ か イベント を書いてください",
             );
         }
-        let date = date_field("date", &Some(f.date.clone()), problems)?;
-        let event_date = date_field("event_date", &f.event_date, problems);
+        let date = date_field("date", Some(&f.date), problems)?;
+        let event_date = date_field("event_date", f.event_date.as_ref(), problems);
         let display = |d: &str| parse_iso(d).map(crate::dates::format_western);
         return Some(Entry::News(NewsItem {
             slug,
             title: f.title,
             date_display: display(&date).unwrap_or_default(),
             date,
-            kind: f.kind,
+            kind: f.kind.value,
             description: f.description,
             event_date_display: event_date.as_deref().and_then(display),
             event_date,
@@ -529,10 +629,7 @@ fn load_file(
         }));
     }
     if file_name == "_index.md" {
-        let f: SectionFront = match serde_saphyr::from_str(front) {
-            Ok(f) => f,
-            Err(e) => return parse_error(e, problems),
-        };
+        let f: SectionFront = yaml::parse(front, path, 1, None, problems)?;
         if section.is_empty() {
             problems.error(
                 path,
@@ -551,10 +648,7 @@ fn load_file(
             dir: section.to_string(),
         }));
     }
-    let f: PageFront = match serde_saphyr::from_str(front) {
-        Ok(f) => f,
-        Err(e) => return parse_error(e, problems),
-    };
+    let f: PageFront = yaml::parse(front, path, 1, None, problems)?;
     if RESERVED_URLS.contains(&url.as_str()) {
         problems.error(
             path,
@@ -565,7 +659,7 @@ fn load_file(
         );
         return None;
     }
-    let updated = date_field("updated", &f.updated, problems);
+    let updated = date_field("updated", f.updated.as_ref(), problems);
     Some(Entry::Page(Page {
         title: f.title,
         description: f.description,
@@ -578,13 +672,36 @@ fn load_file(
     }))
 }
 
-/// 0-based line of `key:` inside the front matter (0 when absent).
-fn line_of_key(front: &str, key: &str) -> usize {
-    front
-        .lines()
-        .position(|l| l.starts_with(&format!("{key}:")))
-        .map(|i| i + 1)
-        .unwrap_or(0)
+/// The message and hint for a problem found in a Markdown body.
+fn body_problem_message(issue: &Issue) -> (String, String) {
+    match issue {
+        Issue::MissingLink { target } => (
+            format!("リンク先「{}」が見つかりません", yaml::shorten(target, 80)),
+            "@/ の後に content フォルダからのパス（例: @/guides/checklist.md）を書いてください。地域のページへのリンクは同じ地域のページからだけ使えます".to_string(),
+        ),
+        Issue::TooDeep => (
+            format!("引用（>）・箇条書き・HTML のタグの入れ子が深すぎます（{MAX_DEPTH} 段まで）"),
+            "入れ子を浅くしてください。同じ段の項目は字下げや > の数をそろえて並べます".to_string(),
+        ),
+        Issue::NotLocal { what, url, kind } => {
+            let url = yaml::shorten(url, 80);
+            let place = "ファイルをテーマの static フォルダに置き、ページからの相対パス（例: guides のページなら ../assets/flow.png）で指定してください";
+            match kind {
+                NotLocal::Remote => (
+                    format!("{what}に他のサーバーのアドレス「{url}」があります。ページが読み込むものはサイトの中に置く必要があります"),
+                    format!("閉じたネットワーク（LGWAN など）では表示されず、読んだ人の情報が外部に伝わります。{place}。他のサイトを見せたいときは、画像ではなくリンク [説明](https://…) にしてください"),
+                ),
+                NotLocal::Scheme => (
+                    format!("{what}のアドレス「{url}」は使えない形式です"),
+                    format!("data: などで埋め込んだものは表示されません。{place}"),
+                ),
+                NotLocal::RootAbsolute => (
+                    format!("{what}のアドレス「{url}」が「/」で始まっています"),
+                    format!("「/」で始まるアドレスは、サイトを別のフォルダに置いたときやファイルを直接開いたときに読み込めません。{place}"),
+                ),
+            }
+        }
+    }
 }
 
 /// Shared front-matter dates as `Date`s, for sorting.

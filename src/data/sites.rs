@@ -6,7 +6,6 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use crate::config::report_yaml_error;
 use crate::data::jis::{MasterList, validate_code};
 use crate::problems::Problems;
 
@@ -41,12 +40,10 @@ pub fn load(
     let Ok(text) = std::fs::read_to_string(path) else {
         return BTreeMap::new();
     };
-    let map: BTreeMap<String, SiteSettings> = match serde_saphyr::from_str(&text) {
-        Ok(m) => m,
-        Err(e) => {
-            report_yaml_error(problems, path, 0, &e);
-            return BTreeMap::new();
-        }
+    let Some(map) =
+        crate::yaml::parse::<BTreeMap<String, SiteSettings>>(&text, path, 0, None, problems)
+    else {
+        return BTreeMap::new();
     };
     for (code, settings) in &map {
         let line = text
