@@ -3,11 +3,24 @@
 
 use crate::content::NewsItem;
 
+/// Text as XML character data or attribute value. Characters XML 1.0 cannot
+/// carry at all (C0 controls other than tab and line breaks, U+FFFE, U+FFFF)
+/// become U+FFFD: loading already rejects them in content and settings, so this
+/// only keeps a feed parseable if one slips through.
 fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if c < ' ' || c == '\u{FFFE}' || c == '\u{FFFF}' => out.push('\u{FFFD}'),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// A sitemap of the site's pages (`base` ends with `/`; `pages` are site-relative, sorted).
@@ -61,6 +74,33 @@ pub fn atom(base: &str, title: &str, news: &[NewsItem]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_feed_is_well_formed_xml_whatever_the_text() {
+        let item = NewsItem {
+            slug: "a".into(),
+            title: "説明会 <第1回> & \u{c}改ページ\u{0}".into(),
+            date: "2026-04-01".into(),
+            date_display: String::new(),
+            kind: "イベント".into(),
+            description: "\"引用\" \u{8}\u{FFFF}\u{85}".into(),
+            event_date: None,
+            event_date_display: None,
+            venue: None,
+            illustrative: false,
+            html: String::new(),
+            url: "news/a.html".into(),
+        };
+        let xml = atom("https://e.jp/?a=1&b=2/", "静岡市 <試行>", &[item]);
+        let doc = roxmltree::Document::parse(&xml).unwrap_or_else(|e| panic!("{e}: {xml}"));
+        let title = doc
+            .descendants()
+            .find(|n| n.has_tag_name("entry"))
+            .and_then(|e| e.children().find(|n| n.has_tag_name("title")))
+            .and_then(|t| t.text())
+            .unwrap();
+        assert_eq!(title, "説明会 <第1回> & \u{FFFD}改ページ\u{FFFD}");
+    }
 
     #[test]
     fn sitemap_lists_absolute_urls() {

@@ -530,10 +530,47 @@ fn join(dir: &str, rel: &str) -> String {
 /// Entries of one site, in the order the site shows them.
 pub type SiteEntries = BTreeMap<String, Arc<Entry>>;
 
-/// Serialize JSON for a `<script type="application/ld+json">` block: `</` can
-/// never close the element early.
+/// Serialize JSON for a `<script type="application/ld+json">` block. `<`, `>`
+/// and `&` are written as `\u003c`, `\u003e`, `\u0026` (and U+2028/U+2029 as
+/// `\u2028`/`\u2029`), so no value can close the element, open a comment
+/// (`<!--<script>` would make the rest of the page script data) or end a line
+/// in older script parsers; the JSON means the same. These characters only occur
+/// inside JSON strings, so replacing them in the serialized text is exact.
 pub fn json_for_script<T: Serialize>(value: &T) -> String {
-    serde_json::to_string(value)
-        .expect("view values always serialize")
-        .replace("</", "<\\/")
+    let json = serde_json::to_string(value).expect("view values always serialize");
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod json_ld_tests {
+    use super::json_for_script;
+
+    #[test]
+    fn markup_characters_are_escaped_and_the_json_means_the_same() {
+        let value = serde_json::json!({
+            "name": "<!--<script>a && b</script>-->",
+            "text": "<p>行\u{2028}区切り\u{2029}</p>",
+        });
+        let out = json_for_script(&value);
+        for c in ['<', '>', '&', '\u{2028}', '\u{2029}'] {
+            assert!(!out.contains(c), "{c:?} in {out}");
+        }
+        assert!(
+            out.contains(r"\u003c!--\u003cscript\u003ea \u0026\u0026 b"),
+            "{out}"
+        );
+        let back: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(back, value);
+    }
 }
