@@ -47,8 +47,8 @@ pub fn tags(html: &str) -> Vec<RawTag> {
     while let Some(found) = html[i..].find('<') {
         let start = i + found;
         let rest = &html[start + 1..];
-        if rest.starts_with("!--") {
-            i = match rest[3..].find("-->") {
+        if let Some(comment) = rest.strip_prefix("!--") {
+            i = match comment.find("-->") {
                 Some(end) => start + 1 + 3 + end + 3,
                 None => html.len(),
             };
