@@ -918,6 +918,36 @@ mod tests {
         assert!(problems_of("title: \"a\\tb\\nc\"\n").is_empty());
     }
 
+    /// Pieces of broken YAML: keys, indicators, quotes, escapes, tabs, controls.
+    fn broken_yaml() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let pieces = prop::sample::select(vec![
+            "title", "order", "audience", "window", "start", ":", ": ", " ", "  ", "\t", "\n", "-",
+            "- ", "[", "]", "{", "}", ",", "\"", "'", "\\b", "\\x0c", "\\u0085", "&a", "*a",
+            "!!int", "#", "---", "|", ">", "説明", "1", "true", "はい", "\u{8}", "\u{feff}",
+        ]);
+        prop::collection::vec(pieces, 0..60).prop_map(|v| v.concat())
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+
+        /// Any text, however broken, gives problems located inside the text, never a panic.
+        #[test]
+        fn any_front_matter_is_read_or_reported_inside_the_text(text in broken_yaml()        ) {
+            let mut problems = Problems::new();
+            let parsed = parse::<Front>(&text, Path::new("a.md"), 1, None, &mut problems);
+            let lines = text.split('\n').count() + 1;
+            for p in problems.sorted() {
+                proptest::prop_assert!(p.line <= lines + 1, "{:?} in {:?}", p, text);
+                proptest::prop_assert!(!p.message.is_empty() && !p.hint.is_empty());
+            }
+            if parsed.is_none() {
+                proptest::prop_assert!(problems.has_errors(), "{:?}", text);
+            }
+        }
+    }
+
     #[test]
     fn control_char_finds_c0_del_c1_but_not_tab_or_newlines() {
         assert_eq!(control_char("ab\u{7}"), Some((2, '\u{7}')));

@@ -488,6 +488,95 @@ mod tests {
         );
     }
 
+    /// Pieces hostile Markdown is made of: markup, URLs in every disguise, nesting, controls.
+    fn hostile_body() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let pieces = prop::sample::select(vec![
+            "<",
+            ">",
+            "</",
+            "/>",
+            "<img",
+            "<IMG",
+            " src=",
+            " srcset=",
+            " style=",
+            " poster=",
+            "\"",
+            "'",
+            "&#58;",
+            "&#x2f;",
+            "&colon;",
+            "&",
+            "https:",
+            "//",
+            "\\",
+            "e.jp/a.png",
+            "url(",
+            ")",
+            "<div>",
+            "</div>",
+            "<script>",
+            "<!--",
+            "-->",
+            "<video",
+            "<source",
+            "![a](",
+            "[a](",
+            "@/x.md",
+            "> ",
+            "- ",
+            "1. ",
+            "  ",
+            "\n",
+            "\n\n",
+            "|a|b|\n|-|-|\n",
+            "`",
+            "*",
+            "_",
+            "# ",
+            "説明",
+            "\u{0}",
+            "\u{8}",
+            "\u{85}",
+            "\u{2028}",
+            "\r",
+        ]);
+        prop::collection::vec(pieces, 0..200).prop_map(|v| v.concat())
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn any_body_renders_without_panic_or_script_or_remote_resource(body in hostile_body()) {
+            let (html, problems) = render(&body);
+            proptest::prop_assert!(!html.to_ascii_lowercase().contains("<script"), "{}", html);
+            for tag in raw_html::tags(&html) {
+                for a in &tag.attributes {
+                    for url in resources::loaded_urls(&tag.name, &a.name, &a.value) {
+                        proptest::prop_assert!(resources::classify(&url).is_none(), "{} in {}", url, html);
+                    }
+                }
+            }
+            let lines = body.split('\n').count();
+            for p in &problems {
+                proptest::prop_assert!(p.body_line >= 1 && p.body_line <= lines, "{:?}", p);
+                proptest::prop_assert!(p.column >= 1, "{:?}", p);
+            }
+        }
+
+        #[test]
+        fn the_raw_html_lexer_takes_anything(html in hostile_body()) {
+            for tag in raw_html::tags(&html) {
+                proptest::prop_assert!(html.is_char_boundary(tag.offset));
+                for a in &tag.attributes {
+                    proptest::prop_assert!(html.is_char_boundary(a.offset));
+                }
+            }
+        }
+    }
+
     #[test]
     fn root_prefix_counts_folders() {
         assert_eq!(root_prefix("index.html"), "");

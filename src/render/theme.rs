@@ -248,12 +248,7 @@ impl Theme {
             // Copied into every site and linked from pages: the name must survive
             // every server and system as it is.
             if let Some(bad) = paths::check_relative(rel_path) {
-                paths::report(
-                    problems,
-                    entry.path(),
-                    "テーマの static フォルダのファイル",
-                    &bad,
-                );
+                paths::report(problems, entry.path(), "テーマの static フォルダ", &bad);
                 ok = false;
                 continue;
             }
