@@ -318,7 +318,9 @@ fn subsidies_page_shows_national_prefecture_and_own_programmes_with_status() {
     assert!(shizuoka.contains("2026年12月10日（令和8年12月10日）"));
     // 21,000 × 1/2 = 10,500 from the nation + min(21,000, 5,000) from the city → 5,500 left.
     assert!(
-        shizuoka.contains("<td class=\"num\">15,500円</td><td class=\"num\">5,500円</td>"),
+        shizuoka.contains(
+            "<th scope=\"row\">1</th><td class=\"num\">5,500円</td><td class=\"num\">21,000円</td><td class=\"num\">15,500円</td>"
+        ),
         "{shizuoka}"
     );
     let hamamatsu = fx.read("m/221309/subsidies.html");

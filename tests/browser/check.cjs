@@ -1,7 +1,7 @@
 // The browser test of built sites (run by tests/browser.rs; see README "Browser test").
 //
 //   node tests/browser/check.cjs --root OUT --site m/221007 --site p/220001 --site . \
-//        [--fonts DIR] [--report FILE] [--shots DIR] [--widths 375,1280]
+//        [--fonts DIR] [--report FILE] [--shots DIR] [--widths 375,1280] [--layout-widths 320]
 //
 // OUT is a build's output folder; each --site is a site folder inside it ("." is the
 // national site, whose folder holds the others). The script serves OUT on a loopback
@@ -13,6 +13,7 @@
 //   - no horizontal scrolling of the page itself at phone width (tables scroll inside
 //     their own region), form controls with 16 px text and 44 x 44 px targets;
 //   - no request to another server, no failed request, no script error;
+//   - at each --layout-widths width (none unless given), the same without axe-core;
 // and runs the Nu HTML checker (vnu-jar, with java) over every HTML file of the sites.
 //
 // Pages: every .html file of each site folder (a site's folder never includes another
@@ -43,7 +44,7 @@ function fail(message) {
 }
 
 function parseArgs(argv) {
-  const args = { sites: [], widths: [375, 1280], root: null, fonts: null, report: null, shots: null };
+  const args = { sites: [], widths: [375, 1280], layoutWidths: [], root: null, fonts: null, report: null, shots: null };
   for (let i = 0; i < argv.length; i++) {
     const key = argv[i];
     const value = argv[i + 1];
@@ -55,6 +56,7 @@ function parseArgs(argv) {
     else if (key === '--report') args.report = path.resolve(value);
     else if (key === '--shots') args.shots = path.resolve(value);
     else if (key === '--widths') args.widths = value.split(',').map(Number);
+    else if (key === '--layout-widths') args.layoutWidths = value.split(',').map(Number);
     else fail(`unknown option ${key}`);
   }
   if (!args.root || !fs.existsSync(args.root)) fail('--root must name a built output folder');
@@ -269,7 +271,8 @@ async function main() {
   }
   if (args.shots) fs.mkdirSync(args.shots, { recursive: true });
   try {
-    for (const width of args.widths) {
+    const runs = [...args.widths.map((w) => [w, true]), ...args.layoutWidths.map((w) => [w, false])];
+    for (const [width, withAxe] of runs) {
       const context = await browser.newContext({ viewport: { width, height: 900 }, locale: 'ja-JP' });
       let current = '';
       await context.route('**/*', (route) => {
@@ -293,16 +296,18 @@ async function main() {
             continue;
           }
           await page.evaluate(() => document.querySelectorAll('details').forEach((d) => { d.open = true; }));
-          const axeStarted = Date.now();
-          await page.addScriptTag({ content: axeSource });
-          const axe = await page.evaluate(async () => window.axe.run(document, {
-            runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
-            resultTypes: ['violations'],
-          }));
-          axeMs = Date.now() - axeStarted;
-          for (const v of axe.violations) {
-            const targets = v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ');
-            add('axe', rel, `${width} px: ${v.id} (${v.impact}, ${v.nodes.length} node(s)): ${v.help} — ${targets}`);
+          if (withAxe) {
+            const axeStarted = Date.now();
+            await page.addScriptTag({ content: axeSource });
+            const axe = await page.evaluate(async () => window.axe.run(document, {
+              runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
+              resultTypes: ['violations'],
+            }));
+            axeMs = Date.now() - axeStarted;
+            for (const v of axe.violations) {
+              const targets = v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ');
+              add('axe', rel, `${width} px: ${v.id} (${v.impact}, ${v.nodes.length} node(s)): ${v.help} — ${targets}`);
+            }
           }
           for (const m of await page.evaluate(wrapCheck)) add('wrap', rel, `${width} px: ${m}`);
           for (const m of await page.evaluate(overflowCheck)) add('overflow', rel, `${width} px: ${m}`);
@@ -331,7 +336,7 @@ async function main() {
   const slowest = [...timings].sort((a, b) => b.ms - a.ms).slice(0, 3)
     .map((t) => `${t.page} at ${t.width} px ${(t.ms / 1000).toFixed(1)} s`).join(', ');
   console.log(`browser: ${sum('ms')} s over ${timings.length} page loads (axe ${sum('axeMs')} s); slowest: ${slowest}`);
-  const summary = `${browserPages.length} pages x ${args.widths.length} widths in Chromium, ${allFiles.length} files through vnu, ${seconds} s: ${findings.length} finding(s)`;
+  const summary = `${browserPages.length} pages in Chromium at ${args.widths.join(', ')} px (axe-core)${args.layoutWidths.length ? ` and ${args.layoutWidths.join(', ')} px (layout)` : ''}, ${allFiles.length} files through vnu, ${seconds} s: ${findings.length} finding(s)`;
   if (args.report) fs.writeFileSync(args.report, JSON.stringify({ summary, pages: browserPages, findings, timings }, null, 1));
   for (const f of findings) console.log(`[${f.check}] ${f.page}: ${f.message}`);
   console.log(summary);
