@@ -54,6 +54,21 @@ impl Project {
             Some(build_date),
             problems,
         );
+        // Links to sites without a public URL are left out: say which, once.
+        if let Some(config) = &config
+            && let Some((message, hint)) =
+                crate::model::unlinked_sites_warning(&master, config, &settings)
+        {
+            let path = root.join("config.yaml");
+            let line = std::fs::read_to_string(&path)
+                .ok()
+                .and_then(|t| {
+                    t.lines()
+                        .position(|l| l.trim_start_matches(['#', ' ']).starts_with("hosting:"))
+                })
+                .map_or(0, |i| i + 1);
+            problems.warning(&path, line, 0, message, hint);
+        }
         let markdown_started = Instant::now();
         let content = content::load(&root.join("content"), &master, problems);
         let markdown_time = markdown_started.elapsed();
@@ -358,19 +373,6 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
         fonts: &project.fonts,
         build_date: options.build_date,
     };
-    let partial = selected.len() < model.sites.len();
-    if partial
-        && selected.iter().any(|s| s.kind != SiteKind::National)
-        && model.sites[0].url.is_none()
-    {
-        problems.warning(
-            &options.project.join("config.yaml"),
-            0,
-            0,
-            "一部のサイトだけを作りました。公開先 URL が設定されていないため、都道府県・全国のサイトへのリンクは public/ の中の相対パスのままです",
-            "アップロードするサイトの外へのリンクを有効にするには、config.yaml の hosting（または data/sites.yaml の url）に公開先を書いてください",
-        );
-    }
     let done = AtomicUsize::new(0);
     let files = AtomicU64::new(0);
     let render_nanos = AtomicU64::new(0);

@@ -187,16 +187,6 @@ impl<'a> Model<'a> {
             );
         }
 
-        let url_for = |pattern: &Option<String>, code: &str| {
-            pattern.as_ref().map(|p| {
-                let url = p.replace("{code}", code);
-                if url.ends_with('/') {
-                    url
-                } else {
-                    format!("{url}/")
-                }
-            })
-        };
         let settings_for = |code: &str| settings.get(code).cloned().unwrap_or_default();
         let mut sites = vec![Site {
             kind: SiteKind::National,
@@ -206,7 +196,7 @@ impl<'a> Model<'a> {
             dir: String::new(),
             prefecture_code: None,
             settings: settings_for(NATIONAL_CODE),
-            url: url_for(&config.hosting.national, NATIONAL_CODE),
+            url: site_url(config, SiteKind::National, NATIONAL_CODE, settings),
         }];
         for p in &master.prefectures {
             let s = settings_for(&p.code);
@@ -217,10 +207,7 @@ impl<'a> Model<'a> {
                 full_name: p.name.clone(),
                 dir: format!("p/{}", p.code),
                 prefecture_code: Some(p.code.clone()),
-                url: s
-                    .url
-                    .clone()
-                    .or_else(|| url_for(&config.hosting.prefecture, &p.code)),
+                url: site_url(config, SiteKind::Prefecture, &p.code, settings),
                 settings: s,
             });
         }
@@ -236,10 +223,7 @@ impl<'a> Model<'a> {
                 full_name: format!("{}{}", prefecture.name, m.name),
                 dir: format!("m/{}", m.code),
                 prefecture_code: Some(prefecture.code.clone()),
-                url: s
-                    .url
-                    .clone()
-                    .or_else(|| url_for(&config.hosting.municipality, &m.code)),
+                url: site_url(config, SiteKind::Municipality, &m.code, settings),
                 settings: s,
             });
         }
@@ -272,6 +256,91 @@ impl<'a> Model<'a> {
     pub fn site(&self, code: &str) -> Option<&Site> {
         self.site_index.get(code).map(|&i| &self.sites[i])
     }
+}
+
+/// A site's public URL, ending with `/`: its own `url` in `data/sites.yaml`,
+/// else the `hosting` pattern of its kind in `config.yaml` (`{code}` replaced).
+pub fn site_url(
+    config: &Config,
+    kind: SiteKind,
+    code: &str,
+    settings: &BTreeMap<String, SiteSettings>,
+) -> Option<String> {
+    let pattern = match kind {
+        SiteKind::National => &config.hosting.national,
+        SiteKind::Prefecture => &config.hosting.prefecture,
+        SiteKind::Municipality => &config.hosting.municipality,
+    };
+    let url = settings
+        .get(code)
+        .and_then(|s| s.url.clone())
+        .or_else(|| pattern.as_ref().map(|p| p.replace("{code}", code)))?;
+    Some(if url.ends_with('/') {
+        url
+    } else {
+        format!("{url}/")
+    })
+}
+
+/// Every site is linked from another one (the nation from all, a prefecture
+/// from the nation and its municipalities, a municipality from its
+/// prefecture). A link to a site without a public URL is left out (its name
+/// stays as text), so that every site folder stands alone. This says which
+/// sites that is, as a warning's message and hint, or `None` when every site
+/// has a URL. It depends only on configuration and data, so `check` and
+/// `build` (of any selection) say the same.
+pub fn unlinked_sites_warning(
+    master: &MasterList,
+    config: &Config,
+    settings: &BTreeMap<String, SiteSettings>,
+) -> Option<(String, String)> {
+    let without = |kind: SiteKind, code: &str| site_url(config, kind, code, settings).is_none();
+    let mut groups: Vec<String> = Vec::new();
+    let mut count = 0usize;
+    if without(SiteKind::National, NATIONAL_CODE) {
+        groups.push("全国のサイト".to_string());
+        count += 1;
+    }
+    let prefectures: Vec<&str> = master
+        .prefectures
+        .iter()
+        .filter(|p| without(SiteKind::Prefecture, &p.code))
+        .map(|p| p.name.as_str())
+        .collect();
+    let municipalities: Vec<&str> = master
+        .municipalities
+        .iter()
+        .filter(|m| without(SiteKind::Municipality, &m.code))
+        .map(|m| m.name.as_str())
+        .collect();
+    for (label, names, total) in [
+        ("都道府県", prefectures, master.prefectures.len()),
+        ("市区町村", municipalities, master.municipalities.len()),
+    ] {
+        if names.is_empty() {
+            continue;
+        }
+        count += names.len();
+        let shown = if names.len() <= 5 { names.len() } else { 3 };
+        let mut text = names[..shown].join("、");
+        if names.len() > shown {
+            text.push_str(&format!(" ほか {} サイト", names.len() - shown));
+        }
+        groups.push(if names.len() == total {
+            format!("{label}のサイトすべて（{total} サイト: {text}）")
+        } else {
+            format!("{label}のサイト {total} のうち {}（{text}）", names.len())
+        });
+    }
+    (count > 0).then(|| {
+        (
+            format!(
+                "公開先 URL のない {count} サイトへのリンクは出さず、名前だけを載せます（サイトのフォルダーを単独でアップロードしてもリンク切れにならないように）: {}",
+                groups.join("、")
+            ),
+            "サイトどうしをリンクするには、config.yaml の hosting に公開先の URL（{code} が団体コードになります）を書くか、data/sites.yaml の団体ごとに url を書いてください".to_string(),
+        )
+    })
 }
 
 #[derive(Default)]
@@ -317,5 +386,82 @@ mod tests {
         assert_eq!(shortfall(297, 7416, 300_000), 2225 - 297);
         assert_eq!(shortfall(30, 100, 300_000), 0);
         assert_eq!(shortfall(0, 35, 500_000), 18);
+    }
+}
+
+#[cfg(test)]
+mod link_tests {
+    use super::*;
+
+    fn master() -> MasterList {
+        let mut problems = crate::problems::Problems::new();
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        MasterList::load(
+            &root.join("tests/fixtures/basic/data/municipalities.csv"),
+            &mut problems,
+        )
+    }
+
+    fn config(hosting: &str) -> Config {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let text = std::fs::read_to_string(root.join("tests/fixtures/basic/config.yaml")).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.yaml");
+        std::fs::write(&path, format!("{text}\n{hosting}")).unwrap();
+        let mut problems = crate::problems::Problems::new();
+        Config::load(&path, &mut problems).expect("the fixture's config loads")
+    }
+
+    fn settings(code: &str, url: &str) -> BTreeMap<String, SiteSettings> {
+        [(
+            code.to_string(),
+            SiteSettings {
+                url: Some(url.to_string()),
+                ..SiteSettings::default()
+            },
+        )]
+        .into()
+    }
+
+    #[test]
+    fn a_site_url_comes_from_its_own_setting_before_the_hosting_pattern() {
+        let config = config("hosting:\n  municipality: https://example.jp/m/{code}\n");
+        let own = settings("221007", "https://city.example.jp/careplan");
+        let url = |code| site_url(&config, SiteKind::Municipality, code, &own);
+        assert_eq!(url("221007").unwrap(), "https://city.example.jp/careplan/");
+        assert_eq!(url("221309").unwrap(), "https://example.jp/m/221309/");
+        assert_eq!(
+            site_url(&config, SiteKind::National, NATIONAL_CODE, &own),
+            None
+        );
+    }
+
+    #[test]
+    fn the_warning_names_the_sites_that_cannot_be_linked() {
+        let master = master();
+        let municipalities = master.municipalities.len();
+        let (message, hint) = unlinked_sites_warning(
+            &master,
+            &config(""),
+            &settings("221007", "https://city.example.jp/"),
+        )
+        .unwrap();
+        let total = 1 + master.prefectures.len() + municipalities - 1;
+        assert!(
+            message.contains(&format!("公開先 URL のない {total} サイト")),
+            "{message}"
+        );
+        assert!(message.contains("全国のサイト"), "{message}");
+        assert!(message.contains("浜松市"), "{message}");
+        assert!(!message.contains("静岡市"), "{message}");
+        assert!(hint.contains("hosting"), "{hint}");
+        // Every site with a URL: nothing to say.
+        let all = config(
+            "hosting:\n  national: https://example.jp/\n  prefecture: https://example.jp/p/{code}/\n  municipality: https://example.jp/m/{code}/\n",
+        );
+        assert_eq!(
+            unlinked_sites_warning(&master, &all, &BTreeMap::new()),
+            None
+        );
     }
 }

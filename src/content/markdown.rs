@@ -171,6 +171,8 @@ impl MarkdownRenderer {
         sanitizer
             .add_tag_attributes("span", ["class", "role", "aria-label"])
             .add_tag_attributes("code", ["class"])
+            // The scrolling region around each table (see `table_regions`).
+            .add_tag_attributes("div", ["class", "role", "tabindex", "aria-label"])
             .add_tag_attributes("td", ["style"])
             .add_tag_attributes("th", ["style"])
             .filter_style_properties(["text-align"].into_iter().collect())
@@ -296,6 +298,7 @@ impl MarkdownRenderer {
                 })),
                 other => other,
             });
+        let events = table_regions(events);
         let mut html = String::with_capacity(body.len() * 2);
         pulldown_cmark::html::push_html(&mut html, events);
         if !walk.block.is_empty() {
@@ -312,6 +315,45 @@ impl MarkdownRenderer {
     }
 }
 
+/// Puts every table in a region that scrolls sideways on a narrow screen and
+/// that a keyboard can reach (`tabindex="0"`), named after the heading above
+/// the table (「ライセンス料の表」).
+fn table_regions<'a>(events: impl Iterator<Item = Event<'a>>) -> impl Iterator<Item = Event<'a>> {
+    let mut heading = String::new();
+    let mut in_heading = false;
+    events.flat_map(move |event| {
+        let mut out = Vec::with_capacity(2);
+        match &event {
+            Event::Start(Tag::Heading { .. }) => {
+                in_heading = true;
+                heading.clear();
+            }
+            Event::End(TagEnd::Heading(_)) => in_heading = false,
+            Event::Text(text) | Event::Code(text) if in_heading => heading.push_str(text),
+            Event::Start(Tag::Table(_)) => {
+                // Escaped for the attribute; the sanitizer checks the result again.
+                let name = heading
+                    .trim()
+                    .replace('&', "&amp;")
+                    .replace('"', "&quot;")
+                    .replace('<', "&lt;")
+                    .replace('>', "&gt;");
+                out.push(Event::Html(CowStr::from(format!(
+                    r#"<div class="table-wrap" role="region" tabindex="0" aria-label="{name}{}表">"#,
+                    if name.is_empty() { "" } else { "の" }
+                ))));
+            }
+            _ => {}
+        }
+        let closes_table = matches!(event, Event::End(TagEnd::Table));
+        out.push(event);
+        if closes_table {
+            out.push(Event::Html(CowStr::from("</div>")));
+        }
+        out
+    })
+}
+
 /// `../` once per folder in a site-relative path: the way back to the site root.
 pub fn root_prefix(page_url: &str) -> String {
     "../".repeat(page_url.matches('/').count())
@@ -326,6 +368,26 @@ mod tests {
         MarkdownRenderer::new().render(body, "guides/flow.html", &known, |p| {
             p.replace(".md", ".html")
         })
+    }
+
+    #[test]
+    fn a_table_scrolls_in_a_region_named_after_its_heading() {
+        let (html, _) =
+            render("## 費用 & 期間\n\n| a | b |\n| - | - |\n| 1 | 2 |\n\n| c |\n| - |\n| 3 |\n");
+        assert!(
+            html.contains(
+                r#"<div class="table-wrap" role="region" tabindex="0" aria-label="費用 &amp; 期間の表"><table>"#
+            ),
+            "{html}"
+        );
+        assert_eq!(
+            html.matches(r#"<div class="table-wrap""#).count(),
+            2,
+            "{html}"
+        );
+        assert_eq!(html.matches("</table>\n</div>").count(), 2, "{html}");
+        let (html, _) = render("| a |\n| - |\n| 1 |\n");
+        assert!(html.contains(r#"aria-label="表""#), "{html}");
     }
 
     #[test]

@@ -254,22 +254,31 @@ impl Renderer<'_> {
                 .collect(),
             crate::model::SiteKind::National => self.offices.values().flatten().copied().collect(),
         };
+        let tag = file_tag(site);
         let mut downloads = vec![
-            ("data/adoption.csv", open_data::adoption_csv(&data)),
-            ("data/adoption.json", open_data::adoption_json(&data)),
+            (
+                format!("data/adoption-{tag}.csv"),
+                "利用状況の推移（CSV）",
+                open_data::adoption_csv(&data),
+            ),
+            (
+                format!("data/adoption-{tag}.json"),
+                "利用状況の推移（JSON）",
+                open_data::adoption_json(&data),
+            ),
         ];
         if !own_offices.is_empty() {
-            downloads.push(("data/offices.csv", open_data::offices_csv(&own_offices)));
+            downloads.push((
+                format!("data/offices-{tag}.csv"),
+                "利用している事業所の一覧（CSV）",
+                open_data::offices_csv(&own_offices),
+            ));
         }
         let download_list: Vec<Download> = downloads
             .iter()
-            .map(|(path, bytes)| Download {
-                path: path.to_string(),
-                label: match *path {
-                    "data/adoption.csv" => "利用状況の推移（CSV）",
-                    "data/adoption.json" => "利用状況の推移（JSON）",
-                    _ => "利用している事業所の一覧（CSV）",
-                },
+            .map(|(path, label, bytes)| Download {
+                path: path.clone(),
+                label,
                 bytes: bytes.len(),
             })
             .collect();
@@ -292,6 +301,7 @@ impl Renderer<'_> {
                 c.insert("downloads", &download_list);
                 c.insert("posters", &posters);
                 c.insert("has_qr", &(site.url.is_some() && self.posters.is_some()));
+                c.insert("qr_png", &format!("posters/qr-{tag}.png"));
                 c.insert("open_data_rows", &rows);
                 c.insert("open_data_licence", &self.model.config.open_data);
             },
@@ -346,7 +356,7 @@ impl Renderer<'_> {
             .map(|(rel, bytes)| (format!("assets/{rel}"), bytes.as_slice()));
         let data_files = downloads
             .iter()
-            .map(|(rel, bytes)| (rel.to_string(), bytes.as_slice()));
+            .map(|(rel, _, bytes)| (rel.clone(), bytes.as_slice()));
         for (rel, bytes) in data_files.chain(assets) {
             sink.write(&join(&site.dir, &rel), bytes, None)
                 .map_err(SiteError::Output)?;
@@ -409,14 +419,19 @@ impl Renderer<'_> {
             crate::output::hash_bytes(&material)
         };
         let mut links = Vec::new();
+        let tag = file_tag(site);
         if let Some(url) = &site.url
             && let Some(png) = crate::posters::qr::png(url, 8)
         {
-            sink.write(&join(&site.dir, "posters/qr.png"), &png, None)
-                .map_err(SiteError::Output)?;
+            sink.write(
+                &join(&site.dir, &format!("posters/qr-{tag}.png")),
+                &png,
+                None,
+            )
+            .map_err(SiteError::Output)?;
         }
         for design in &job.designs {
-            let preview = format!("posters/poster-{design}.png");
+            let preview = format!("posters/poster-{design}-{tag}.png");
             let png_rel = join(&site.dir, &preview);
             let mut material = format!("preview\n{design}\n{theme_key}\n").into_bytes();
             material.extend_from_slice(&input_json);
@@ -431,7 +446,7 @@ impl Renderer<'_> {
             }
             for size in &job.sizes {
                 let stem = crate::posters::file_stem(design, *size, &job.print);
-                let pdf_rel = join(&site.dir, &format!("posters/{stem}.pdf"));
+                let pdf_rel = join(&site.dir, &format!("posters/{stem}-{tag}.pdf"));
                 let mut material = format!(
                     "poster\n{design}\n{}\n{}\n{theme_key}\n",
                     size.name, job.print.bleed_and_marks
@@ -465,7 +480,7 @@ impl Renderer<'_> {
                     None
                 } else {
                     let pack_rel = format!(
-                        "posters/print-pack-{}.pdf",
+                        "posters/print-pack-{}-{tag}.pdf",
                         stem.trim_start_matches("poster-")
                     );
                     let mut material = format!(
@@ -509,13 +524,23 @@ impl Renderer<'_> {
                 };
                 links.push(PosterLink {
                     label: format!("{design}（{}）", size.name),
-                    pdf: format!("posters/{stem}.pdf"),
+                    pdf: format!("posters/{stem}-{tag}.pdf"),
                     png: preview.clone(),
                     pack,
                 });
             }
         }
         Ok(links)
+    }
+}
+
+/// What the files a reader downloads from a site carry in their names, so
+/// that files collected from many sites never clash (`adoption-221007.csv`):
+/// the site's code, and `national` for the national site.
+pub fn file_tag(site: &Site) -> &str {
+    match site.kind {
+        crate::model::SiteKind::National => "national",
+        _ => &site.code,
     }
 }
 

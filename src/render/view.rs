@@ -115,8 +115,10 @@ pub struct ComparisonRow {
     pub label: String,
     pub name: String,
     pub figure: Option<FigureView>,
-    /// Path from the public root to the other site's home (empty for this site).
+    /// Path from the public root to the other site's home (`None` for this site).
     pub site_path: Option<String>,
+    /// The link to it, when it has one (see [`SiteView::href`]).
+    pub href: Option<String>,
     pub current: bool,
 }
 
@@ -125,6 +127,7 @@ pub struct ChildRow {
     pub code: String,
     pub name: String,
     pub site_path: String,
+    pub href: Option<String>,
     pub figure: Option<FigureView>,
     pub met: Option<bool>,
     pub kpi_text: String,
@@ -151,6 +154,7 @@ pub struct ServiceGroup {
 pub struct PartnerSummaryRow {
     pub name: String,
     pub site_path: String,
+    pub href: Option<String>,
     pub count: usize,
 }
 
@@ -171,6 +175,7 @@ pub type OfficeIndex<'a> = BTreeMap<String, Vec<&'a crate::data::offices::Office
 pub struct LocalProgrammes {
     pub name: String,
     pub site_path: String,
+    pub href: Option<String>,
     pub programmes: Vec<String>,
     /// For the national table: how many of the prefecture's municipalities run their own.
     pub municipalities_with_own: u64,
@@ -197,6 +202,11 @@ struct Common<'a> {
     nav: Vec<Link>,
     related_sites: Vec<Link>,
     helpdesk: &'a crate::config::Helpdesk,
+    /// `tel:` links for the helpdesk's and the local department's numbers.
+    helpdesk_tel: Option<String>,
+    contact_tel: Option<String>,
+    /// A free-dial number (0120, 0800): calls cost the caller nothing.
+    helpdesk_toll_free: bool,
     publisher: &'a str,
     contact: &'a crate::data::sites::SiteSettings,
     build_date: String,
@@ -278,6 +288,34 @@ pub struct SiteView<'a> {
     pub partners: Option<PartnersView>,
     nav_items: Vec<(String, String)>,
     shows_illustrative_figures: bool,
+}
+
+/// A `tel:` URL for a phone number as people write it (`054-221-1234`,
+/// `０５４（２２１）１２３４`, `054(221)1234 内線 12`): its digits, and a
+/// leading `+`. The number ends at the first character that cannot be part of
+/// it. `None` when fewer than five digits remain.
+pub fn tel_href(phone: &str) -> Option<String> {
+    let mut number = String::new();
+    let mut open_paren = false;
+    for c in phone.trim().chars() {
+        let c = match c {
+            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32)?,
+            '＋' => '+',
+            '（' => '(',
+            '）' => ')',
+            other => other,
+        };
+        match c {
+            '0'..='9' => number.push(c),
+            '+' if number.is_empty() => number.push(c),
+            '(' if !open_paren => open_paren = true,
+            ')' if open_paren => open_paren = false,
+            ' ' | '\u{3000}' | '-' | '‐' | '‑' | '‒' | '–' | '—' | '―' | '−' | '－' | 'ー'
+            | '.' => {}
+            _ => break,
+        }
+    }
+    (number.chars().filter(char::is_ascii_digit).count() >= 5).then(|| format!("tel:{number}"))
 }
 
 /// Path from the public root to a site's home page.
@@ -495,6 +533,7 @@ impl<'a> SiteView<'a> {
                 name: site.name.clone(),
                 figure: latest(history),
                 site_path: None,
+                href: None,
                 current: true,
             });
         }
@@ -506,6 +545,7 @@ impl<'a> SiteView<'a> {
                 name: p.name.clone(),
                 figure: latest(model.prefectures.get(pcode)),
                 site_path: (site.kind != SiteKind::Prefecture).then(|| site_home_path(p)),
+                href: None,
                 current: site.kind == SiteKind::Prefecture,
             });
         }
@@ -514,6 +554,7 @@ impl<'a> SiteView<'a> {
             name: "全国".to_string(),
             figure: latest(Some(&model.nation)),
             site_path: (site.kind != SiteKind::National).then(|| "index.html".to_string()),
+            href: None,
             current: site.kind == SiteKind::National,
         });
 
@@ -528,6 +569,7 @@ impl<'a> SiteView<'a> {
                         code: p.code.clone(),
                         name: p.name.clone(),
                         site_path: site_home_path(p),
+                        href: None,
                         figure: latest(model.prefectures.get(&p.code)),
                         met: k.map(|k| k.met),
                         kpi_text: k
@@ -554,6 +596,7 @@ impl<'a> SiteView<'a> {
                         code: m.code.clone(),
                         name: m.name.clone(),
                         site_path: site_home_path(m),
+                        href: None,
                         figure: f.map(|(d, f)| FigureView::new(*d, f)),
                         met,
                         kpi_text: match met {
@@ -655,6 +698,7 @@ impl<'a> SiteView<'a> {
                         } else {
                             site_home_path(child)
                         },
+                        href: None,
                         count,
                     })
                 })
@@ -691,6 +735,7 @@ impl<'a> SiteView<'a> {
                     (!programmes.is_empty()).then(|| LocalProgrammes {
                         name: m.name.clone(),
                         site_path: site_home_path(m),
+                        href: None,
                         programmes,
                         municipalities_with_own: 0,
                     })
@@ -714,6 +759,7 @@ impl<'a> SiteView<'a> {
                     LocalProgrammes {
                         name: p.name.clone(),
                         site_path: site_home_path(p),
+                        href: None,
                         programmes: own(&p.code),
                         municipalities_with_own: with_own,
                     }
@@ -723,38 +769,26 @@ impl<'a> SiteView<'a> {
         }
     }
 
-    /// Path from this page to another site's home (`site_path` from the public root).
-    fn href_to_site(&self, page_url: &str, site_path: &str, other_url: Option<&String>) -> String {
-        if let Some(url) = other_url {
-            return url.clone();
+    /// The link from `page_url` to `site_path`, a path inside `public/`
+    /// (`m/221007/partners.html`). Inside this site it is relative. Another
+    /// site is reached only through its configured URL, so that this site's
+    /// folder stands alone wherever it is uploaded: `None` when that site has
+    /// none (the template then shows the name without a link).
+    pub fn href(&self, page_url: &str, site_path: &str) -> Option<String> {
+        let (site, rest) = match site_path.split('/').collect::<Vec<_>>().as_slice() {
+            ["p" | "m", code, rest @ ..] => (self.model.site(code)?, rest.join("/")),
+            _ => (&self.model.sites[0], site_path.to_string()),
+        };
+        if site.code == self.site.code {
+            return Some(format!("{}{rest}", root_prefix(page_url)));
         }
-        let up = if self.site.dir.is_empty() {
-            String::new()
+        let url = site.url.as_ref()?;
+        let rest = if rest == "index.html" {
+            ""
         } else {
-            "../".repeat(self.site.dir.matches('/').count() + 1)
+            rest.as_str()
         };
-        format!("{}{up}{site_path}", root_prefix(page_url))
-    }
-
-    /// Resolve a path inside `public/` (`m/221007/partners.html`) to an href
-    /// from `page_url`: through the target site's configured URL when it has
-    /// one, else relative.
-    pub fn href(&self, page_url: &str, site_path: &str) -> String {
-        let target = match site_path.split('/').collect::<Vec<_>>().as_slice() {
-            ["p" | "m", code, rest @ ..] => self.model.site(code).map(|s| (s, rest.join("/"))),
-            _ => Some((&self.model.sites[0], site_path.to_string())),
-        };
-        if let Some((site, rest)) = target
-            && let Some(url) = &site.url
-        {
-            let rest = if rest == "index.html" {
-                ""
-            } else {
-                rest.as_str()
-            };
-            return format!("{url}{rest}");
-        }
-        self.href_to_site(page_url, site_path, None)
+        Some(format!("{url}{rest}"))
     }
 
     /// The template context of one page of this site.
@@ -777,18 +811,20 @@ impl<'a> SiteView<'a> {
         if let Some(pcode) = &self.site.prefecture_code
             && self.site.kind == SiteKind::Municipality
             && let Some(p) = self.model.site(pcode)
+            && let Some(href) = self.href(page_url, &site_home_path(p))
         {
             related_sites.push(Link {
                 title: format!("{}のサイト", p.name),
-                href: self.href_to_site(page_url, &site_home_path(p), p.url.as_ref()),
+                href,
                 current: false,
             });
         }
-        if self.site.kind != SiteKind::National {
-            let national = &self.model.sites[0];
+        if self.site.kind != SiteKind::National
+            && let Some(href) = self.href(page_url, "index.html")
+        {
             related_sites.push(Link {
                 title: "全国のサイト".to_string(),
-                href: self.href_to_site(page_url, "index.html", national.url.as_ref()),
+                href,
                 current: false,
             });
         }
@@ -800,6 +836,10 @@ impl<'a> SiteView<'a> {
             nav,
             related_sites,
             helpdesk: &config.helpdesk,
+            helpdesk_tel: tel_href(&config.helpdesk.phone),
+            contact_tel: self.site.settings.phone.as_deref().and_then(tel_href),
+            helpdesk_toll_free: tel_href(&config.helpdesk.phone)
+                .is_some_and(|t| t.starts_with("tel:0120") || t.starts_with("tel:0800")),
             publisher: &config.publisher,
             contact: &self.site.settings,
             build_date: self.build_date.to_string(),
@@ -823,13 +863,15 @@ impl<'a> SiteView<'a> {
         if page_url == "index.html" {
             let mut home = self.home.clone();
             for row in &mut home.comparison {
-                if let Some(p) = &row.site_path {
-                    row.site_path = Some(self.href(page_url, p));
-                }
+                row.href = row.site_path.as_ref().and_then(|p| self.href(page_url, p));
             }
             for row in &mut home.children {
-                row.site_path = self.href(page_url, &row.site_path);
+                row.href = self.href(page_url, &row.site_path);
             }
+            context.insert(
+                "unlinked_sites",
+                &home.children.iter().any(|r| r.href.is_none()),
+            );
             context.insert("home", &home);
         }
         if page_url == "partners.html"
@@ -837,15 +879,20 @@ impl<'a> SiteView<'a> {
         {
             let mut partners = partners.clone();
             for row in &mut partners.summary {
-                row.site_path = self.href(page_url, &row.site_path);
+                row.href = self.href(page_url, &row.site_path);
             }
+            context.insert(
+                "unlinked_sites",
+                &partners.summary.iter().any(|r| r.href.is_none()),
+            );
             context.insert("partners", &partners);
         }
         if page_url == "subsidies.html" {
             let mut local = self.local_programmes.clone();
             for row in &mut local {
-                row.site_path = self.href(page_url, &row.site_path);
+                row.href = self.href(page_url, &row.site_path);
             }
+            context.insert("unlinked_sites", &local.iter().any(|r| r.href.is_none()));
             context.insert("local_programmes", &local);
         }
         // Each page gets only what it shows, so an edit re-renders only the
@@ -997,5 +1044,29 @@ impl<'a> SiteView<'a> {
                 .collect(),
         };
         json_for_script(&page)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tel_href;
+
+    #[test]
+    fn phone_numbers_become_tel_links_of_their_digits() {
+        let cases = [
+            ("0120-584-708", Some("tel:0120584708")),
+            ("054-221-1234", Some("tel:0542211234")),
+            ("０５４－２２１－１２３４", Some("tel:0542211234")),
+            ("054(221)1234", Some("tel:0542211234")),
+            ("（054）221-1234", Some("tel:0542211234")),
+            ("054-221-1234（内線 123）", Some("tel:0542211234")),
+            ("054 221 1234 内線123", Some("tel:0542211234")),
+            ("+81-54-221-1234", Some("tel:+81542211234")),
+            ("代表番号にお問い合わせください", None),
+            ("123", None),
+        ];
+        for (phone, href) in cases {
+            assert_eq!(tel_href(phone).as_deref(), href, "{phone}");
+        }
     }
 }
