@@ -485,7 +485,7 @@ fn every_chart_is_an_accessible_self_contained_svg() {
         assert_eq!(&svg[svg.find('>').unwrap() + 1..title_at], "", "{id}");
         assert!(desc_at > title_at);
         assert!(
-            svg.contains(&super::svg::escape(&chart.description)),
+            svg.contains(&super::canvas::escape(&chart.description)),
             "{id}"
         );
         assert!(
@@ -574,8 +574,9 @@ fn no_text_is_cut_off_or_overlapping() {
     assert_text_fits(&chart);
     // Every point is still in the table even when its label had to be left off the chart.
     assert_eq!(chart.table.rows.len(), 12);
-    // The latest date is labelled, and labels are spread evenly (every k-th point).
-    assert!(chart.svg.contains(">2024年12月1日</text>"));
+    // The latest date is labelled (the year above the month and day), and labels are spread
+    // evenly (every k-th point).
+    assert!(chart.svg.contains(">2024年</text>") && chart.svg.contains(">12月1日</text>"));
     let dates = chart.svg.matches("月1日</text>").count();
     assert!((3..12).contains(&dates), "{dates} date labels");
 }
