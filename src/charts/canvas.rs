@@ -268,13 +268,21 @@ impl Doc {
     /// Fill (and stroke) of a shape drawn with `style`.
     fn paint_shape(&mut self, style: &impl BackendStyle, fill: bool) {
         if fill {
-            let colour = self.paint.fill.clone().unwrap_or_else(|| hex(style.color()));
+            let colour = self
+                .paint
+                .fill
+                .clone()
+                .unwrap_or_else(|| hex(style.color()));
             let _ = write!(self.body, r#" fill="{colour}""#);
             if let Some((colour, width)) = self.paint.stroke.clone() {
                 self.stroke(&colour, px(width) as u32);
             }
         } else {
-            let inside = self.paint.fill.clone().unwrap_or_else(|| "none".to_string());
+            let inside = self
+                .paint
+                .fill
+                .clone()
+                .unwrap_or_else(|| "none".to_string());
             let _ = write!(self.body, r#" fill="{inside}""#);
             self.stroke(&hex(style.color()), style.stroke_width());
         }
@@ -300,7 +308,12 @@ impl DrawingBackend for Canvas<'_> {
         self.draw_rect(point, (point.0 + 1, point.1 + 1), &color, true)
     }
 
-    fn draw_line<S: BackendStyle>(&mut self, from: BackendCoord, to: BackendCoord, style: &S) -> Result {
+    fn draw_line<S: BackendStyle>(
+        &mut self,
+        from: BackendCoord,
+        to: BackendCoord,
+        style: &S,
+    ) -> Result {
         self.draw_path([from, to], style)
     }
 
@@ -351,7 +364,13 @@ impl DrawingBackend for Canvas<'_> {
         } else {
             let mut d = String::new();
             for (i, p) in points.iter().enumerate() {
-                let _ = write!(d, "{}{} {}", if i == 0 { 'M' } else { 'L' }, unit(p.0), unit(p.1));
+                let _ = write!(
+                    d,
+                    "{}{} {}",
+                    if i == 0 { 'M' } else { 'L' },
+                    unit(p.0),
+                    unit(p.1)
+                );
             }
             let _ = write!(doc.body, r#"<path d="{d}" fill="none""#);
         }
@@ -390,7 +409,13 @@ impl DrawingBackend for Canvas<'_> {
         let mut doc = self.doc.borrow_mut();
         let mut d = String::new();
         for (i, p) in vert.into_iter().enumerate() {
-            let _ = write!(d, "{}{} {}", if i == 0 { 'M' } else { 'L' }, unit(p.0), unit(p.1));
+            let _ = write!(
+                d,
+                "{}{} {}",
+                if i == 0 { 'M' } else { 'L' },
+                unit(p.0),
+                unit(p.1)
+            );
         }
         let _ = write!(doc.body, r#"<path d="{d}Z""#);
         doc.tags();
@@ -399,7 +424,12 @@ impl DrawingBackend for Canvas<'_> {
         Ok(())
     }
 
-    fn draw_text<T: BackendTextStyle>(&mut self, text: &str, style: &T, pos: BackendCoord) -> Result {
+    fn draw_text<T: BackendTextStyle>(
+        &mut self,
+        text: &str,
+        style: &T,
+        pos: BackendCoord,
+    ) -> Result {
         let size = style.size();
         let (ascent, descent) = self.metrics;
         // The baseline from the anchor's place on the em box.
@@ -493,11 +523,15 @@ impl<'f> Sketch<'f> {
         pixels_x: (f64, f64),
         pixels_y: (f64, f64),
     ) -> Plot<'f> {
-        self.root.apply_coord_spec(Cartesian2d::<RangedCoordf64, RangedCoordf64>::new(
-            x,
-            y,
-            (px(pixels_x.0)..px(pixels_x.1), px(pixels_y.0)..px(pixels_y.1)),
-        ))
+        self.root
+            .apply_coord_spec(Cartesian2d::<RangedCoordf64, RangedCoordf64>::new(
+                x,
+                y,
+                (
+                    px(pixels_x.0)..px(pixels_x.1),
+                    px(pixels_y.0)..px(pixels_y.1),
+                ),
+            ))
     }
 
     /// Draw with `paint` in force. Drawing on this backend cannot fail: a plotters error would

@@ -76,11 +76,23 @@ pub(crate) fn bands(rates: &[f64], target: f64) -> Vec<(Band, usize)> {
     out
 }
 
-pub fn distribution(subject: &str, rates: &[f64], target: f64, fonts: &Fonts) -> Chart {
+/// `illustrative`: some of the rates are samples (fictional), which the chart, its description
+/// and its table say.
+pub fn distribution(
+    subject: &str,
+    rates: &[f64],
+    illustrative: bool,
+    target: f64,
+    fonts: &Fonts,
+) -> Chart {
     let id = "chart-distribution";
     let title = format!("{subject}の市区町村の利用率の分布");
     let bands = bands(rates, target);
-    let description = describe(subject, rates.len(), &bands, target);
+    let mut description = describe(subject, rates.len(), &bands, target);
+    let sample_note = "サンプル（架空）の値を含む集計です。";
+    if illustrative {
+        description.push_str(sample_note);
+    }
 
     // One horizontal bar per band, lowest band at the top: the band on the left, the count
     // at the end of the bar, a count axis underneath.
@@ -110,7 +122,7 @@ pub fn distribution(subject: &str, rates: &[f64], target: f64, fonts: &Fonts) ->
     let x1 = WIDTH - MARGIN - (count_w + 6.0).max(tick_half);
     let y0 = 34.0;
     let y1 = y0 + bands.len() as f64 * PITCH;
-    let height = y1 + 32.0;
+    let height = y1 + 32.0 + if illustrative { 22.0 } else { 0.0 };
 
     let sketch = Sketch::new(fonts, WIDTH, height);
     sketch.text(
@@ -140,9 +152,15 @@ pub fn distribution(subject: &str, rates: &[f64], target: f64, fonts: &Fonts) ->
             [(0.0, top + band_gap), (*count as f64, top + 1.0 - band_gap)],
             filled(fill),
         );
-        sketch.with(Paint::class("bar").data("count", count), |_| plot.draw(&bar));
+        sketch.with(Paint::class("bar").data("count", count), |_| {
+            plot.draw(&bar)
+        });
         let (end, mid) = plot.map_coordinate(&(*count as f64, top + 0.5));
-        let font = if is_target { label_font.bold() } else { label_font };
+        let font = if is_target {
+            label_font.bold()
+        } else {
+            label_font
+        };
         sketch.text(MARGIN, unit(mid), label, font, Paint::none());
         sketch.text(
             unit(end) + 6.0,
@@ -154,6 +172,15 @@ pub fn distribution(subject: &str, rates: &[f64], target: f64, fonts: &Fonts) ->
     }
     let axis = PathElement::new(vec![(0.0, 0.0), (0.0, n)], stroked(DARK, 1.5));
     sketch.with(Paint::none(), |_| plot.draw(&axis));
+    if illustrative {
+        sketch.text(
+            MARGIN,
+            y1 + 38.0,
+            sample_note,
+            Font::new(14.0).fill(INK_SOFT),
+            Paint::none(),
+        );
+    }
     let svg = sketch.finish(id, &title, &description, NARROW_MAX_WIDTH);
 
     let rows = bands
@@ -166,7 +193,11 @@ pub fn distribution(subject: &str, rates: &[f64], target: f64, fonts: &Fonts) ->
         description,
         svg,
         table: DataTable {
-            caption: title,
+            caption: if illustrative {
+                format!("{title}（サンプル（架空）の値を含む）")
+            } else {
+                title
+            },
             columns: vec!["利用率".to_string(), "市区町村数".to_string()],
             rows,
         },

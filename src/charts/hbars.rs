@@ -139,7 +139,10 @@ pub(crate) fn draw<'f>(
             let (_, a) = plot.map_coordinate(&(0.0, *top));
             let (_, b) = plot.map_coordinate(&(0.0, top + 1.0));
             sketch.with(Paint::none(), |root| {
-                root.draw(&Rectangle::new([(0, a), (super::canvas::px(width), b)], filled(HIGHLIGHT)))
+                root.draw(&Rectangle::new(
+                    [(0, a), (super::canvas::px(width), b)],
+                    filled(HIGHLIGHT),
+                ))
             });
         }
     }
@@ -147,7 +150,9 @@ pub(crate) fn draw<'f>(
     // Gridlines at the ticks.
     for &t in &axis.ticks {
         let line = PathElement::new(vec![(t, 0.0), (t, units)], stroked(GRID, 1.0));
-        sketch.with(Paint::class("tick").data("value", super::tenths(t)), |_| plot.draw(&line));
+        sketch.with(Paint::class("tick").data("value", super::tenths(t)), |_| {
+            plot.draw(&line)
+        });
     }
 
     // Bars.
@@ -157,7 +162,11 @@ pub(crate) fn draw<'f>(
         let colour = if row.emphasis { BLUE } else { GREY };
         let mut paint = Paint::class("bar").stroke(colour, 1.0);
         if row.illustrative {
-            let hatch = if row.emphasis { &hatch_blue } else { &hatch_grey };
+            let hatch = if row.emphasis {
+                &hatch_blue
+            } else {
+                &hatch_grey
+            };
             paint = paint.fill(hatch.clone().unwrap_or_default());
         }
         let rate = clamp_rate(row.rate).min(axis.max);
@@ -181,7 +190,9 @@ pub(crate) fn draw<'f>(
             vec![(x, super::canvas::px(row_bottom + 1.0)), (x, bottom)],
             stroked(colour, stroke_w),
         );
-        sketch.with(Paint::class(r.kind.class()).dash(dash), |root| root.draw(&line));
+        sketch.with(Paint::class(r.kind.class()).dash(dash), |root| {
+            root.draw(&line)
+        });
         let x = f64::from(x) / super::canvas::SCALE;
         let w = ref_font.measure(fonts, &r.label);
         let cx = x.clamp(MARGIN + w / 2.0, width - MARGIN - w / 2.0);
@@ -263,7 +274,13 @@ pub(crate) fn draw<'f>(
         );
         sketch.with(Paint::none(), |root| root.draw(&plate));
         let fill = if row.emphasis { BLUE } else { INK };
-        sketch.text(end + 6.0, mid, &text, label_font.fill(fill), Paint::none().halo());
+        sketch.text(
+            end + 6.0,
+            mid,
+            &text,
+            label_font.fill(fill),
+            Paint::none().halo(),
+        );
     }
 
     if any_illustrative {

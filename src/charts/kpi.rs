@@ -66,17 +66,36 @@ pub fn kpi_progress(
         sketch.text(MARGIN, y, line, label_font, Paint::none());
     }
     if label_lines.is_empty() {
-        sketch.text(MARGIN, headline_bottom - 4.0, label, label_font, Paint::none());
-        sketch.text(MARGIN + label_w + 12.0, headline_bottom, &value, value_font, Paint::none());
+        sketch.text(
+            MARGIN,
+            headline_bottom - 4.0,
+            label,
+            label_font,
+            Paint::none(),
+        );
+        sketch.text(
+            MARGIN + label_w + 12.0,
+            headline_bottom,
+            &value,
+            value_font,
+            Paint::none(),
+        );
     } else {
         sketch.text(MARGIN, headline_bottom, &value, value_font, Paint::none());
     }
 
     // The gauge through plotters: a track to the axis maximum, the current value filled,
     // the target marked.
-    let plot = sketch.plot(0.0..axis.max, 0.0..1.0, (x0, x1), (bar_top, bar_top + BAR_H));
+    let plot = sketch.plot(
+        0.0..axis.max,
+        0.0..1.0,
+        (x0, x1),
+        (bar_top, bar_top + BAR_H),
+    );
     let track = Rectangle::new([(0.0, 0.0), (axis.max, 1.0)], filled("#F2F2F2"));
-    sketch.with(Paint::class("track").stroke(GREY, 1.0), |_| plot.draw(&track));
+    sketch.with(Paint::class("track").stroke(GREY, 1.0), |_| {
+        plot.draw(&track)
+    });
     let bar = Rectangle::new(
         [(0.0, 0.0), (clamp_rate(current).min(axis.max), 1.0)],
         filled(BLUE),
@@ -95,18 +114,31 @@ pub fn kpi_progress(
     let marker_font = Font::new(14.0).bold().h(HPos::Center);
     let marker_label = format!("目標 {}", pct_target(target));
     let mw = marker_font.measure(fonts, &marker_label);
-    let mx = (f64::from(tx) / super::canvas::SCALE).clamp(MARGIN + mw / 2.0, WIDTH - MARGIN - mw / 2.0);
-    sketch.text(mx, marker_y, &marker_label, marker_font, Paint::none().halo());
+    let mx =
+        (f64::from(tx) / super::canvas::SCALE).clamp(MARGIN + mw / 2.0, WIDTH - MARGIN - mw / 2.0);
+    sketch.text(
+        mx,
+        marker_y,
+        &marker_label,
+        marker_font,
+        Paint::none().halo(),
+    );
 
     // Ticks under the gauge.
     let tick_font = Font::new(14.0).fill(INK_SOFT).h(HPos::Center);
     for &t in &axis.ticks {
         let (x, y) = plot.map_coordinate(&(t, 1.0));
-        let tick = PathElement::new(vec![(x, y), (x, y + super::canvas::px(5.0))], stroked(DARK, 1.0));
-        sketch.with(Paint::class("tick").data("value", tenths(t)), |root| root.draw(&tick));
+        let tick = PathElement::new(
+            vec![(x, y), (x, y + super::canvas::px(5.0))],
+            stroked(DARK, 1.0),
+        );
+        sketch.with(Paint::class("tick").data("value", tenths(t)), |root| {
+            root.draw(&tick)
+        });
         let label = tick_label(t);
         let w = tick_font.measure(fonts, &label);
-        let cx = (f64::from(x) / super::canvas::SCALE).clamp(MARGIN + w / 2.0, WIDTH - MARGIN - w / 2.0);
+        let cx =
+            (f64::from(x) / super::canvas::SCALE).clamp(MARGIN + w / 2.0, WIDTH - MARGIN - w / 2.0);
         sketch.text(cx, tick_y, &label, tick_font, Paint::none());
     }
 

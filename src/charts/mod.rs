@@ -19,13 +19,13 @@
 //! labelled, illustrative values are hatched or hollow and footnoted), chart
 //! parts keep 3:1 against white and text 4.5:1 against what it sits on.
 
+pub mod canvas;
 mod comparison;
 mod distribution;
 mod hbars;
 mod kpi;
 mod ogp;
 mod ranking;
-pub mod canvas;
 mod tile_map;
 mod trend;
 
@@ -47,7 +47,7 @@ pub use canvas::FONT_STACK;
 /// text stays above 13 px (above 11 px at 320 px).
 pub const NARROW_WIDTH: f64 = 360.0;
 /// How much wider than its viewBox a narrow chart may grow on a wide screen.
-pub const NARROW_MAX_WIDTH: f64 = 480.0;
+pub const NARROW_MAX_WIDTH: f64 = 420.0;
 /// Widest viewport (in rem, as the stylesheet's media query) that shows the small-screen forms
 /// (`small_svg`, `small_table`) instead of the wide ones: 46rem = 736 px leaves a 704 px
 /// content column, where the widest wide chart (the 756-unit tile map) keeps 13 px text at 12 px.
@@ -106,6 +106,8 @@ pub struct Tile {
     /// Full name, e.g. 北海道, 東京都.
     pub name: String,
     pub rate: Option<f64>,
+    /// A sample (fictional) figure, marked on the tile and in the table.
+    pub illustrative: bool,
 }
 
 /// The Color Universal Design colours used by the charts, and contrast helpers.
@@ -249,7 +251,6 @@ impl RateAxis {
         let ticks = (0..=n).map(|i| i as f64 * tick_step).collect();
         RateAxis { max, ticks }
     }
-
 }
 
 /// Tick label: "0%", "10%", "2%".

@@ -47,7 +47,10 @@ pub(crate) fn ogp_svg(site_name: &str, headline: &str, subline: &str, fonts: &Fo
     let text_w = WIDTH - 2.0 * MARGIN;
     let band = |y0: f64, y1: f64, colour: &str| {
         sketch.with(Paint::none(), |root| {
-            root.draw(&Rectangle::new([at(0.0, y0), at(WIDTH, y1)], filled(colour)))
+            root.draw(&Rectangle::new(
+                [at(0.0, y0), at(WIDTH, y1)],
+                filled(colour),
+            ))
         });
     };
     band(0.0, 24.0, BLUE);

@@ -143,9 +143,8 @@ pub fn ranking(
 fn excerpt(rows: Vec<Row>) -> (Vec<Row>, bool) {
     let n = rows.len();
     let own = rows.iter().position(|r| r.emphasis);
-    let keep = |i: usize| {
-        i < ENDS || i + ENDS >= n || own.is_some_and(|o| i + 1 >= o && i <= o + 1)
-    };
+    let keep =
+        |i: usize| i < ENDS || i + ENDS >= n || own.is_some_and(|o| i + 1 >= o && i <= o + 1);
     let own_apart = own.is_some_and(|o| o >= ENDS && o + ENDS < n);
     let mut out = Vec::new();
     let mut last: Option<usize> = None;

@@ -1,10 +1,10 @@
 //! A tile-grid map of Japan: one square per prefecture in its usual place,
 //! coloured by rate band and labelled with its short name and value.
 
-use plotters::element::Rectangle;
+use plotters::element::{Polygon, Rectangle};
 use plotters::style::text_anchor::HPos;
 
-use super::canvas::{Font, INK, Paint, Sketch, filled, stroked};
+use super::canvas::{Font, INK, Paint, Sketch, WHITE, filled, stroked};
 use super::palette::{self, BANDS, NO_DATA};
 use super::{Chart, DataTable, Tile, pct, pct_target, tenths, tenths_str};
 use crate::fonts::Fonts;
@@ -165,7 +165,26 @@ pub fn tile_map(tiles: &[Tile], target: f64, fonts: &Fonts) -> Chart {
             )
         })
         .collect();
-    let description = describe(&rates, &bands, target);
+    // Which prefectures' values are samples (illustrative): marked on the tile, in the legend,
+    // the description and the table.
+    let samples: Vec<bool> = TILE_LAYOUT
+        .iter()
+        .map(|&(n, ..)| {
+            tiles
+                .iter()
+                .find(|t| prefecture_number(&t.prefecture_code) == Some(n))
+                .is_some_and(|t| t.illustrative && t.rate.is_some_and(f64::is_finite))
+        })
+        .collect();
+    let sample_count = samples.iter().filter(|s| **s).count();
+    let mut description = describe(&rates, &bands, target);
+    if sample_count == rates.iter().filter(|r| r.3.is_some()).count() && sample_count > 0 {
+        description.push_str("値はすべてサンプル（架空）です。");
+    } else if sample_count > 0 {
+        description.push_str(&format!(
+            "{sample_count}都道府県の値はサンプル（架空）です（右上に三角の印）。"
+        ));
+    }
 
     let width = 2.0 * MARGIN + COLS * PITCH - (PITCH - TILE);
     let height = 2.0 * MARGIN + ROWS * PITCH - (PITCH - TILE);
@@ -192,7 +211,10 @@ pub fn tile_map(tiles: &[Tile], target: f64, fonts: &Fonts) -> Chart {
     );
     let swatch = |y: f64, fill: &str, dashed: bool| {
         let rect = Rectangle::new(
-            [super::canvas::at(MARGIN, y), super::canvas::at(MARGIN + 22.0, y + 22.0)],
+            [
+                super::canvas::at(MARGIN, y),
+                super::canvas::at(MARGIN + 22.0, y + 22.0),
+            ],
             filled(fill),
         );
         let (outline, paint) = if dashed {
@@ -205,11 +227,47 @@ pub fn tile_map(tiles: &[Tile], target: f64, fonts: &Fonts) -> Chart {
     let mut y = MARGIN + 30.0;
     for i in 0..bands.len() {
         swatch(y, bands.colour(i), false);
-        sketch.text(MARGIN + 30.0, y + 11.0, &bands.label(i), legend_font, Paint::none());
+        sketch.text(
+            MARGIN + 30.0,
+            y + 11.0,
+            &bands.label(i),
+            legend_font,
+            Paint::none(),
+        );
         y += 28.0;
     }
     swatch(y, NO_DATA, true);
-    sketch.text(MARGIN + 30.0, y + 11.0, "データなし", legend_font, Paint::none());
+    sketch.text(
+        MARGIN + 30.0,
+        y + 11.0,
+        "データなし",
+        legend_font,
+        Paint::none(),
+    );
+    // A triangle in the top right corner marks a sample (illustrative) value.
+    let corner = |x: f64, y: f64, ink: &str| {
+        let mark = Polygon::new(
+            vec![
+                super::canvas::at(x - 12.0, y),
+                super::canvas::at(x, y),
+                super::canvas::at(x, y + 12.0),
+            ],
+            filled(ink),
+        );
+        sketch.with(Paint::class("sample"), |root| root.draw(&mark));
+    };
+    if sample_count > 0 {
+        y += 28.0;
+        swatch(y, WHITE, false);
+        corner(MARGIN + 22.0, y, INK);
+        sketch.text(
+            MARGIN + 30.0,
+            y + 11.0,
+            "サンプル（架空）の値",
+            legend_font,
+            Paint::none(),
+        );
+    }
 
     let name_font = Font::new(14.0).bold().h(HPos::Center);
     let value_font = Font::new(13.0).h(HPos::Center);
@@ -232,7 +290,10 @@ pub fn tile_map(tiles: &[Tile], target: f64, fonts: &Fonts) -> Chart {
                 .data("code", format!("{n:02}"))
                 .data("col", col)
                 .data("row", row),
-            Some(&format!("{name} {shown}")),
+            Some(&format!(
+                "{name} {shown}{}",
+                if samples[i] { "（サンプル）" } else { "" }
+            )),
         );
         let tile = [(col, row), (col + fill_of, row + fill_of)];
         match rate {
@@ -242,6 +303,9 @@ pub fn tile_map(tiles: &[Tile], target: f64, fonts: &Fonts) -> Chart {
                 sketch.with(Paint::none().stroke("#333333", 1.0), |_| {
                     plot.draw(&Rectangle::new(tile, filled(fill)))
                 });
+                if samples[i] {
+                    corner(x + TILE, y, ink);
+                }
                 sketch.text(cx, y + 16.0, short, nf.fill(ink), Paint::none());
                 sketch.text(cx, y + 37.0, &shown, value_font.fill(ink), Paint::none());
             }
@@ -251,7 +315,13 @@ pub fn tile_map(tiles: &[Tile], target: f64, fonts: &Fonts) -> Chart {
                 });
                 if none_fits {
                     sketch.text(cx, y + 16.0, short, nf.fill(INK), Paint::none());
-                    sketch.text(cx, y + 37.0, "データなし", none_font.fill(INK), Paint::none());
+                    sketch.text(
+                        cx,
+                        y + 37.0,
+                        "データなし",
+                        none_font.fill(INK),
+                        Paint::none(),
+                    );
                 } else {
                     sketch.text(cx, y + 12.0, short, nf.fill(INK), Paint::none());
                     sketch.text(cx, y + 28.0, "データ", none_font.fill(INK), Paint::none());
@@ -265,10 +335,15 @@ pub fn tile_map(tiles: &[Tile], target: f64, fonts: &Fonts) -> Chart {
 
     let rows = rates
         .iter()
-        .map(|(_, _, _, rate, name)| {
+        .zip(&samples)
+        .map(|((_, _, _, rate, name), sample)| {
+            let mut shown = rate.map(pct).unwrap_or_else(|| "データなし".to_string());
+            if *sample {
+                shown.push_str("（サンプル）");
+            }
             vec![
                 name.clone(),
-                rate.map(pct).unwrap_or_else(|| "データなし".to_string()),
+                shown,
                 rate.map(|r| bands.label(bands.index(r)))
                     .unwrap_or_default(),
             ]

@@ -81,17 +81,24 @@ pub fn trend(subject: &str, points_in: &[TrendPoint], target: f64, fonts: &Fonts
 
     for &t in &axis.ticks {
         let line = PathElement::new(vec![(0.0, t), (1.0, t)], stroked(GRID, 1.0));
-        sketch.with(Paint::class("tick").data("value", tenths(t)), |_| frame.draw(&line));
+        sketch.with(Paint::class("tick").data("value", tenths(t)), |_| {
+            frame.draw(&line)
+        });
         let (_, y) = frame.map_coordinate(&(0.0, t));
         sketch.text(x0 - 6.0, unit(y), &tick_label(t), tick_font, Paint::none());
     }
     let base = PathElement::new(vec![(0.0, 0.0), (1.0, 0.0)], stroked(DARK, 1.5));
     sketch.with(Paint::none(), |_| frame.draw(&base));
     let target_line = PathElement::new(
-        vec![(0.0, clamp_rate(target).min(axis.max)), (1.0, clamp_rate(target).min(axis.max))],
+        vec![
+            (0.0, clamp_rate(target).min(axis.max)),
+            (1.0, clamp_rate(target).min(axis.max)),
+        ],
         stroked(RED, 2.0),
     );
-    sketch.with(Paint::class("target").dash("6 4"), |_| frame.draw(&target_line));
+    sketch.with(Paint::class("target").dash("6 4"), |_| {
+        frame.draw(&target_line)
+    });
     let (_, ty) = frame.map_coordinate(&(0.0, clamp_rate(target).min(axis.max)));
     let ty = unit(ty);
 
@@ -113,7 +120,9 @@ pub fn trend(subject: &str, points_in: &[TrendPoint], target: f64, fonts: &Fonts
         }
         let series = LineSeries::new(data[start..=end].iter().copied(), stroked(BLUE, 2.5));
         sketch.with(paint, |_| {
-            series.into_iter().try_for_each(|element| plot.draw(&element))
+            series
+                .into_iter()
+                .try_for_each(|element| plot.draw(&element))
         });
         start = end;
     }
@@ -193,7 +202,9 @@ pub fn trend(subject: &str, points_in: &[TrendPoint], target: f64, fonts: &Fonts
         .map(|(p, &(x, _))| {
             let year = format!("{}年", p.date.year());
             let day = format!("{}月{}日", p.date.month(), p.date.day());
-            let dw = date_font.measure(fonts, &year).max(date_font.measure(fonts, &day));
+            let dw = date_font
+                .measure(fonts, &year)
+                .max(date_font.measure(fonts, &day));
             let dx = x.clamp(MARGIN + dw / 2.0, WIDTH - MARGIN - dw / 2.0);
             let b = Box::text(dx, y1 + 20.0, dw + 8.0, 34.0);
             (dx, year, day, b)

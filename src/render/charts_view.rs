@@ -141,6 +141,8 @@ pub fn home_charts(model: &Model, site: &Site, fonts: &Fonts) -> Vec<Chart> {
                     prefecture_code: p.code.clone(),
                     name: p.name.clone(),
                     rate: latest_rate(model.prefectures.get(&p.code)).map(|(r, _)| r),
+                    illustrative: latest_rate(model.prefectures.get(&p.code))
+                        .is_some_and(|(_, illustrative)| illustrative),
                 })
                 .collect();
             out.push(charts::tile_map(&tiles, target, fonts));
@@ -165,15 +167,25 @@ pub fn home_charts(model: &Model, site: &Site, fonts: &Fonts) -> Vec<Chart> {
                     "全国", &items, target, None, national, fonts,
                 ));
             }
-            let rates: Vec<f64> = model
+            let latest: Vec<_> = model
                 .municipalities
                 .values()
                 .filter_map(|h| h.latest())
                 .filter(|(_, f)| f.offices > 0)
+                .collect();
+            let rates: Vec<f64> = latest
+                .iter()
                 .map(|(_, f)| f.using as f64 / f.offices as f64)
                 .collect();
+            let illustrative = latest.iter().any(|(_, f)| f.illustrative);
             if !rates.is_empty() {
-                out.push(charts::distribution("全国", &rates, target, fonts));
+                out.push(charts::distribution(
+                    "全国",
+                    &rates,
+                    illustrative,
+                    target,
+                    fonts,
+                ));
             }
         }
     }
