@@ -915,7 +915,7 @@ fn sample_values_are_marked_on_the_tile_map_and_the_distribution() {
             .contains("3都道府県の値はサンプル（架空）です")
     );
     assert_eq!(chart.table.rows[0][1], "4.0%（サンプル）");
-    assert_eq!(chart.table.rows[3][1].contains("サンプル"), false);
+    assert!(!chart.table.rows[3][1].contains("サンプル"));
     assert_text_fits(&chart);
     // Without samples, no mark.
     let chart = tile_map(&real_tiles(), TARGET, fonts());
