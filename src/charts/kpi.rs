@@ -21,11 +21,17 @@ pub fn kpi_progress(
     current: f64,
     target: f64,
     detail: &str,
+    illustrative: bool,
     fonts: &Fonts,
 ) -> Chart {
     let id = format!("chart-kpi-{}", short_hash(label));
     let title = format!("{subject}の{label}と目標");
-    let description = describe(subject, label, current, target, detail);
+    let mut description = describe(subject, label, current, target, detail);
+    // A value from (or computed from) sample figures: the bar is hatched and footnoted.
+    let sample_note = "斜線の棒はサンプル（架空）の値です。";
+    if illustrative {
+        description.push_str(sample_note);
+    }
     let axis = RateAxis::new(current, target);
     let (x0, x1) = (MARGIN, WIDTH - MARGIN);
 
@@ -56,7 +62,11 @@ pub fn kpi_progress(
     }
     let remaining_font = Font::new(16.0).bold().fill(INK).v(VPos::Bottom);
     let remaining_lines = wrap(fonts, &remaining, remaining_font, WIDTH - 2.0 * MARGIN);
-    let height = tick_y + 14.0 + remaining_lines.len() as f64 * 24.0 + 12.0;
+    let height = tick_y
+        + 14.0
+        + remaining_lines.len() as f64 * 24.0
+        + if illustrative { 24.0 } else { 0.0 }
+        + 12.0;
 
     let sketch = Sketch::new(fonts, WIDTH, height);
     // Headline: the label and the current value.
@@ -100,7 +110,13 @@ pub fn kpi_progress(
         [(0.0, 0.0), (clamp_rate(current).min(axis.max), 1.0)],
         filled(BLUE),
     );
-    sketch.with(Paint::class("bar"), |_| plot.draw(&bar));
+    let mut paint = Paint::class("bar");
+    if illustrative {
+        paint = paint
+            .fill(sketch.hatch(&id, "blue", BLUE))
+            .stroke(BLUE, 1.0);
+    }
+    sketch.with(paint, |_| plot.draw(&bar));
     let target_x = clamp_rate(target).min(axis.max);
     let (tx, _) = plot.map_coordinate(&(target_x, 0.0));
     let marker = PathElement::new(
@@ -149,6 +165,15 @@ pub fn kpi_progress(
         sketch.text(MARGIN, y, line, remaining_font, Paint::none());
     }
 
+    if illustrative {
+        sketch.text(
+            MARGIN,
+            y + 24.0,
+            sample_note,
+            Font::new(14.0).fill(INK_SOFT).v(VPos::Bottom),
+            Paint::none(),
+        );
+    }
     let svg = sketch.finish(&id, &title, &description, NARROW_MAX_WIDTH);
     let to_target = if gap > 0 {
         format!("あと{}", points(gap))
@@ -171,7 +196,11 @@ pub fn kpi_progress(
             ],
             rows: vec![vec![
                 label.to_string(),
-                pct(current),
+                if illustrative {
+                    format!("{}（サンプル）", pct(current))
+                } else {
+                    pct(current)
+                },
                 pct_target(target),
                 to_target,
                 detail.to_string(),

@@ -190,6 +190,7 @@ fn kpi_chart() -> Chart {
         0.078,
         TARGET,
         "あと 1,234 事業所",
+        false,
         fonts(),
     )
 }
@@ -204,6 +205,7 @@ fn all_charts() -> Vec<Chart> {
             0.12,
             0.5,
             "あと 14 市町",
+            true,
             fonts(),
         ),
         trend_chart(),
@@ -743,7 +745,7 @@ fn degenerate_inputs_still_render() {
         ranking("静岡県", &[], TARGET, None, None, f),
         tile_map(&[], TARGET, f),
         distribution("静岡県", &[], false, TARGET, f),
-        kpi_progress("全国", "利用率", 0.9, TARGET, "", f),
+        kpi_progress("全国", "利用率", 0.9, TARGET, "", false, f),
     ];
     for c in charts {
         parse(&c.svg);
@@ -933,4 +935,28 @@ fn sample_values_are_marked_on_the_tile_map_and_the_distribution() {
     assert!(d.table.caption.contains("サンプル"));
     let plain = distribution("全国", &[0.1, 0.2], false, TARGET, fonts());
     assert!(!plain.svg.contains("サンプル") && !plain.table.caption.contains("サンプル"));
+}
+
+#[test]
+fn a_kpi_from_sample_figures_is_hatched_and_footnoted() {
+    let sample = kpi_progress("静岡市", "利用率", 0.2, TARGET, "", true, fonts());
+    assert_eq!(
+        attr_values(&sample.svg, r#"class="bar""#, "fill"),
+        vec![format!("url(#{}-hatch-blue)", sample.id)]
+    );
+    assert!(
+        sample
+            .svg
+            .contains(">斜線の棒はサンプル（架空）の値です。</text>")
+    );
+    assert!(
+        sample
+            .description
+            .ends_with("斜線の棒はサンプル（架空）の値です。")
+    );
+    assert_eq!(sample.table.rows[0][1], "20.0%（サンプル）");
+    assert_text_fits(&sample);
+    let real = kpi_chart();
+    assert_eq!(attr_values(&real.svg, r#"class="bar""#, "fill"), vec![BLUE]);
+    assert!(!real.svg.contains("サンプル") && !real.description.contains("サンプル"));
 }

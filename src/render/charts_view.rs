@@ -85,6 +85,7 @@ pub fn home_charts(model: &Model, site: &Site, fonts: &Fonts) -> Vec<Chart> {
                     rate,
                     target,
                     &detail,
+                    f.illustrative,
                     fonts,
                 ));
             }
@@ -97,12 +98,26 @@ pub fn home_charts(model: &Model, site: &Site, fonts: &Fonts) -> Vec<Chart> {
                 } else {
                     format!("あと {} 市区町村", k.municipalities_needed)
                 };
+                // The share is counted from the municipalities' latest figures: sample
+                // figures among them make it a sample value too.
+                let from_samples = model
+                    .sites
+                    .iter()
+                    .filter(|m| {
+                        m.kind == SiteKind::Municipality
+                            && m.prefecture_code.as_deref() == Some(site.code.as_str())
+                    })
+                    .any(|m| {
+                        latest_rate(model.municipalities.get(&m.code))
+                            .is_some_and(|(_, illustrative)| illustrative)
+                    });
                 out.push(charts::kpi_progress(
                     &site.name,
                     "目標を達成した市区町村の割合",
                     share,
                     model.config.kpi.prefecture_target,
                     &detail,
+                    from_samples,
                     fonts,
                 ));
             }
