@@ -143,6 +143,25 @@ impl Fonts {
             .sum();
         advance / units * size
     }
+
+    /// Ascent and descent of `family` (regular) as fractions of the em, both positive: where
+    /// the baseline sits in a line of text. (0.88, 0.12) when no font is loaded.
+    pub fn vertical_metrics(&self, family: &str) -> (f64, f64) {
+        let face = self
+            .faces
+            .iter()
+            .find(|(f, b, _)| f == family && !*b)
+            .or_else(|| self.faces.first());
+        let Some(face) = face.and_then(|(_, _, bytes)| ttf_parser::Face::parse(bytes, 0).ok())
+        else {
+            return (0.88, 0.12);
+        };
+        let units = f64::from(face.units_per_em());
+        (
+            f64::from(face.ascender()) / units,
+            -f64::from(face.descender()) / units,
+        )
+    }
 }
 
 #[cfg(test)]

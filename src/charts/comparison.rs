@@ -1,10 +1,10 @@
 //! The municipality home chart: the site's own rate beside its prefecture and the nation.
 
 use super::hbars::{self, Layout, RefKind, RefLine, Row};
-use super::{Chart, DataTable, RateBar, finish, pct, pct_target, points, tenths};
+use super::{
+    Chart, DataTable, NARROW_MAX_WIDTH, NARROW_WIDTH, RateBar, pct, pct_target, points, tenths,
+};
 use crate::fonts::Fonts;
-
-const WIDTH: f64 = 560.0;
 
 pub fn comparison(subject: &str, bars: &[RateBar], target: f64, fonts: &Fonts) -> Chart {
     let id = "chart-comparison";
@@ -17,6 +17,7 @@ pub fn comparison(subject: &str, bars: &[RateBar], target: f64, fonts: &Fonts) -
             rate: b.rate,
             emphasis: b.emphasis,
             illustrative: b.illustrative,
+            gap_above: false,
         })
         .collect();
     let target_label = format!("目標 {}", pct_target(target));
@@ -26,16 +27,16 @@ pub fn comparison(subject: &str, bars: &[RateBar], target: f64, fonts: &Fonts) -
         kind: RefKind::Target,
     }];
     let layout = Layout {
-        width: WIDTH,
+        width: NARROW_WIDTH,
         font: 16.0,
-        pitch: 46.0,
-        bar: 28.0,
-        label_cap: 200.0,
+        pitch: 44.0,
+        bar: 26.0,
+        label_cap: 120.0,
         axis_top: false,
     };
-    let (body, height) = hbars::draw(id, &rows, &refs, target, &layout, fonts);
+    let sketch = hbars::draw(id, &rows, &refs, target, &layout, fonts);
     let description = describe(subject, bars, target);
-    let svg = finish(body, WIDTH, height, id, &title, &description);
+    let svg = sketch.finish(id, &title, &description, NARROW_MAX_WIDTH);
 
     let mut table_rows = Vec::new();
     for b in bars {
@@ -65,6 +66,8 @@ pub fn comparison(subject: &str, bars: &[RateBar], target: f64, fonts: &Fonts) -
             ],
             rows: table_rows,
         },
+        small_svg: None,
+        small_table: false,
     }
 }
 

@@ -1,12 +1,19 @@
 //! How many municipalities fall in each 5-point rate band, up to the target band.
 
+use plotters::element::{PathElement, Rectangle};
+use plotters::style::text_anchor::HPos;
+
+use super::canvas::{Font, GRID, INK, INK_SOFT, Paint, Sketch, filled, stroked};
 use super::palette::{BLUE, DARK, GREY};
-use super::svg::{Anchor, GRID, INK, INK_SOFT, Style, Svg, measure};
-use super::{Chart, DataTable, finish, pct_target, tenths, tenths_str, thousands};
+use super::{
+    Chart, DataTable, NARROW_MAX_WIDTH, NARROW_WIDTH, pct_target, tenths, tenths_str, thousands,
+};
 use crate::fonts::Fonts;
 
-const WIDTH: f64 = 600.0;
-const MARGIN: f64 = 16.0;
+const WIDTH: f64 = NARROW_WIDTH;
+const MARGIN: f64 = 12.0;
+const PITCH: f64 = 32.0;
+const BAR: f64 = 20.0;
 /// Band width in tenths of a percent (5%).
 const STEP: i64 = 50;
 
@@ -69,82 +76,112 @@ pub(crate) fn bands(rates: &[f64], target: f64) -> Vec<(Band, usize)> {
     out
 }
 
-pub fn distribution(subject: &str, rates: &[f64], target: f64, fonts: &Fonts) -> Chart {
+/// `illustrative`: some of the rates are samples (fictional), which the chart, its description
+/// and its table say.
+pub fn distribution(
+    subject: &str,
+    rates: &[f64],
+    illustrative: bool,
+    target: f64,
+    fonts: &Fonts,
+) -> Chart {
     let id = "chart-distribution";
     let title = format!("{subject}の市区町村の利用率の分布");
     let bands = bands(rates, target);
-    let description = describe(subject, rates.len(), &bands, target);
+    let mut description = describe(subject, rates.len(), &bands, target);
+    let sample_note = "サンプル（架空）の値を含む集計です。";
+    if illustrative {
+        description.push_str(sample_note);
+    }
 
-    let mut svg = Svg::new();
+    // One horizontal bar per band, lowest band at the top: the band on the left, the count
+    // at the end of the bar, a count axis underneath.
     let max_count = bands.iter().map(|(_, c)| *c).max().unwrap_or(0);
     let step = [1usize, 2, 5, 10, 20, 50, 100, 200, 500, 1000]
         .into_iter()
-        .find(|s| max_count.div_ceil(*s) <= 6)
+        .find(|s| max_count.div_ceil(*s) <= 4)
         .unwrap_or(2000);
-    let y_max = (max_count.div_ceil(step)).max(1) * step;
-    let tick_style = Style::new(12.0).fill(INK_SOFT);
-    let tick_w = measure(fonts, &thousands(y_max), tick_style);
-    let (x0, x1) = (MARGIN + tick_w + 8.0, WIDTH - MARGIN);
-    let (y0, y1) = (44.0, 250.0);
-    let ypos = |c: usize| y1 - c as f64 / y_max as f64 * (y1 - y0);
+    let x_max = (max_count.div_ceil(step)).max(1) * step;
+    let label_font = Font::new(14.0);
+    let count_font = Font::new(15.0).bold();
+    let tick_font = Font::new(14.0).fill(INK_SOFT).h(HPos::Center);
+    let labels: Vec<String> = bands
+        .iter()
+        .map(|(b, _)| match b.to {
+            Some(_) => b.short(),
+            None => format!("{}（目標）", b.short()),
+        })
+        .collect();
+    let label_w = labels
+        .iter()
+        .map(|l| label_font.bold().measure(fonts, l))
+        .fold(0.0, f64::max);
+    let count_w = count_font.measure(fonts, &thousands(x_max));
+    let tick_half = tick_font.measure(fonts, &thousands(x_max)) / 2.0;
+    let x0 = MARGIN + label_w + 8.0;
+    let x1 = WIDTH - MARGIN - (count_w + 6.0).max(tick_half);
+    let y0 = 34.0;
+    let y1 = y0 + bands.len() as f64 * PITCH;
+    let height = y1 + 32.0 + if illustrative { 22.0 } else { 0.0 };
 
-    svg.text(MARGIN, 20.0, "（市区町村数）", tick_style);
+    let sketch = Sketch::new(fonts, WIDTH, height);
+    sketch.text(
+        MARGIN,
+        16.0,
+        "利用率の区分ごとの市区町村数",
+        Font::new(14.0).fill(INK_SOFT),
+        Paint::none(),
+    );
+    let n = bands.len() as f64;
+    let plot = sketch.plot(0.0..x_max as f64, 0.0..n, (x0, x1), (y0, y1));
+    let unit = |v: i32| f64::from(v) / super::canvas::SCALE;
     let mut c = 0;
-    while c <= y_max {
-        let y = ypos(c);
-        svg.line(
-            x0,
-            y,
-            x1,
-            y,
-            &format!(r#"stroke="{GRID}" stroke-width="1""#),
-        );
-        svg.text(
-            x0 - 6.0,
-            y + 4.0,
-            &thousands(c),
-            tick_style.anchor(Anchor::End),
-        );
+    while c <= x_max {
+        let line = PathElement::new(vec![(c as f64, 0.0), (c as f64, n)], stroked(GRID, 1.0));
+        sketch.with(Paint::class("tick").data("count", c), |_| plot.draw(&line));
+        let (x, _) = plot.map_coordinate(&(c as f64, n));
+        sketch.text(unit(x), y1 + 14.0, &thousands(c), tick_font, Paint::none());
         c += step;
     }
-
-    let slot = (x1 - x0) / bands.len() as f64;
-    let bar_w = (slot * 0.62).min(72.0);
-    let count_style = Style::new(14.0).bold().anchor(Anchor::Middle);
-    let label_style = Style::new(12.0).fill(INK).anchor(Anchor::Middle);
-    for (i, (band, count)) in bands.iter().enumerate() {
-        let cx = x0 + slot * (i as f64 + 0.5);
-        let top = ypos(*count);
+    let band_gap = (1.0 - BAR / PITCH) / 2.0;
+    for (i, ((band, count), label)) in bands.iter().zip(&labels).enumerate() {
+        let top = i as f64;
         let is_target = band.to.is_none();
         let fill = if is_target { BLUE } else { GREY };
-        let attrs = format!(r#"class="bar" data-count="{count}" fill="{fill}""#);
-        svg.rect(cx - bar_w / 2.0, top, bar_w, y1 - top, &attrs);
-        svg.text(
-            cx,
-            top - 6.0,
-            &thousands(*count),
-            count_style.fill(if is_target { BLUE } else { INK }),
+        let bar = Rectangle::new(
+            [(0.0, top + band_gap), (*count as f64, top + 1.0 - band_gap)],
+            filled(fill),
         );
-        // Band labels under the axis; shrink only if a slot is too narrow (never below 12px).
-        let short = band.short();
-        let mut style = label_style;
-        while style.size > 12.0 && measure(fonts, &short, style) > slot - 4.0 {
-            style.size -= 1.0;
-        }
-        svg.text(cx, y1 + 18.0, &short, style);
-        if is_target {
-            svg.text(cx, y1 + 34.0, "（目標）", label_style.bold());
-        }
+        sketch.with(Paint::class("bar").data("count", count), |_| {
+            plot.draw(&bar)
+        });
+        let (end, mid) = plot.map_coordinate(&(*count as f64, top + 0.5));
+        let font = if is_target {
+            label_font.bold()
+        } else {
+            label_font
+        };
+        sketch.text(MARGIN, unit(mid), label, font, Paint::none());
+        sketch.text(
+            unit(end) + 6.0,
+            unit(mid),
+            &thousands(*count),
+            count_font.fill(if is_target { BLUE } else { INK }),
+            Paint::none().halo(),
+        );
     }
-    svg.line(
-        x0,
-        y1,
-        x1,
-        y1,
-        &format!(r#"stroke="{DARK}" stroke-width="1.5""#),
-    );
-    let height = y1 + 48.0;
-    let svg = finish(svg, WIDTH, height, id, &title, &description);
+    let axis = PathElement::new(vec![(0.0, 0.0), (0.0, n)], stroked(DARK, 1.5));
+    sketch.with(Paint::none(), |_| plot.draw(&axis));
+    if illustrative {
+        sketch.text(
+            MARGIN,
+            y1 + 38.0,
+            sample_note,
+            Font::new(14.0).fill(INK_SOFT),
+            Paint::none(),
+        );
+    }
+    let svg = sketch.finish(id, &title, &description, NARROW_MAX_WIDTH);
 
     let rows = bands
         .iter()
@@ -156,10 +193,16 @@ pub fn distribution(subject: &str, rates: &[f64], target: f64, fonts: &Fonts) ->
         description,
         svg,
         table: DataTable {
-            caption: title,
+            caption: if illustrative {
+                format!("{title}（サンプル（架空）の値を含む）")
+            } else {
+                title
+            },
             columns: vec!["利用率".to_string(), "市区町村数".to_string()],
             rows,
         },
+        small_svg: None,
+        small_table: false,
     }
 }
 

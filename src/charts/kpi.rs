@@ -1,14 +1,19 @@
 //! A KPI progress gauge (bullet bar): the current share against its target.
 
+use plotters::element::{PathElement, Rectangle};
+use plotters::style::text_anchor::{HPos, VPos};
+
+use super::canvas::{Font, INK, INK_SOFT, Paint, Sketch, filled, stroked, wrap};
 use super::palette::{BLUE, DARK, GREY, RED};
-use super::svg::{Anchor, INK, INK_SOFT, Style, Svg, measure, wrap};
 use super::{
-    Chart, DataTable, RateAxis, finish, pct, pct_target, points, short_hash, tenths, tick_label,
+    Chart, DataTable, NARROW_MAX_WIDTH, NARROW_WIDTH, RateAxis, clamp_rate, pct, pct_target,
+    points, short_hash, tenths, tick_label,
 };
 use crate::fonts::Fonts;
 
-const WIDTH: f64 = 560.0;
-const MARGIN: f64 = 16.0;
+const WIDTH: f64 = NARROW_WIDTH;
+const MARGIN: f64 = 12.0;
+const BAR_H: f64 = 30.0;
 
 pub fn kpi_progress(
     subject: &str,
@@ -16,90 +21,36 @@ pub fn kpi_progress(
     current: f64,
     target: f64,
     detail: &str,
+    illustrative: bool,
     fonts: &Fonts,
 ) -> Chart {
     let id = format!("chart-kpi-{}", short_hash(label));
     let title = format!("{subject}の{label}と目標");
-    let description = describe(subject, label, current, target, detail);
-
-    let mut svg = Svg::new();
+    let mut description = describe(subject, label, current, target, detail);
+    // A value from (or computed from) sample figures: the bar is hatched and footnoted.
+    let sample_note = "斜線の棒はサンプル（架空）の値です。";
+    if illustrative {
+        description.push_str(sample_note);
+    }
     let axis = RateAxis::new(current, target);
     let (x0, x1) = (MARGIN, WIDTH - MARGIN);
 
-    // Headline: the label and the current value, with the target on the right.
-    let label_style = Style::new(18.0).bold();
-    let value_style = Style::new(36.0).bold().fill(BLUE);
-    let label_w = measure(fonts, label, label_style);
+    // Layout first (plotters needs the size): the headline, the gauge, what is left to do.
+    let label_font = Font::new(18.0).bold().v(VPos::Bottom);
+    let value_font = Font::new(36.0).bold().fill(BLUE).v(VPos::Bottom);
     let value = pct(current);
-    let value_w = measure(fonts, &value, value_style);
-    let mut y = 48.0;
-    if MARGIN + label_w + 12.0 + value_w > WIDTH - MARGIN {
-        // A long label gets its own line(s) above the figures.
-        for line in wrap(fonts, label, label_style, WIDTH - 2.0 * MARGIN) {
-            svg.text(MARGIN, y - 14.0, &line, label_style);
-            y += 24.0;
-        }
-        svg.text(MARGIN, y, &value, value_style);
+    let label_w = label_font.measure(fonts, label);
+    let value_w = value_font.measure(fonts, &value);
+    let label_lines = if MARGIN + label_w + 12.0 + value_w > WIDTH - MARGIN {
+        // A long label gets its own line(s) above the figure.
+        wrap(fonts, label, label_font, WIDTH - 2.0 * MARGIN)
     } else {
-        svg.text(MARGIN, y, label, label_style);
-        svg.text(MARGIN + label_w + 12.0, y, &value, value_style);
-    }
-
-    // The gauge: a track to the axis maximum, the current value filled, the target marked.
-    let marker_label_y = y + 30.0;
-    let bar_top = marker_label_y + 10.0;
-    let bar_h = 30.0;
-    let track = format!(r##"class="track" fill="#F2F2F2" stroke="{GREY}" stroke-width="1""##);
-    svg.rect(x0, bar_top, x1 - x0, bar_h, &track);
-    let cur_x = axis.pos(current, x0, x1);
-    svg.rect(
-        x0,
-        bar_top,
-        cur_x - x0,
-        bar_h,
-        &format!(r#"class="bar" fill="{BLUE}""#),
-    );
-    let tx = axis.pos(target, x0, x1);
-    svg.line(
-        tx,
-        bar_top - 8.0,
-        tx,
-        bar_top + bar_h + 8.0,
-        &format!(r#"class="target" stroke="{RED}" stroke-width="3""#),
-    );
-    let marker_style = Style::new(13.0).bold().halo();
-    let marker = format!("目標 {}", pct_target(target));
-    let mw = measure(fonts, &marker, marker_style);
-    let mx = tx.clamp(MARGIN + mw / 2.0, WIDTH - MARGIN - mw / 2.0);
-    svg.text(
-        mx,
-        marker_label_y,
-        &marker,
-        marker_style.anchor(Anchor::Middle),
-    );
-
-    // Ticks under the gauge.
-    let tick_style = Style::new(12.0).fill(INK_SOFT);
-    let tick_y = bar_top + bar_h + 22.0;
-    for &t in &axis.ticks {
-        let x = axis.pos(t, x0, x1);
-        svg.line(
-            x,
-            bar_top + bar_h,
-            x,
-            bar_top + bar_h + 5.0,
-            &format!(
-                r#"class="tick" data-value="{}" stroke="{DARK}" stroke-width="1""#,
-                tenths(t)
-            ),
-        );
-        let label = tick_label(t);
-        let w = measure(fonts, &label, tick_style);
-        let cx = x.clamp(MARGIN + w / 2.0, WIDTH - MARGIN - w / 2.0);
-        svg.text(cx, tick_y, &label, tick_style.anchor(Anchor::Middle));
-    }
-
-    // What is left to do.
+        Vec::new()
+    };
+    let headline_bottom = 12.0 + label_lines.len() as f64 * 24.0 + 40.0;
+    let marker_y = headline_bottom + 20.0;
+    let bar_top = marker_y + 12.0;
+    let tick_y = bar_top + BAR_H + 18.0;
     let gap = tenths(target) - tenths(current);
     let mut remaining = if gap > 0 {
         format!("目標まであと{}", points(gap))
@@ -109,19 +60,121 @@ pub fn kpi_progress(
     if !detail.is_empty() {
         remaining.push_str(&format!("（{detail}）"));
     }
-    let mut height = tick_y + 12.0;
-    for line in wrap(
-        fonts,
-        &remaining,
-        Style::new(16.0).bold(),
-        WIDTH - 2.0 * MARGIN,
-    ) {
-        height += 24.0;
-        svg.text(MARGIN, height, &line, Style::new(16.0).bold().fill(INK));
-    }
-    height += 14.0;
+    let remaining_font = Font::new(16.0).bold().fill(INK).v(VPos::Bottom);
+    let remaining_lines = wrap(fonts, &remaining, remaining_font, WIDTH - 2.0 * MARGIN);
+    let height = tick_y
+        + 14.0
+        + remaining_lines.len() as f64 * 24.0
+        + if illustrative { 24.0 } else { 0.0 }
+        + 12.0;
 
-    let svg = finish(svg, WIDTH, height, &id, &title, &description);
+    let sketch = Sketch::new(fonts, WIDTH, height);
+    // Headline: the label and the current value.
+    let mut y = 12.0;
+    for line in &label_lines {
+        y += 24.0;
+        sketch.text(MARGIN, y, line, label_font, Paint::none());
+    }
+    if label_lines.is_empty() {
+        sketch.text(
+            MARGIN,
+            headline_bottom - 4.0,
+            label,
+            label_font,
+            Paint::none(),
+        );
+        sketch.text(
+            MARGIN + label_w + 12.0,
+            headline_bottom,
+            &value,
+            value_font,
+            Paint::none(),
+        );
+    } else {
+        sketch.text(MARGIN, headline_bottom, &value, value_font, Paint::none());
+    }
+
+    // The gauge through plotters: a track to the axis maximum, the current value filled,
+    // the target marked.
+    let plot = sketch.plot(
+        0.0..axis.max,
+        0.0..1.0,
+        (x0, x1),
+        (bar_top, bar_top + BAR_H),
+    );
+    let track = Rectangle::new([(0.0, 0.0), (axis.max, 1.0)], filled("#F2F2F2"));
+    sketch.with(Paint::class("track").stroke(GREY, 1.0), |_| {
+        plot.draw(&track)
+    });
+    let bar = Rectangle::new(
+        [(0.0, 0.0), (clamp_rate(current).min(axis.max), 1.0)],
+        filled(BLUE),
+    );
+    let mut paint = Paint::class("bar");
+    if illustrative {
+        paint = paint
+            .fill(sketch.hatch(&id, "blue", BLUE))
+            .stroke(BLUE, 1.0);
+    }
+    sketch.with(paint, |_| plot.draw(&bar));
+    let target_x = clamp_rate(target).min(axis.max);
+    let (tx, _) = plot.map_coordinate(&(target_x, 0.0));
+    let marker = PathElement::new(
+        vec![
+            (tx, super::canvas::px(bar_top - 8.0)),
+            (tx, super::canvas::px(bar_top + BAR_H + 8.0)),
+        ],
+        stroked(RED, 3.0),
+    );
+    sketch.with(Paint::class("target"), |root| root.draw(&marker));
+    let marker_font = Font::new(14.0).bold().h(HPos::Center);
+    let marker_label = format!("目標 {}", pct_target(target));
+    let mw = marker_font.measure(fonts, &marker_label);
+    let mx =
+        (f64::from(tx) / super::canvas::SCALE).clamp(MARGIN + mw / 2.0, WIDTH - MARGIN - mw / 2.0);
+    sketch.text(
+        mx,
+        marker_y,
+        &marker_label,
+        marker_font,
+        Paint::none().halo(),
+    );
+
+    // Ticks under the gauge.
+    let tick_font = Font::new(14.0).fill(INK_SOFT).h(HPos::Center);
+    for &t in &axis.ticks {
+        let (x, y) = plot.map_coordinate(&(t, 1.0));
+        let tick = PathElement::new(
+            vec![(x, y), (x, y + super::canvas::px(5.0))],
+            stroked(DARK, 1.0),
+        );
+        sketch.with(Paint::class("tick").data("value", tenths(t)), |root| {
+            root.draw(&tick)
+        });
+        let label = tick_label(t);
+        let w = tick_font.measure(fonts, &label);
+        let cx =
+            (f64::from(x) / super::canvas::SCALE).clamp(MARGIN + w / 2.0, WIDTH - MARGIN - w / 2.0);
+        sketch.text(cx, tick_y, &label, tick_font, Paint::none());
+    }
+
+    // What is left to do.
+    let mut y = tick_y + 14.0;
+    for line in &remaining_lines {
+        y += 24.0;
+        sketch.text(MARGIN, y, line, remaining_font, Paint::none());
+    }
+
+    if illustrative {
+        sketch.text(
+            MARGIN,
+            y + 24.0,
+            sample_note,
+            Font::new(14.0).fill(INK_SOFT).v(VPos::Bottom),
+            Paint::none(),
+        );
+    }
+    let svg = sketch.finish(&id, &title, &description, NARROW_MAX_WIDTH);
     let to_target = if gap > 0 {
         format!("あと{}", points(gap))
     } else {
@@ -143,12 +196,18 @@ pub fn kpi_progress(
             ],
             rows: vec![vec![
                 label.to_string(),
-                pct(current),
+                if illustrative {
+                    format!("{}（サンプル）", pct(current))
+                } else {
+                    pct(current)
+                },
                 pct_target(target),
                 to_target,
                 detail.to_string(),
             ]],
         },
+        small_svg: None,
+        small_table: false,
     }
 }
 

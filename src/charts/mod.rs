@@ -1,24 +1,31 @@
-//! Accessible charts as inline SVG (and the OGP image as PNG).
+//! Accessible charts as inline SVG (and the OGP image as PNG), drawn through plotters.
 //!
-//! Every chart is written directly as SVG through [`svg::Svg`] rather than
-//! through plotters: labels are laid out with the real advances of the
-//! bundled UD gothic (`Fonts::measure`), which plotters cannot do, and the
-//! writer formats every number the same way so the same input always gives
-//! the same bytes. Every chart passes through [`finish`], which adds the
-//! accessible name and description, the viewBox and responsive sizing.
+//! Every chart maps its data with plotters' coordinate systems and draws plotters elements and
+//! series onto [`canvas::Canvas`], a drawing backend of the project's own: it writes the SVG
+//! elements directly, measures labels with the real advances of the bundled UD gothic
+//! (`Fonts::measure`), formats every number the same way (so the same input always gives the
+//! same bytes) and escapes every piece of text. [`canvas::Sketch::finish`] adds the accessible
+//! name and description, the viewBox and responsive sizing. Placement decisions plotters does
+//! not make (which labels fit, where value labels go, shortening long names) stay here.
+//!
+//! Phones first: a chart's viewBox is about as wide as a phone's content column
+//! ([`NARROW_WIDTH`]) and its smallest text is 14 px, so no text is under 12 CSS px at 375 px;
+//! charts that need more room (a long ranking, the tile map) are drawn wide for wider screens
+//! and give way below [`SMALL_SCREEN_MAX_REM`] to a small-screen form (`small_svg`) or to
+//! their table (`small_table`).
 //!
 //! Accessibility: colours come from the Color Universal Design set and are
 //! never the only cue (values are written on the chart, reference lines are
 //! labelled, illustrative values are hatched or hollow and footnoted), chart
 //! parts keep 3:1 against white and text 4.5:1 against what it sits on.
 
+pub mod canvas;
 mod comparison;
 mod distribution;
 mod hbars;
 mod kpi;
 mod ogp;
 mod ranking;
-pub mod svg;
 mod tile_map;
 mod trend;
 
@@ -33,12 +40,18 @@ pub use ranking::ranking;
 pub use tile_map::{TILE_LAYOUT, tile_map};
 pub use trend::trend;
 
-use std::fmt::Write as _;
+pub use canvas::FONT_STACK;
 
-use svg::{Svg, escape, num};
-
-/// The font stack written on every chart's root element.
-pub const FONT_STACK: &str = "BIZ UDPGothic, 'Hiragino Sans', 'Yu Gothic UI', Meiryo, sans-serif";
+/// The viewBox width of charts that every screen shows: a phone's content column
+/// (375 px less the page's 16 px padding on each side is 343 px) shows them at 95%, so 14 px
+/// text stays above 13 px (above 11 px at 320 px).
+pub const NARROW_WIDTH: f64 = 360.0;
+/// How much wider than its viewBox a narrow chart may grow on a wide screen.
+pub const NARROW_MAX_WIDTH: f64 = 420.0;
+/// Widest viewport (in rem, as the stylesheet's media query) that shows the small-screen forms
+/// (`small_svg`, `small_table`) instead of the wide ones: 46rem = 736 px leaves a 704 px
+/// content column, where the widest wide chart (the 756-unit tile map) keeps 13 px text at 12 px.
+pub const SMALL_SCREEN_MAX_REM: f64 = 46.0;
 
 /// The numbers behind a chart, for an HTML table beside it.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -59,6 +72,11 @@ pub struct Chart {
     /// A complete inline `<svg>…</svg>`.
     pub svg: String,
     pub table: DataTable,
+    /// A shorter form for small screens, shown there instead of `svg` (a long ranking's top
+    /// and bottom rows and the site's own place); the full figures stay in `table`.
+    pub small_svg: Option<String>,
+    /// On small screens `svg` cannot be read (the tile map): the table is shown there instead.
+    pub small_table: bool,
 }
 
 /// One bar: a place and its adoption rate (0..1).
@@ -88,6 +106,8 @@ pub struct Tile {
     /// Full name, e.g. 北海道, 東京都.
     pub name: String,
     pub rate: Option<f64>,
+    /// A sample (fictional) figure, marked on the tile and in the table.
+    pub illustrative: bool,
 }
 
 /// The Color Universal Design colours used by the charts, and contrast helpers.
@@ -130,43 +150,12 @@ pub mod palette {
 
     /// The text colour (near-black or white) with the better contrast on `fill`.
     pub fn text_on(fill: &str) -> &'static str {
-        if contrast(fill, super::svg::INK) >= contrast(fill, "#FFFFFF") {
-            super::svg::INK
+        if contrast(fill, super::canvas::INK) >= contrast(fill, "#FFFFFF") {
+            super::canvas::INK
         } else {
             "#FFFFFF"
         }
     }
-}
-
-/// Wrap a chart body into the complete accessible `<svg>` element. Every chart goes through here.
-pub fn finish(body: Svg, width: f64, height: f64, id: &str, title: &str, desc: &str) -> String {
-    let id = escape(id);
-    let mut out = String::with_capacity(body.body.len() + body.defs.len() + 800);
-    let _ = write!(
-        out,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="100%" preserveAspectRatio="xMidYMid meet" style="max-width:{w}px;height:auto" role="img" aria-labelledby="{id}-title {id}-desc" font-family="{font}">"#,
-        w = num(width),
-        h = num(height),
-        font = escape(FONT_STACK),
-    );
-    let _ = write!(
-        out,
-        r#"<title id="{id}-title">{}</title><desc id="{id}-desc">{}</desc>"#,
-        escape(title),
-        escape(desc)
-    );
-    if !body.defs.is_empty() {
-        let _ = write!(out, "<defs>{}</defs>", body.defs);
-    }
-    let _ = write!(
-        out,
-        r##"<rect width="{}" height="{}" fill="#FFFFFF"/>"##,
-        num(width),
-        num(height)
-    );
-    out.push_str(&body.body);
-    out.push_str("</svg>");
-    out
 }
 
 /// A rate in tenths of a percent (0.078 → 78), the precision every chart shows.
@@ -261,11 +250,6 @@ impl RateAxis {
         let n = ((max / tick_step) + 1e-9).floor() as usize;
         let ticks = (0..=n).map(|i| i as f64 * tick_step).collect();
         RateAxis { max, ticks }
-    }
-
-    /// Position of `rate` between `from` (0%) and `to` (the axis maximum).
-    pub fn pos(&self, rate: f64, from: f64, to: f64) -> f64 {
-        from + clamp_rate(rate).min(self.max) / self.max * (to - from)
     }
 }
 

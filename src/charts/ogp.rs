@@ -2,8 +2,11 @@
 
 use svg2pdf::usvg;
 
+use plotters::element::Rectangle;
+use plotters::style::text_anchor::VPos;
+
+use super::canvas::{Font, INK, INK_SOFT, Paint, Sketch, at, filled, fit, wrap};
 use super::palette::BLUE;
-use super::svg::{INK, INK_SOFT, Style, Svg, measure, wrap};
 use crate::fonts::Fonts;
 
 const WIDTH: f64 = 1200.0;
@@ -15,14 +18,14 @@ const MARGIN: f64 = 80.0;
 fn fit_lines(
     fonts: &Fonts,
     text: &str,
-    style: Style<'_>,
+    style: Font,
     min: f64,
     max_width: f64,
     max_lines: usize,
 ) -> (f64, Vec<String>) {
     let mut s = style;
     while s.size > min {
-        if measure(fonts, text, s) <= max_width {
+        if s.measure(fonts, text) <= max_width {
             return (s.size, vec![text.to_string()]);
         }
         s.size -= 2.0;
@@ -32,7 +35,7 @@ fn fit_lines(
     if lines.len() > max_lines {
         lines.truncate(max_lines);
         let last = lines.pop().unwrap_or_default();
-        let (short, _) = super::svg::fit(fonts, &format!("{last}…"), s, max_width);
+        let (short, _) = fit(fonts, &format!("{last}…"), s, max_width);
         lines.push(short);
     }
     (min, lines)
@@ -40,48 +43,54 @@ fn fit_lines(
 
 /// The OGP image as SVG (1200×630), before rasterising.
 pub(crate) fn ogp_svg(site_name: &str, headline: &str, subline: &str, fonts: &Fonts) -> String {
-    let mut svg = Svg::new();
+    let sketch = Sketch::new(fonts, WIDTH, HEIGHT);
     let text_w = WIDTH - 2.0 * MARGIN;
-    svg.rect(0.0, 0.0, WIDTH, HEIGHT, r##"fill="#FFFFFF""##);
-    svg.rect(0.0, 0.0, WIDTH, 24.0, &format!(r#"fill="{BLUE}""#));
-    svg.rect(0.0, HEIGHT - 96.0, WIDTH, 96.0, r##"fill="#F2F6FF""##);
+    let band = |y0: f64, y1: f64, colour: &str| {
+        sketch.with(Paint::none(), |root| {
+            root.draw(&Rectangle::new(
+                [at(0.0, y0), at(WIDTH, y1)],
+                filled(colour),
+            ))
+        });
+    };
+    band(0.0, 24.0, BLUE);
+    band(HEIGHT - 96.0, HEIGHT, "#F2F6FF");
+    // Lines of text by their baselines.
+    let line = |y: f64, text: &str, font: Font| {
+        sketch.text(MARGIN, y, text, font.v(VPos::Bottom), Paint::none());
+    };
+    // The em box's bottom sits below the baseline by the descent; place by baseline as before.
+    let descent = fonts.vertical_metrics(crate::fonts::DEFAULT_FAMILY).1;
+    let base = |y: f64, size: f64| y + descent * size;
 
     let mut y = 150.0;
-    let (size, lines) = fit_lines(fonts, site_name, Style::new(56.0).bold(), 36.0, text_w, 2);
-    for line in &lines {
-        svg.text(MARGIN, y, line, Style::new(size).bold().fill(INK));
+    let (size, lines) = fit_lines(fonts, site_name, Font::new(56.0).bold(), 36.0, text_w, 2);
+    for l in &lines {
+        line(base(y, size), l, Font::new(size).bold().fill(INK));
         y += size * 1.3;
     }
     y += 40.0;
-    let (size, lines) = fit_lines(fonts, headline, Style::new(88.0).bold(), 48.0, text_w, 2);
+    let (size, lines) = fit_lines(fonts, headline, Font::new(88.0).bold(), 48.0, text_w, 2);
     y += size * 0.6;
-    for line in &lines {
-        svg.text(MARGIN, y, line, Style::new(size).bold().fill(BLUE));
+    for l in &lines {
+        line(base(y, size), l, Font::new(size).bold().fill(BLUE));
         y += size * 1.2;
     }
     y += 10.0;
-    let (size, lines) = fit_lines(fonts, subline, Style::new(40.0), 28.0, text_w, 2);
-    for line in &lines {
+    let (size, lines) = fit_lines(fonts, subline, Font::new(40.0), 28.0, text_w, 2);
+    for l in &lines {
         if y > HEIGHT - 110.0 {
             break;
         }
-        svg.text(MARGIN, y, line, Style::new(size).fill(INK_SOFT));
+        line(base(y, size), l, Font::new(size).fill(INK_SOFT));
         y += size * 1.3;
     }
-    svg.text(
-        MARGIN,
-        HEIGHT - 36.0,
+    line(
+        base(HEIGHT - 36.0, 32.0),
         "ケアプランデータ連携システム",
-        Style::new(32.0).bold().fill(INK),
+        Font::new(32.0).bold().fill(INK),
     );
-    super::finish(
-        svg,
-        WIDTH,
-        HEIGHT,
-        "ogp",
-        site_name,
-        &format!("{headline} {subline}"),
-    )
+    sketch.finish("ogp", site_name, &format!("{headline} {subline}"), WIDTH)
 }
 
 /// A 1200×630 PNG for `og:image`.

@@ -1,10 +1,17 @@
 //! Ranked horizontal bars: the municipalities of a prefecture, or the 47 prefectures.
 
 use super::hbars::{self, Layout, RefKind, RefLine, Row};
-use super::{Chart, DataTable, RateBar, finish, pct, pct_target, tenths, unit_for};
+use super::{
+    Chart, DataTable, NARROW_MAX_WIDTH, NARROW_WIDTH, RateBar, pct, pct_target, tenths, unit_for,
+};
 use crate::fonts::Fonts;
 
-const WIDTH: f64 = 640.0;
+/// The viewBox width of a long ranking on wide screens.
+const WIDE_WIDTH: f64 = 560.0;
+/// Rankings longer than this get a small-screen excerpt.
+const LONG: usize = 15;
+/// Rows shown at the top and at the bottom of the small-screen excerpt.
+const ENDS: usize = 5;
 
 /// Sort descending by the shown rate (tenths of a percent), ties by name; ranks are shared by ties.
 pub(crate) fn ranked(items: &[RateBar]) -> Vec<(usize, &RateBar)> {
@@ -46,6 +53,7 @@ pub fn ranking(
             rate: b.rate,
             emphasis: b.emphasis || own.is_some_and(|(name, _)| name == b.label),
             illustrative: b.illustrative,
+            gap_above: false,
         })
         .collect();
     let mut refs = vec![RefLine {
@@ -67,17 +75,42 @@ pub fn ranking(
             kind: RefKind::National,
         });
     }
-    let layout = Layout {
-        width: WIDTH,
-        font: 13.0,
-        pitch: 22.0,
-        bar: 14.0,
-        label_cap: 170.0,
-        axis_top: rows.len() > 15,
-    };
-    let (body, height) = hbars::draw(id, &rows, &refs, target, &layout, fonts);
     let description = describe(subject, unit, &ranked, target, own, national);
-    let svg = finish(body, WIDTH, height, id, &title, &description);
+    let long = rows.len() > LONG;
+    let layout = Layout {
+        width: if long { WIDE_WIDTH } else { NARROW_WIDTH },
+        font: 14.0,
+        pitch: if long { 22.0 } else { 26.0 },
+        bar: if long { 14.0 } else { 16.0 },
+        label_cap: 112.0,
+        axis_top: long,
+    };
+    let sketch = hbars::draw(id, &rows, &refs, target, &layout, fonts);
+    let max_width = if long { WIDE_WIDTH } else { NARROW_MAX_WIDTH };
+    let svg = sketch.finish(id, &title, &description, max_width);
+    let small_svg = long.then(|| {
+        let small_id = format!("{id}-small");
+        let (rows, kept) = excerpt(rows);
+        let layout = Layout {
+            width: NARROW_WIDTH,
+            pitch: 26.0,
+            bar: 16.0,
+            axis_top: false,
+            ..layout
+        };
+        let sketch = hbars::draw(&small_id, &rows, &refs, target, &layout, fonts);
+        let own_name = own.map(|(name, _)| name).filter(|_| kept);
+        let small_description = format!(
+            "{description}この図は上位{ENDS}と下位{ENDS}{}だけを示しています。すべての順位は表にあります。",
+            own_name.map(|n| format!("、{n}の前後")).unwrap_or_default()
+        );
+        sketch.finish(
+            &small_id,
+            &format!("{title}（抜粋）"),
+            &small_description,
+            NARROW_MAX_WIDTH,
+        )
+    });
 
     let table_rows = ranked
         .iter()
@@ -99,7 +132,31 @@ pub fn ranking(
             columns: vec!["順位".to_string(), "名前".to_string(), "利用率".to_string()],
             rows: table_rows,
         },
+        small_svg,
+        small_table: false,
     }
+}
+
+/// The small-screen excerpt of a long ranking: the top and bottom [`ENDS`] rows and the site's
+/// own row with its neighbours, a gap marked where rows were left out. Also says whether the
+/// own row is among them as a row of its own (not only in the top or bottom).
+fn excerpt(rows: Vec<Row>) -> (Vec<Row>, bool) {
+    let n = rows.len();
+    let own = rows.iter().position(|r| r.emphasis);
+    let keep =
+        |i: usize| i < ENDS || i + ENDS >= n || own.is_some_and(|o| i + 1 >= o && i <= o + 1);
+    let own_apart = own.is_some_and(|o| o >= ENDS && o + ENDS < n);
+    let mut out = Vec::new();
+    let mut last: Option<usize> = None;
+    for (i, mut row) in rows.into_iter().enumerate() {
+        if !keep(i) {
+            continue;
+        }
+        row.gap_above = last.is_some_and(|l| l + 1 != i);
+        last = Some(i);
+        out.push(row);
+    }
+    (out, own_apart)
 }
 
 fn describe(

@@ -131,6 +131,7 @@ fn real_tiles() -> Vec<Tile> {
                 prefecture_code: format!("{}0000", f[0]),
                 name: f[1].to_string(),
                 rate: Some(using / offices),
+                illustrative: false,
             }
         })
         .collect()
@@ -179,7 +180,7 @@ fn distribution_chart() -> Chart {
         .map(|b| b.rate)
         .chain([0.31, 0.05, 0.30])
         .collect();
-    distribution("静岡県", &rates, TARGET, fonts())
+    distribution("静岡県", &rates, true, TARGET, fonts())
 }
 
 fn kpi_chart() -> Chart {
@@ -189,6 +190,7 @@ fn kpi_chart() -> Chart {
         0.078,
         TARGET,
         "あと 1,234 事業所",
+        false,
         fonts(),
     )
 }
@@ -203,6 +205,7 @@ fn all_charts() -> Vec<Chart> {
             0.12,
             0.5,
             "あと 14 市町",
+            true,
             fonts(),
         ),
         trend_chart(),
@@ -342,6 +345,7 @@ fn tile_layout_covers_47_prefectures_once_in_distinct_cells() {
         prefecture_code: "010006".to_string(),
         name: "北海道".to_string(),
         rate: Some(0.9),
+        illustrative: false,
     });
     let chart = tile_map(&tiles, TARGET, fonts());
     let mut drawn = attr_values(&chart.svg, r#"class="tile""#, "data-code");
@@ -485,7 +489,7 @@ fn every_chart_is_an_accessible_self_contained_svg() {
         assert_eq!(&svg[svg.find('>').unwrap() + 1..title_at], "", "{id}");
         assert!(desc_at > title_at);
         assert!(
-            svg.contains(&super::svg::escape(&chart.description)),
+            svg.contains(&super::canvas::escape(&chart.description)),
             "{id}"
         );
         assert!(
@@ -574,8 +578,9 @@ fn no_text_is_cut_off_or_overlapping() {
     assert_text_fits(&chart);
     // Every point is still in the table even when its label had to be left off the chart.
     assert_eq!(chart.table.rows.len(), 12);
-    // The latest date is labelled, and labels are spread evenly (every k-th point).
-    assert!(chart.svg.contains(">2024年12月1日</text>"));
+    // The latest date is labelled (the year above the month and day), and labels are spread
+    // evenly (every k-th point).
+    assert!(chart.svg.contains(">2024年</text>") && chart.svg.contains(">12月1日</text>"));
     let dates = chart.svg.matches("月1日</text>").count();
     assert!((3..12).contains(&dates), "{dates} date labels");
 }
@@ -739,8 +744,8 @@ fn degenerate_inputs_still_render() {
         ),
         ranking("静岡県", &[], TARGET, None, None, f),
         tile_map(&[], TARGET, f),
-        distribution("静岡県", &[], TARGET, f),
-        kpi_progress("全国", "利用率", 0.9, TARGET, "", f),
+        distribution("静岡県", &[], false, TARGET, f),
+        kpi_progress("全国", "利用率", 0.9, TARGET, "", false, f),
     ];
     for c in charts {
         parse(&c.svg);
@@ -831,4 +836,127 @@ fn preview() {
         fonts(),
     );
     std::fs::write(format!("{dir}/ogp-long.png"), png).unwrap();
+}
+
+#[test]
+fn long_rankings_get_a_small_screen_excerpt() {
+    // 35 rows: the wide form has them all, the small form the top and bottom five.
+    let chart = shizuoka_ranking();
+    assert_eq!(attr_values(&chart.svg, r#"class="bar""#, "width").len(), 35);
+    let small = chart.small_svg.as_deref().expect("a small-screen form");
+    assert!(
+        small.contains(r#"aria-labelledby="chart-ranking-small-title chart-ranking-small-desc""#)
+    );
+    assert!(small.contains("（抜粋）</title>"));
+    let own_rank: usize = chart.table.rows.iter().find(|r| r[1] == "静岡市").unwrap()[0]
+        .parse()
+        .unwrap();
+    let ranks: Vec<String> = chart
+        .table
+        .rows
+        .iter()
+        .map(|r| format!(">{}位</text>", r[0]))
+        .collect();
+    for rank in ranks[..5].iter().chain(&ranks[30..]) {
+        assert!(small.contains(rank.as_str()), "{rank}");
+    }
+    // 静岡市 (the site's own row) is kept with its neighbours, each gap marked with "…".
+    assert!(small.contains(">静岡市</text>"), "own row kept");
+    assert!(small.contains(&format!(">{}位</text>", own_rank)));
+    let bars = attr_values(small, r#"class="bar""#, "width").len();
+    assert!((10..=13).contains(&bars), "{bars} bars");
+    assert!(small.matches(">…</text>").count() >= 1);
+    // The excerpt is as legible as every other chart: nothing cut off or overlapping.
+    let excerpt = Chart {
+        svg: small.to_string(),
+        id: "chart-ranking-small".to_string(),
+        ..chart.clone()
+    };
+    assert_text_fits(&excerpt);
+    assert!(
+        parse(small).size().width() <= 360.0,
+        "the small form is as wide as a phone's content column"
+    );
+    // A short ranking needs no excerpt.
+    assert!(long_names_ranking().small_svg.is_none());
+    // The 190-row ranking's excerpt too.
+    let long = long_ranking();
+    let small = long.small_svg.unwrap();
+    let last_rank = &long.table.rows.last().unwrap()[0];
+    assert!(small.contains(">札幌市</text>"));
+    assert!(small.contains(&format!(">{last_rank}位</text>")));
+}
+
+fn long_names_ranking() -> Chart {
+    ranking(
+        "静岡県",
+        &[
+            bar("静岡市", 0.078, true, false),
+            bar("浜松市", 0.05, false, false),
+        ],
+        TARGET,
+        None,
+        None,
+        fonts(),
+    )
+}
+
+#[test]
+fn sample_values_are_marked_on_the_tile_map_and_the_distribution() {
+    let mut tiles = real_tiles();
+    for t in tiles.iter_mut().take(3) {
+        t.illustrative = true;
+    }
+    let chart = tile_map(&tiles, TARGET, fonts());
+    // Three corner marks on the tiles and one in the legend.
+    assert_eq!(chart.svg.matches(r#"class="sample""#).count(), 4);
+    assert!(chart.svg.contains(">サンプル（架空）の値</text>"));
+    assert!(
+        chart
+            .description
+            .contains("3都道府県の値はサンプル（架空）です")
+    );
+    assert_eq!(chart.table.rows[0][1], "4.0%（サンプル）");
+    assert!(!chart.table.rows[3][1].contains("サンプル"));
+    assert_text_fits(&chart);
+    // Without samples, no mark.
+    let chart = tile_map(&real_tiles(), TARGET, fonts());
+    assert!(!chart.svg.contains(r#"class="sample""#) && !chart.description.contains("サンプル"));
+
+    let d = distribution_chart();
+    assert!(
+        d.svg
+            .contains(">サンプル（架空）の値を含む集計です。</text>")
+    );
+    assert!(
+        d.description
+            .ends_with("サンプル（架空）の値を含む集計です。")
+    );
+    assert!(d.table.caption.contains("サンプル"));
+    let plain = distribution("全国", &[0.1, 0.2], false, TARGET, fonts());
+    assert!(!plain.svg.contains("サンプル") && !plain.table.caption.contains("サンプル"));
+}
+
+#[test]
+fn a_kpi_from_sample_figures_is_hatched_and_footnoted() {
+    let sample = kpi_progress("静岡市", "利用率", 0.2, TARGET, "", true, fonts());
+    assert_eq!(
+        attr_values(&sample.svg, r#"class="bar""#, "fill"),
+        vec![format!("url(#{}-hatch-blue)", sample.id)]
+    );
+    assert!(
+        sample
+            .svg
+            .contains(">斜線の棒はサンプル（架空）の値です。</text>")
+    );
+    assert!(
+        sample
+            .description
+            .ends_with("斜線の棒はサンプル（架空）の値です。")
+    );
+    assert_eq!(sample.table.rows[0][1], "20.0%（サンプル）");
+    assert_text_fits(&sample);
+    let real = kpi_chart();
+    assert_eq!(attr_values(&real.svg, r#"class="bar""#, "fill"), vec![BLUE]);
+    assert!(!real.svg.contains("サンプル") && !real.description.contains("サンプル"));
 }

@@ -1,9 +1,12 @@
 //! A tile-grid map of Japan: one square per prefecture in its usual place,
 //! coloured by rate band and labelled with its short name and value.
 
+use plotters::element::{Polygon, Rectangle};
+use plotters::style::text_anchor::HPos;
+
+use super::canvas::{Font, INK, Paint, Sketch, WHITE, filled, stroked};
 use super::palette::{self, BANDS, NO_DATA};
-use super::svg::{Anchor, INK, Style, Svg, measure};
-use super::{Chart, DataTable, Tile, finish, pct, pct_target, tenths, tenths_str};
+use super::{Chart, DataTable, Tile, pct, pct_target, tenths, tenths_str};
 use crate::fonts::Fonts;
 
 /// (JIS prefecture number, full name, short name, column, row) of the 47-tile layout:
@@ -162,105 +165,185 @@ pub fn tile_map(tiles: &[Tile], target: f64, fonts: &Fonts) -> Chart {
             )
         })
         .collect();
-    let description = describe(&rates, &bands, target);
+    // Which prefectures' values are samples (illustrative): marked on the tile, in the legend,
+    // the description and the table.
+    let samples: Vec<bool> = TILE_LAYOUT
+        .iter()
+        .map(|&(n, ..)| {
+            tiles
+                .iter()
+                .find(|t| prefecture_number(&t.prefecture_code) == Some(n))
+                .is_some_and(|t| t.illustrative && t.rate.is_some_and(f64::is_finite))
+        })
+        .collect();
+    let sample_count = samples.iter().filter(|s| **s).count();
+    let mut description = describe(&rates, &bands, target);
+    if sample_count == rates.iter().filter(|r| r.3.is_some()).count() && sample_count > 0 {
+        description.push_str("値はすべてサンプル（架空）です。");
+    } else if sample_count > 0 {
+        description.push_str(&format!(
+            "{sample_count}都道府県の値はサンプル（架空）です（右上に三角の印）。"
+        ));
+    }
 
-    let mut svg = Svg::new();
     let width = 2.0 * MARGIN + COLS * PITCH - (PITCH - TILE);
     let height = 2.0 * MARGIN + ROWS * PITCH - (PITCH - TILE);
+    let sketch = Sketch::new(fonts, width, height);
+    // Grid cells (column, row) mapped by plotters onto the page; a tile fills TILE of a PITCH.
+    let plot = sketch.plot(
+        0.0..COLS,
+        0.0..ROWS,
+        (MARGIN, MARGIN + COLS * PITCH),
+        (MARGIN, MARGIN + ROWS * PITCH),
+    );
+    let fill_of = TILE / PITCH;
+    let unit = |v: i32| f64::from(v) / super::canvas::SCALE;
+    let no_data = Paint::none().dash("4 3");
 
     // Legend in the open sea at the top left.
-    let legend_style = Style::new(13.0);
-    svg.text(
+    let legend_font = Font::new(13.0);
+    sketch.text(
         MARGIN,
-        MARGIN + 16.0,
+        MARGIN + 11.0,
         "利用率の区分",
-        Style::new(14.0).bold(),
+        Font::new(14.0).bold(),
+        Paint::none(),
     );
+    let swatch = |y: f64, fill: &str, dashed: bool| {
+        let rect = Rectangle::new(
+            [
+                super::canvas::at(MARGIN, y),
+                super::canvas::at(MARGIN + 22.0, y + 22.0),
+            ],
+            filled(fill),
+        );
+        let (outline, paint) = if dashed {
+            ("#767676", no_data.clone())
+        } else {
+            ("#333333", Paint::none())
+        };
+        sketch.with(paint.stroke(outline, 1.0), |root| root.draw(&rect));
+    };
     let mut y = MARGIN + 30.0;
     for i in 0..bands.len() {
-        svg.rect(
-            MARGIN,
-            y,
-            22.0,
-            22.0,
-            &format!(
-                r##"fill="{}" stroke="#333333" stroke-width="1""##,
-                bands.colour(i)
-            ),
+        swatch(y, bands.colour(i), false);
+        sketch.text(
+            MARGIN + 30.0,
+            y + 11.0,
+            &bands.label(i),
+            legend_font,
+            Paint::none(),
         );
-        svg.text(MARGIN + 30.0, y + 16.0, &bands.label(i), legend_style);
         y += 28.0;
     }
-    svg.rect(
-        MARGIN,
-        y,
-        22.0,
-        22.0,
-        &format!(r##"fill="{NO_DATA}" stroke="#767676" stroke-width="1" stroke-dasharray="4 3""##),
+    swatch(y, NO_DATA, true);
+    sketch.text(
+        MARGIN + 30.0,
+        y + 11.0,
+        "データなし",
+        legend_font,
+        Paint::none(),
     );
-    svg.text(MARGIN + 30.0, y + 16.0, "データなし", legend_style);
+    // A triangle in the top right corner marks a sample (illustrative) value.
+    let corner = |x: f64, y: f64, ink: &str| {
+        let mark = Polygon::new(
+            vec![
+                super::canvas::at(x - 12.0, y),
+                super::canvas::at(x, y),
+                super::canvas::at(x, y + 12.0),
+            ],
+            filled(ink),
+        );
+        sketch.with(Paint::class("sample"), |root| root.draw(&mark));
+    };
+    if sample_count > 0 {
+        y += 28.0;
+        swatch(y, WHITE, false);
+        corner(MARGIN + 22.0, y, INK);
+        sketch.text(
+            MARGIN + 30.0,
+            y + 11.0,
+            "サンプル（架空）の値",
+            legend_font,
+            Paint::none(),
+        );
+    }
 
-    let name_style = Style::new(14.0).bold().anchor(Anchor::Middle);
-    let value_style = Style::new(13.0).anchor(Anchor::Middle);
-    let none_style = Style::new(12.0).anchor(Anchor::Middle);
-    let none_fits = measure(fonts, "データなし", none_style) <= TILE - 4.0;
+    let name_font = Font::new(14.0).bold().h(HPos::Center);
+    let value_font = Font::new(13.0).h(HPos::Center);
+    let none_font = Font::new(13.0).h(HPos::Center);
+    let none_fits = none_font.measure(fonts, "データなし") <= TILE - 4.0;
     for (i, &(n, _, short, rate, ref name)) in rates.iter().enumerate() {
         let (_, _, _, col, row) = TILE_LAYOUT[i];
-        let x = MARGIN + f64::from(col) * PITCH;
-        let y = MARGIN + f64::from(row) * PITCH;
+        let (col, row) = (f64::from(col), f64::from(row));
+        let (x, y) = plot.map_coordinate(&(col, row));
+        let (x, y) = (unit(x), unit(y));
         let cx = x + TILE / 2.0;
-        // Shrink a long short name only if it would not fit (never below 12px).
-        let mut ns = name_style;
-        while ns.size > 12.0 && measure(fonts, short, ns) > TILE - 4.0 {
-            ns.size -= 1.0;
+        // Shrink a long short name only if it would not fit (never below 13px).
+        let mut nf = name_font;
+        while nf.size > 13.0 && nf.measure(fonts, short) > TILE - 4.0 {
+            nf.size -= 1.0;
         }
-        svg.raw(&format!(
-            r#"<g class="tile" data-code="{n:02}" data-col="{col}" data-row="{row}"><title>{}</title>"#,
-            super::svg::escape(&format!("{name} {}", rate.map(pct).unwrap_or("データなし".to_string())))
-        ));
+        let shown = rate.map(pct).unwrap_or("データなし".to_string());
+        sketch.group(
+            &Paint::class("tile")
+                .data("code", format!("{n:02}"))
+                .data("col", col)
+                .data("row", row),
+            Some(&format!(
+                "{name} {shown}{}",
+                if samples[i] { "（サンプル）" } else { "" }
+            )),
+        );
+        let tile = [(col, row), (col + fill_of, row + fill_of)];
         match rate {
             Some(r) => {
-                let band = bands.index(r);
-                let fill = bands.colour(band);
+                let fill = bands.colour(bands.index(r));
                 let ink = palette::text_on(fill);
-                svg.rect(
-                    x,
-                    y,
-                    TILE,
-                    TILE,
-                    &format!(r##"fill="{fill}" stroke="#333333" stroke-width="1""##),
-                );
-                svg.text(cx, y + 22.0, short, ns.fill(ink));
-                svg.text(cx, y + 42.0, &pct(r), value_style.fill(ink));
+                sketch.with(Paint::none().stroke("#333333", 1.0), |_| {
+                    plot.draw(&Rectangle::new(tile, filled(fill)))
+                });
+                if samples[i] {
+                    corner(x + TILE, y, ink);
+                }
+                sketch.text(cx, y + 16.0, short, nf.fill(ink), Paint::none());
+                sketch.text(cx, y + 37.0, &shown, value_font.fill(ink), Paint::none());
             }
             None => {
-                svg.rect(
-                    x,
-                    y,
-                    TILE,
-                    TILE,
-                    &format!(r##"fill="{NO_DATA}" stroke="#767676" stroke-width="1" stroke-dasharray="4 3""##),
-                );
+                sketch.with(no_data.clone().fill(NO_DATA), |_| {
+                    plot.draw(&Rectangle::new(tile, stroked("#767676", 1.0)))
+                });
                 if none_fits {
-                    svg.text(cx, y + 22.0, short, ns.fill(INK));
-                    svg.text(cx, y + 42.0, "データなし", none_style.fill(INK));
+                    sketch.text(cx, y + 16.0, short, nf.fill(INK), Paint::none());
+                    sketch.text(
+                        cx,
+                        y + 37.0,
+                        "データなし",
+                        none_font.fill(INK),
+                        Paint::none(),
+                    );
                 } else {
-                    svg.text(cx, y + 18.0, short, ns.fill(INK));
-                    svg.text(cx, y + 33.0, "データ", none_style.fill(INK));
-                    svg.text(cx, y + 47.0, "なし", none_style.fill(INK));
+                    sketch.text(cx, y + 12.0, short, nf.fill(INK), Paint::none());
+                    sketch.text(cx, y + 28.0, "データ", none_font.fill(INK), Paint::none());
+                    sketch.text(cx, y + 42.0, "なし", none_font.fill(INK), Paint::none());
                 }
             }
         }
-        svg.raw("</g>");
+        sketch.end_group();
     }
-    let svg = finish(svg, width, height, id, &title, &description);
+    let svg = sketch.finish(id, &title, &description, width);
 
     let rows = rates
         .iter()
-        .map(|(_, _, _, rate, name)| {
+        .zip(&samples)
+        .map(|((_, _, _, rate, name), sample)| {
+            let mut shown = rate.map(pct).unwrap_or_else(|| "データなし".to_string());
+            if *sample {
+                shown.push_str("（サンプル）");
+            }
             vec![
                 name.clone(),
-                rate.map(pct).unwrap_or_else(|| "データなし".to_string()),
+                shown,
                 rate.map(|r| bands.label(bands.index(r)))
                     .unwrap_or_default(),
             ]
@@ -280,6 +363,8 @@ pub fn tile_map(tiles: &[Tile], target: f64, fonts: &Fonts) -> Chart {
             ],
             rows,
         },
+        small_svg: None,
+        small_table: true,
     }
 }
 

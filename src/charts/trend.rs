@@ -1,15 +1,21 @@
 //! The trend over snapshots: a line with markers, direct value labels and the target line.
 
+use plotters::element::{Circle, PathElement};
+use plotters::series::LineSeries;
+use plotters::style::text_anchor::{HPos, VPos};
+
+use super::canvas::{Font, GRID, INK, INK_SOFT, Paint, Sketch, WHITE, stroked};
 use super::palette::{BLUE, DARK, RED};
-use super::svg::{Anchor, GRID, INK, INK_SOFT, Style, Svg, measure, num};
 use super::{
-    Chart, DataTable, RateAxis, TrendPoint, date_ja, finish, pct, pct_target, points, tenths,
-    tick_label,
+    Chart, DataTable, NARROW_MAX_WIDTH, NARROW_WIDTH, RateAxis, TrendPoint, clamp_rate, date_ja,
+    pct, pct_target, points, tenths, tick_label,
 };
 use crate::fonts::Fonts;
 
-const WIDTH: f64 = 600.0;
-const MARGIN: f64 = 16.0;
+const WIDTH: f64 = NARROW_WIDTH;
+const MARGIN: f64 = 12.0;
+/// Room at both ends of the time axis for the first and last labels.
+const PAD: f64 = 36.0;
 
 /// A placed label's box, to keep labels from overlapping.
 #[derive(Debug, Clone, Copy)]
@@ -21,17 +27,13 @@ struct Box {
 }
 
 impl Box {
-    fn text(x: f64, baseline: f64, w: f64, size: f64, anchor: Anchor) -> Box {
-        let x0 = match anchor {
-            Anchor::Start => x,
-            Anchor::Middle => x - w / 2.0,
-            Anchor::End => x - w,
-        };
+    /// The em box of a line of text centred on (cx, cy), with a little air around it.
+    fn text(cx: f64, cy: f64, w: f64, size: f64) -> Box {
         Box {
-            x0: x0 - 2.0,
-            y0: baseline - size,
-            x1: x0 + w + 2.0,
-            y1: baseline + size * 0.25,
+            x0: cx - w / 2.0 - 2.0,
+            y0: cy - size / 2.0 - 1.0,
+            x1: cx + w / 2.0 + 2.0,
+            y1: cy + size / 2.0 + 1.0,
         }
     }
     fn hits(&self, other: &Box) -> bool {
@@ -46,126 +48,128 @@ pub fn trend(subject: &str, points_in: &[TrendPoint], target: f64, fonts: &Fonts
     pts.sort_by_key(|p| p.date);
     let description = describe(subject, &pts, target);
 
-    let mut svg = Svg::new();
     let axis = RateAxis::new(pts.iter().map(|p| p.rate).fold(0.0, f64::max), target);
-    let tick_style = Style::new(12.0).fill(INK_SOFT);
+    let tick_font = Font::new(14.0).fill(INK_SOFT).h(HPos::Right);
     let tick_w = axis
         .ticks
         .iter()
-        .map(|&t| measure(fonts, &tick_label(t), tick_style))
+        .map(|&t| tick_font.measure(fonts, &tick_label(t)))
         .fold(0.0, f64::max);
     let (x0, x1) = (MARGIN + tick_w + 8.0, WIDTH - MARGIN);
-    let (y0, y1) = (24.0, 250.0);
-    let ypos = |rate: f64| y1 - (axis.pos(rate, 0.0, 1.0)) * (y1 - y0);
+    let (y0, y1) = (20.0, 220.0);
+    let any_illustrative = pts.iter().any(|p| p.illustrative);
+    let height = y1 + 48.0 + if any_illustrative { 24.0 } else { 0.0 } + 4.0;
+
+    let sketch = Sketch::new(fonts, WIDTH, height);
+    // Time runs left to right in days since the first snapshot; rates bottom to top.
+    let span = match (pts.first(), pts.last()) {
+        (Some(first), Some(last)) => (last.date - first.date).get_days() as f64,
+        _ => 0.0,
+    };
+    let days = |p: &TrendPoint| match pts.first() {
+        Some(first) if span > 0.0 => (p.date - first.date).get_days() as f64,
+        _ => 0.5,
+    };
+    let plot = sketch.plot(
+        0.0..span.max(1.0),
+        0.0..axis.max,
+        (x0 + PAD, x1 - PAD),
+        (y1, y0),
+    );
+    let frame = sketch.plot(0.0..1.0, 0.0..axis.max, (x0, x1), (y1, y0));
+    let unit = |v: i32| f64::from(v) / super::canvas::SCALE;
 
     for &t in &axis.ticks {
-        let y = ypos(t);
-        let attrs = format!(
-            r#"class="tick" data-value="{}" stroke="{GRID}" stroke-width="1""#,
-            tenths(t)
-        );
-        svg.line(x0, y, x1, y, &attrs);
-        svg.text(
-            x0 - 6.0,
-            y + 4.0,
-            &tick_label(t),
-            tick_style.anchor(Anchor::End),
-        );
+        let line = PathElement::new(vec![(0.0, t), (1.0, t)], stroked(GRID, 1.0));
+        sketch.with(Paint::class("tick").data("value", tenths(t)), |_| {
+            frame.draw(&line)
+        });
+        let (_, y) = frame.map_coordinate(&(0.0, t));
+        sketch.text(x0 - 6.0, unit(y), &tick_label(t), tick_font, Paint::none());
     }
-    svg.line(
-        x0,
-        y1,
-        x1,
-        y1,
-        &format!(r#"stroke="{DARK}" stroke-width="1.5""#),
+    let base = PathElement::new(vec![(0.0, 0.0), (1.0, 0.0)], stroked(DARK, 1.5));
+    sketch.with(Paint::none(), |_| frame.draw(&base));
+    let target_line = PathElement::new(
+        vec![
+            (0.0, clamp_rate(target).min(axis.max)),
+            (1.0, clamp_rate(target).min(axis.max)),
+        ],
+        stroked(RED, 2.0),
     );
+    sketch.with(Paint::class("target").dash("6 4"), |_| {
+        frame.draw(&target_line)
+    });
+    let (_, ty) = frame.map_coordinate(&(0.0, clamp_rate(target).min(axis.max)));
+    let ty = unit(ty);
 
-    let ty = ypos(target);
-    svg.line(
-        x0,
-        ty,
-        x1,
-        ty,
-        &format!(r#"class="target" stroke="{RED}" stroke-width="2" stroke-dasharray="6 4""#),
-    );
-
-    // Point positions, proportional to time, with room at both ends for labels.
-    let pad = 56.0;
-    let xs: Vec<f64> = match (pts.first(), pts.last()) {
-        (Some(first), Some(last)) if pts.len() > 1 && first.date != last.date => {
-            let span = (last.date - first.date).get_days() as f64;
-            let span = if span > 0.0 { span } else { 1.0 };
-            pts.iter()
-                .map(|p| {
-                    x0 + pad
-                        + (p.date - first.date).get_days() as f64 / span * (x1 - x0 - 2.0 * pad)
-                })
-                .collect()
+    // The line, as plotters series: dashed where it runs to or from an illustrative value.
+    let data: Vec<(f64, f64)> = pts
+        .iter()
+        .map(|p| (days(p), clamp_rate(p.rate).min(axis.max)))
+        .collect();
+    let mut start = 0;
+    while start + 1 < data.len() {
+        let dashed = |i: usize| pts[i].illustrative || pts[i + 1].illustrative;
+        let mut end = start + 1;
+        while end + 1 < data.len() && dashed(end) == dashed(start) {
+            end += 1;
         }
-        _ => pts.iter().map(|_| (x0 + x1) / 2.0).collect(),
-    };
-
-    // The line: dashed where it runs to or from an illustrative value.
-    for i in 1..pts.len() {
-        let dashed = pts[i - 1].illustrative || pts[i].illustrative;
-        let dash = if dashed {
-            r#" stroke-dasharray="6 4""#
-        } else {
-            ""
-        };
-        svg.raw(&format!(
-            r#"<path class="line" d="M{} {}L{} {}" fill="none" stroke="{BLUE}" stroke-width="2.5"{dash}/>"#,
-            num(xs[i - 1]),
-            num(ypos(pts[i - 1].rate)),
-            num(xs[i]),
-            num(ypos(pts[i].rate))
-        ));
+        let mut paint = Paint::class("line");
+        if dashed(start) {
+            paint = paint.dash("6 4");
+        }
+        let series = LineSeries::new(data[start..=end].iter().copied(), stroked(BLUE, 2.5));
+        sketch.with(paint, |_| {
+            series
+                .into_iter()
+                .try_for_each(|element| plot.draw(&element))
+        });
+        start = end;
     }
-    for (i, p) in pts.iter().enumerate() {
-        let fill = if p.illustrative { "#FFFFFF" } else { BLUE };
-        svg.circle(
-            xs[i],
-            ypos(p.rate),
-            5.5,
-            &format!(r#"class="point" fill="{fill}" stroke="{BLUE}" stroke-width="2.5""#),
-        );
+    let pixels: Vec<(f64, f64)> = data
+        .iter()
+        .map(|p| {
+            let (x, y) = plot.map_coordinate(p);
+            (unit(x), unit(y))
+        })
+        .collect();
+    for (p, &point) in pts.iter().zip(&data) {
+        let inside = if p.illustrative { WHITE } else { BLUE };
+        let marker = Circle::new(point, super::canvas::px(5.5), stroked(BLUE, 2.5));
+        sketch.with(Paint::class("point").fill(inside), |_| plot.draw(&marker));
     }
 
     // Markers are obstacles for every label.
-    let mut placed: Vec<Box> = pts
+    let mut placed: Vec<Box> = pixels
         .iter()
-        .enumerate()
-        .map(|(i, p)| {
-            let (x, y) = (xs[i], ypos(p.rate));
-            Box {
-                x0: x - 7.0,
-                y0: y - 7.0,
-                x1: x + 7.0,
-                y1: y + 7.0,
-            }
+        .map(|&(x, y)| Box {
+            x0: x - 7.0,
+            y0: y - 7.0,
+            x1: x + 7.0,
+            y1: y + 7.0,
         })
         .collect();
 
     // The target label: at the right end above the line, else wherever it clears the points.
-    let target_style = Style::new(13.0).bold().halo();
+    let target_font = Font::new(14.0).bold().h(HPos::Center);
     let target_label = format!("目標 {}", pct_target(target));
-    let tw = measure(fonts, &target_label, target_style);
+    let tw = target_font.measure(fonts, &target_label);
     let candidates = [
-        (x1 - 4.0, ty - 6.0, Anchor::End),
-        (x0 + 4.0, ty - 6.0, Anchor::Start),
-        (x1 - 4.0, ty + 17.0, Anchor::End),
-        (x0 + 4.0, ty + 17.0, Anchor::Start),
+        (x1 - 4.0 - tw / 2.0, ty - 11.0),
+        (x0 + 4.0 + tw / 2.0, ty - 11.0),
+        (x1 - 4.0 - tw / 2.0, ty + 11.0),
+        (x0 + 4.0 + tw / 2.0, ty + 11.0),
     ];
-    let (tx, tby, tanchor) = candidates
+    let (tx, tcy) = candidates
         .iter()
         .copied()
-        .find(|&(x, y, a)| {
-            let b = Box::text(x, y, tw, 13.0, a);
-            !placed.iter().any(|o| o.hits(&b))
+        .find(|&(x, y)| {
+            let b = Box::text(x, y, tw, 14.0);
+            y - 7.0 >= 0.0 && !placed.iter().any(|o| o.hits(&b))
         })
         .unwrap_or(candidates[0]);
-    svg.text(tx, tby, &target_label, target_style.anchor(tanchor));
-    placed.push(Box::text(tx, tby, tw, 13.0, tanchor));
+    sketch.text(tx, tcy, &target_label, target_font, Paint::none().halo());
+    placed.push(Box::text(tx, tcy, tw, 14.0));
 
     // Labels: the latest first, then the earliest, then the rest; a label that would overlap is left to the table.
     let mut order: Vec<usize> = (0..pts.len()).rev().collect();
@@ -173,37 +177,37 @@ pub fn trend(subject: &str, points_in: &[TrendPoint], target: f64, fonts: &Fonts
         order.retain(|&i| i != 0);
         order.insert(1, 0);
     }
-    let value_style = Style::new(14.0)
-        .bold()
-        .halo()
-        .anchor(Anchor::Middle)
-        .fill(BLUE);
-    let date_style = Style::new(12.0).fill(INK_SOFT).anchor(Anchor::Middle);
+    let value_font = Font::new(15.0).bold().h(HPos::Center).fill(BLUE);
     for &i in &order {
         let p = pts[i];
-        let (x, y) = (xs[i], ypos(p.rate));
+        let (x, y) = pixels[i];
         let text = pct(p.rate);
-        let w = measure(fonts, &text, value_style);
+        let w = value_font.measure(fonts, &text);
         let cx = x.clamp(x0 + w / 2.0, x1 - w / 2.0);
-        for baseline in [y - 12.0, y + 24.0] {
-            let b = Box::text(cx, baseline, w, 14.0, Anchor::Middle);
-            if !placed.iter().any(|o| o.hits(&b)) && baseline < y1 - 2.0 {
-                svg.text(cx, baseline, &text, value_style);
+        for cy in [y - 17.0, y + 17.0] {
+            let b = Box::text(cx, cy, w, 15.0);
+            if !placed.iter().any(|o| o.hits(&b)) && cy + 8.0 < y1 - 1.0 && cy - 8.0 > 0.0 {
+                sketch.text(cx, cy, &text, value_font, Paint::none().halo());
                 placed.push(b);
                 break;
             }
         }
     }
-    // Dates under the axis: every k-th from the latest, with the smallest k that avoids overlaps.
-    let date_labels: Vec<(f64, String, Box)> = pts
+    // Dates under the axis, the year above the month and day: every k-th from the latest,
+    // with the smallest k that avoids overlaps.
+    let date_font = Font::new(14.0).fill(INK_SOFT).h(HPos::Center);
+    let date_labels: Vec<(f64, String, String, Box)> = pts
         .iter()
-        .enumerate()
-        .map(|(i, p)| {
-            let date = date_ja(p.date);
-            let dw = measure(fonts, &date, date_style);
-            let dx = xs[i].clamp(MARGIN + dw / 2.0, WIDTH - MARGIN - dw / 2.0);
-            let b = Box::text(dx, y1 + 20.0, dw + 8.0, 12.0, Anchor::Middle);
-            (dx, date, b)
+        .zip(&pixels)
+        .map(|(p, &(x, _))| {
+            let year = format!("{}年", p.date.year());
+            let day = format!("{}月{}日", p.date.month(), p.date.day());
+            let dw = date_font
+                .measure(fonts, &year)
+                .max(date_font.measure(fonts, &day));
+            let dx = x.clamp(MARGIN + dw / 2.0, WIDTH - MARGIN - dw / 2.0);
+            let b = Box::text(dx, y1 + 20.0, dw + 8.0, 34.0);
+            (dx, year, day, b)
         })
         .collect();
     let n = date_labels.len();
@@ -213,34 +217,34 @@ pub fn trend(subject: &str, points_in: &[TrendPoint], target: f64, fonts: &Fonts
             idx.iter().enumerate().all(|(a, &i)| {
                 idx[a + 1..]
                     .iter()
-                    .all(|&j| !date_labels[i].2.hits(&date_labels[j].2))
+                    .all(|&j| !date_labels[i].3.hits(&date_labels[j].3))
             })
         })
         .unwrap_or_default();
     for i in shown {
-        let (dx, date, _) = &date_labels[i];
-        svg.text(*dx, y1 + 20.0, date, date_style);
+        let (dx, year, day, _) = &date_labels[i];
+        sketch.text(*dx, y1 + 12.0, year, date_font, Paint::none());
+        sketch.text(*dx, y1 + 29.0, day, date_font, Paint::none());
     }
     if pts.is_empty() {
-        svg.text(
+        sketch.text(
             (x0 + x1) / 2.0,
             (y0 + y1) / 2.0,
             "データがありません",
-            Style::new(16.0).anchor(Anchor::Middle).fill(INK),
+            Font::new(16.0).h(HPos::Center).fill(INK),
+            Paint::none(),
         );
     }
-    let mut height = y1 + 34.0;
-    if pts.iter().any(|p| p.illustrative) {
-        svg.text(
+    if any_illustrative {
+        sketch.text(
             MARGIN,
-            height + 8.0,
+            y1 + 66.0,
             "白抜きの点と破線はサンプル（架空）の値です。",
-            Style::new(12.0).fill(INK_SOFT),
+            Font::new(14.0).fill(INK_SOFT).v(VPos::Bottom),
+            Paint::none(),
         );
-        height += 22.0;
     }
-    height += 6.0;
-    let svg = finish(svg, WIDTH, height, id, &title, &description);
+    let svg = sketch.finish(id, &title, &description, NARROW_MAX_WIDTH);
 
     let rows = pts
         .iter()
@@ -262,6 +266,8 @@ pub fn trend(subject: &str, points_in: &[TrendPoint], target: f64, fonts: &Fonts
             columns: vec!["時点".to_string(), "利用率".to_string()],
             rows,
         },
+        small_svg: None,
+        small_table: false,
     }
 }
 

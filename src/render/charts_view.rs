@@ -85,6 +85,7 @@ pub fn home_charts(model: &Model, site: &Site, fonts: &Fonts) -> Vec<Chart> {
                     rate,
                     target,
                     &detail,
+                    f.illustrative,
                     fonts,
                 ));
             }
@@ -97,12 +98,26 @@ pub fn home_charts(model: &Model, site: &Site, fonts: &Fonts) -> Vec<Chart> {
                 } else {
                     format!("あと {} 市区町村", k.municipalities_needed)
                 };
+                // The share is counted from the municipalities' latest figures: sample
+                // figures among them make it a sample value too.
+                let from_samples = model
+                    .sites
+                    .iter()
+                    .filter(|m| {
+                        m.kind == SiteKind::Municipality
+                            && m.prefecture_code.as_deref() == Some(site.code.as_str())
+                    })
+                    .any(|m| {
+                        latest_rate(model.municipalities.get(&m.code))
+                            .is_some_and(|(_, illustrative)| illustrative)
+                    });
                 out.push(charts::kpi_progress(
                     &site.name,
                     "目標を達成した市区町村の割合",
                     share,
                     model.config.kpi.prefecture_target,
                     &detail,
+                    from_samples,
                     fonts,
                 ));
             }
@@ -141,6 +156,8 @@ pub fn home_charts(model: &Model, site: &Site, fonts: &Fonts) -> Vec<Chart> {
                     prefecture_code: p.code.clone(),
                     name: p.name.clone(),
                     rate: latest_rate(model.prefectures.get(&p.code)).map(|(r, _)| r),
+                    illustrative: latest_rate(model.prefectures.get(&p.code))
+                        .is_some_and(|(_, illustrative)| illustrative),
                 })
                 .collect();
             out.push(charts::tile_map(&tiles, target, fonts));
@@ -165,15 +182,25 @@ pub fn home_charts(model: &Model, site: &Site, fonts: &Fonts) -> Vec<Chart> {
                     "全国", &items, target, None, national, fonts,
                 ));
             }
-            let rates: Vec<f64> = model
+            let latest: Vec<_> = model
                 .municipalities
                 .values()
                 .filter_map(|h| h.latest())
                 .filter(|(_, f)| f.offices > 0)
+                .collect();
+            let rates: Vec<f64> = latest
+                .iter()
                 .map(|(_, f)| f.using as f64 / f.offices as f64)
                 .collect();
+            let illustrative = latest.iter().any(|(_, f)| f.illustrative);
             if !rates.is_empty() {
-                out.push(charts::distribution("全国", &rates, target, fonts));
+                out.push(charts::distribution(
+                    "全国",
+                    &rates,
+                    illustrative,
+                    target,
+                    fonts,
+                ));
             }
         }
     }
