@@ -336,6 +336,17 @@ fn clean(text: &str) -> String {
     out
 }
 
+/// The one problem whose message contains every needle (for tests).
+#[cfg(test)]
+pub(crate) fn find_one<'a>(problems: &'a [Problem], needles: &[&str]) -> &'a Problem {
+    let found: Vec<&Problem> = problems
+        .iter()
+        .filter(|p| needles.iter().all(|n| p.message.contains(n)))
+        .collect();
+    assert_eq!(found.len(), 1, "{needles:?} in {problems:#?}");
+    found[0]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -499,12 +499,7 @@ mod tests {
     }
 
     fn find<'a>(problems: &'a [Problem], needles: &[&str]) -> &'a Problem {
-        let found: Vec<&Problem> = problems
-            .iter()
-            .filter(|p| needles.iter().all(|n| p.message.contains(n)))
-            .collect();
-        assert_eq!(found.len(), 1, "{needles:?} in {problems:#?}");
-        found[0]
+        crate::problems::find_one(problems, needles)
     }
 
     fn date(y: i16, m: i8, d: i8) -> Date {

@@ -49,14 +49,8 @@ fn warnings(problems: &[Problem]) -> Vec<&Problem> {
         .collect()
 }
 
-/// The one problem whose message contains every needle.
 fn find<'a>(problems: &'a [Problem], needles: &[&str]) -> &'a Problem {
-    let found: Vec<&Problem> = problems
-        .iter()
-        .filter(|p| needles.iter().all(|n| p.message.contains(n)))
-        .collect();
-    assert_eq!(found.len(), 1, "{needles:?} in {problems:#?}");
-    found[0]
+    crate::problems::find_one(problems, needles)
 }
 
 fn fig(offices: u64, using: u64) -> Figure {

@@ -188,6 +188,7 @@ fn not_a_zip_is_an_error_not_a_crash() {
     for bytes in [&b""[..], b"PK\x03\x04", b"code,offices\n1,2\n", &[0u8; 100]] {
         let e = read_bytes_as_xlsx(bytes).unwrap_err();
         assert!(matches!(e, TableError::Xlsx(_)), "{e}");
+        assert!(e.to_string().contains("パスワード付き"), "{e}");
         assert!(!e.hint().is_empty());
     }
 }

@@ -81,7 +81,11 @@ impl<R: Read> Read for Bounded<R> {
 
 /// Check the archive's entries, sizes, shared strings and cell references.
 fn scan(bytes: &[u8], limits: &Limits) -> Result<(), TableError> {
-    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(zip_error)?;
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| {
+        TableError::Xlsx(format!(
+            "中身が .xlsx の形（zip）になっていません。パスワード付きのファイルや、古い形式（.xls）の名前だけを変えたファイルは読めません（{e}）"
+        ))
+    })?;
     if archive.len() > limits.max_zip_entries {
         return Err(TableError::TooManyEntries {
             count: archive.len(),
