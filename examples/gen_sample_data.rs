@@ -22,9 +22,10 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use outreach::data::adoption::{self, parse_count, read_table};
+use outreach::data::adoption;
 use outreach::data::jis::{MasterList, Municipality};
 use outreach::data::offices::{self, office_check_digit};
+use outreach::data::table::{self, parse_count};
 use outreach::problems::Problems;
 
 /// FNV-1a, 64-bit.
@@ -308,7 +309,7 @@ fn main() {
 
     // The real prefecture figures.
     let real_path = project.join("data/adoption/2023-11-06.csv");
-    let table = read_table(&real_path).expect("the real 2023-11-06 figures");
+    let table = table::read(&real_path).expect("the real 2023-11-06 figures");
     let mut real = BTreeMap::new();
     for row in &table.rows[1..] {
         let number = format!("{:0>2}", row.cell(0));

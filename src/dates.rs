@@ -6,27 +6,52 @@
 
 use jiff::civil::{Date, date};
 
-/// An era and the first day of it.
-struct Era {
-    name: &'static str,
-    start: Date,
+/// An era, its initial as written in dates (`R6.4.1`) and the first day of it.
+pub struct Era {
+    pub name: &'static str,
+    pub initial: char,
+    pub start: Date,
+}
+
+impl Era {
+    /// The western year of year `n` of this era: 令和1 → 2019, 平成31 → 2019.
+    pub fn western_year(&self, n: i16) -> Option<i16> {
+        if n < 1 {
+            return None;
+        }
+        self.start.year().checked_add(n - 1)
+    }
 }
 
 /// Newest first, so the first era whose start is on or before a date is its era.
-const ERAS: [Era; 3] = [
+pub static ERAS: [Era; 3] = [
     Era {
         name: "令和",
+        initial: 'R',
         start: date(2019, 5, 1),
     },
     Era {
         name: "平成",
+        initial: 'H',
         start: date(1989, 1, 8),
     },
     Era {
         name: "昭和",
+        initial: 'S',
         start: date(1926, 12, 25),
     },
 ];
+
+/// The era a date written as text starts with, by name (`令和6年…`) or by
+/// initial (`R6.4.1`), and the rest of the text.
+pub fn split_era(s: &str) -> (Option<&'static Era>, &str) {
+    for era in &ERAS {
+        if let Some(rest) = s.strip_prefix(era.name).or(s.strip_prefix(era.initial)) {
+            return (Some(era), rest);
+        }
+    }
+    (None, s)
+}
 
 /// `2026年4月1日`
 pub fn format_western(d: Date) -> String {
@@ -122,6 +147,19 @@ mod tests {
             format_both(date(2019, 5, 1)),
             "2019年5月1日（令和元年5月1日）"
         );
+    }
+
+    #[test]
+    fn eras_by_name_and_initial() {
+        let (era, rest) = split_era("令和6年4月1日");
+        assert_eq!((era.map(|e| e.name), rest), (Some("令和"), "6年4月1日"));
+        let (era, rest) = split_era("H31.4.30");
+        assert_eq!(era.and_then(|e| e.western_year(31)), Some(2019));
+        assert_eq!(rest, "31.4.30");
+        assert_eq!(split_era("2024-04-01").0.map(|e| e.name), None);
+        assert_eq!(ERAS[0].western_year(1), Some(2019));
+        assert_eq!(ERAS[0].western_year(0), None);
+        assert_eq!(ERAS[2].western_year(i16::MAX), None);
     }
 
     #[test]

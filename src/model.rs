@@ -113,25 +113,22 @@ impl<'a> Model<'a> {
                     .points
                     .push((snapshot.date, *figure));
             }
-            let mut national_sum = Sum::default();
-            let mut prefectures_seen = 0;
+            let mut national: Vec<Figure> = Vec::new();
             for prefecture in &master.prefectures {
+                // A prefecture without its own row is the sum of its municipalities.
                 let figure = snapshot
                     .prefectures
                     .get(&prefecture.code)
                     .copied()
                     .or_else(|| {
-                        let mut sum = Sum::default();
-                        for m in master.municipalities_of(&prefecture.number) {
-                            if let Some(f) = snapshot.municipalities.get(&m.code) {
-                                sum.add(f);
-                            }
-                        }
-                        sum.figure()
+                        Figure::total(
+                            master
+                                .municipalities_of(&prefecture.number)
+                                .filter_map(|m| snapshot.municipalities.get(&m.code)),
+                        )
                     });
                 if let Some(f) = figure {
-                    prefectures_seen += 1;
-                    national_sum.add(&f);
+                    national.push(f);
                     prefectures
                         .entry(prefecture.code.clone())
                         .or_default()
@@ -139,9 +136,12 @@ impl<'a> Model<'a> {
                         .push((snapshot.date, f));
                 }
             }
-            // A national total from a partial list of prefectures would understate it.
-            if prefectures_seen == master.prefectures.len()
-                && let Some(f) = national_sum.figure()
+            // A national total from a partial list of prefectures would
+            // understate it; one that does not fit in the counts (impossible
+            // for loaded data, whose rows are bounded) is left out rather than
+            // wrapped around.
+            if national.len() == master.prefectures.len()
+                && let Some(f) = Figure::total(&national)
             {
                 nation.points.push((snapshot.date, f));
             }
@@ -343,31 +343,6 @@ pub fn unlinked_sites_warning(
     })
 }
 
-#[derive(Default)]
-struct Sum {
-    offices: u64,
-    using: u64,
-    illustrative: bool,
-    rows: usize,
-}
-
-impl Sum {
-    fn add(&mut self, f: &Figure) {
-        self.offices += f.offices;
-        self.using += f.using;
-        self.illustrative |= f.illustrative;
-        self.rows += 1;
-    }
-
-    fn figure(&self) -> Option<Figure> {
-        (self.rows > 0).then_some(Figure {
-            offices: self.offices,
-            using: self.using,
-            illustrative: self.illustrative,
-        })
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -379,6 +354,55 @@ mod tests {
         assert!(!meets(29, 100, 300_000));
         assert!(!meets(2_999_999, 10_000_000, 300_000));
         assert!(!meets(0, 0, 300_000));
+    }
+
+    /// Figures that slipped past the loader's bounds give no total, never a
+    /// wrapped one (1,553,255,926,290,620,220 from two rows of 10¹⁹).
+    #[test]
+    fn totals_that_do_not_fit_are_left_out_not_wrapped() {
+        use crate::data::adoption::Snapshot;
+        let mut problems = crate::problems::Problems::new();
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let master = MasterList::load(&root.join("data/municipalities.csv"), &mut problems);
+        let config = Config::load(&root.join("config.yaml"), &mut problems).unwrap();
+        let figure = |offices| Figure {
+            offices,
+            using: 1,
+            illustrative: false,
+        };
+        let mut snapshot = Snapshot {
+            date: Date::new(2024, 1, 15).unwrap(),
+            prefectures: master
+                .prefectures
+                .iter()
+                .map(|p| (p.code.clone(), figure(100)))
+                .collect(),
+            municipalities: BTreeMap::new(),
+            sources: Vec::new(),
+        };
+        let fits = Adoption {
+            snapshots: vec![snapshot.clone()],
+        };
+        let model = Model::build(&master, &config, &fits, &BTreeMap::new());
+        assert_eq!(
+            model.nation.points[0].1,
+            Figure {
+                offices: 4_700,
+                using: 47,
+                illustrative: false
+            }
+        );
+        for code in ["010006", "220001"] {
+            snapshot
+                .prefectures
+                .insert(code.into(), figure(10_000_000_000_000_000_000));
+        }
+        let overflow = Adoption {
+            snapshots: vec![snapshot],
+        };
+        let model = Model::build(&master, &config, &overflow, &BTreeMap::new());
+        assert!(model.nation.points.is_empty(), "{:?}", model.nation.points);
+        assert_eq!(model.prefectures["220001"].points.len(), 1);
     }
 
     #[test]

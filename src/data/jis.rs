@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use crate::data::table::{self, Column, Required, Schema, normalize_width};
 use crate::problems::Problems;
 
 /// The check digit of a 5-digit JIS body: (11 − Σ(6..2 × digit) mod 11) mod 10.
@@ -71,27 +72,75 @@ pub struct MasterList {
     municipality_index: BTreeMap<String, usize>,
 }
 
-#[derive(serde::Deserialize)]
-struct Row {
-    code: String,
-    prefecture_code: String,
-    #[allow(dead_code)]
-    prefecture: String,
-    name: String,
-    kana: String,
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Code,
+    PrefectureCode,
+    Prefecture,
+    Name,
+    Kana,
 }
+
+const SCHEMA: Schema<Role> = Schema {
+    columns: &[
+        Column {
+            role: Role::Code,
+            label: "団体コード",
+            aliases: &["code", "団体コード"],
+        },
+        Column {
+            role: Role::PrefectureCode,
+            label: "都道府県コード",
+            aliases: &["prefecture_code", "都道府県コード"],
+        },
+        Column {
+            role: Role::Prefecture,
+            label: "都道府県名",
+            aliases: &["prefecture", "都道府県名"],
+        },
+        Column {
+            role: Role::Name,
+            label: "名称",
+            aliases: &["name", "名称", "団体名"],
+        },
+        Column {
+            role: Role::Kana,
+            label: "よみがな",
+            aliases: &["kana", "よみがな", "ふりがな"],
+        },
+    ],
+    required: &[
+        Required {
+            any_of: &[Role::Code],
+            label: "code",
+        },
+        Required {
+            any_of: &[Role::PrefectureCode],
+            label: "prefecture_code",
+        },
+        Required {
+            any_of: &[Role::Name],
+            label: "name",
+        },
+        Required {
+            any_of: &[Role::Kana],
+            label: "kana",
+        },
+    ],
+    header_hint: "列は code,prefecture_code,prefecture,name,kana の5つです",
+};
 
 impl MasterList {
     /// Load `municipalities.csv` (code, prefecture_code, prefecture, name, kana),
     /// reporting every bad row rather than stopping at the first.
     pub fn load(path: &Path, problems: &mut Problems) -> MasterList {
         let mut list = MasterList::default();
-        let mut reader = match csv::Reader::from_path(path) {
-            Ok(r) => r,
+        let table = match table::read(path) {
+            Ok(table) => table,
             Err(e) => {
                 problems.error(
                     path,
-                    0,
+                    e.line(),
                     0,
                     format!("団体コード一覧を読めません: {e}"),
                     "data/municipalities.csv を置いてください（全国地方公共団体コードの一覧）",
@@ -99,71 +148,52 @@ impl MasterList {
                 return list;
             }
         };
-        let headers = match reader.headers() {
-            Ok(h) => h.clone(),
-            Err(e) => {
-                problems.error(
-                    path,
-                    1,
-                    0,
-                    format!("見出し行を読めません: {e}"),
-                    "UTF-8 の CSV で保存してください",
-                );
-                return list;
-            }
+        let Some(header) = SCHEMA.header(&table, problems) else {
+            return list;
         };
-        for record in reader.records() {
-            let (row, line) = match record.and_then(|r| {
-                let line = r.position().map(|p| p.line() as usize).unwrap_or(0);
-                r.deserialize::<Row>(Some(&headers)).map(|row| (row, line))
-            }) {
-                Ok(ok) => ok,
-                Err(e) => {
-                    let line = e.position().map(|p| p.line() as usize).unwrap_or(0);
-                    problems.error(
-                        path,
-                        line,
-                        0,
-                        format!("行を読めません: {e}"),
-                        "列は code,prefecture_code,prefecture,name,kana の5つです",
-                    );
-                    continue;
-                }
-            };
-            if let Err(e) = validate_code(&row.code) {
-                problems.error(path, line, 1, e.to_string(), "団体コードを確認してください");
+        let (rows, _) = header.data_rows(&table, &SCHEMA, problems);
+        let column = |role| header.column(role).expect("required column");
+        for row in rows {
+            let line = row.line;
+            let code = row.cell(column(Role::Code)).to_string();
+            let prefecture_code = row.cell(column(Role::PrefectureCode)).to_string();
+            if let Err(e) = validate_code(&code) {
+                table.error(
+                    problems,
+                    line,
+                    1,
+                    e.to_string(),
+                    "団体コードを確認してください",
+                );
                 continue;
             }
-            if row.code[..2] != row.prefecture_code {
-                problems.error(
-                    path,
+            if code[..2] != prefecture_code {
+                table.error(
+                    problems,
                     line,
                     1,
                     format!(
-                        "団体コード「{}」の上2桁が都道府県コード「{}」と一致しません",
-                        row.code, row.prefecture_code
+                        "団体コード「{code}」の上2桁が都道府県コード「{prefecture_code}」と一致しません"
                     ),
                     "prefecture_code 列を確認してください",
                 );
                 continue;
             }
-            if &row.code[2..5] == "000" {
-                list.prefecture_index
-                    .insert(row.code.clone(), list.prefectures.len());
+            let name = row.cell(column(Role::Name)).to_string();
+            let kana = row.cell(column(Role::Kana)).to_string();
+            if &code[2..5] == "000" {
                 list.prefectures.push(Prefecture {
-                    code: row.code,
-                    number: row.prefecture_code,
-                    name: row.name,
-                    kana: row.kana,
+                    code,
+                    number: prefecture_code,
+                    name,
+                    kana,
                 });
             } else {
-                list.municipality_index
-                    .insert(row.code.clone(), list.municipalities.len());
                 list.municipalities.push(Municipality {
-                    code: row.code,
-                    prefecture_number: row.prefecture_code,
-                    name: row.name,
-                    kana: row.kana,
+                    code,
+                    prefecture_number: prefecture_code,
+                    name,
+                    kana,
                 });
             }
         }
@@ -216,6 +246,82 @@ impl MasterList {
     }
 }
 
+/// The shipped master list (`data/municipalities.csv`), loaded once, for tests.
+#[cfg(test)]
+pub(crate) fn shipped() -> &'static MasterList {
+    static MASTER: std::sync::OnceLock<MasterList> = std::sync::OnceLock::new();
+    MASTER.get_or_init(|| {
+        let mut problems = Problems::new();
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/municipalities.csv");
+        let list = MasterList::load(&path, &mut problems);
+        assert!(problems.is_empty(), "{:?}", problems.sorted());
+        list
+    })
+}
+
+/// Resolve a code cell: 6-digit JIS codes, 2-digit (or Excel-shortened 1-digit)
+/// prefecture numbers, 5-digit codes that lost their leading zero in Excel or
+/// were written without their check digit.
+pub fn resolve_code(raw: &str, master: &MasterList) -> Result<String, (String, String)> {
+    let s: String = normalize_width(raw)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    let known = |c: &str| master.prefecture(c).is_some() || master.municipality(c).is_some();
+    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return Err((
+            format!("団体コード「{raw}」は数字ではありません"),
+            "6桁の団体コード（例: 221007）か、2桁の都道府県番号（例: 22）で書いてください".into(),
+        ));
+    }
+    match s.len() {
+        1 | 2 => {
+            let number = format!("{s:0>2}");
+            match master.prefecture_by_number(&number) {
+                Some(p) => Ok(p.code.clone()),
+                None => Err((
+                    format!("都道府県番号「{raw}」はありません"),
+                    "都道府県番号は 01（北海道）から 47（沖縄県）です".into(),
+                )),
+            }
+        }
+        5 => {
+            let padded = format!("0{s}");
+            if validate_code(&padded).is_ok() && known(&padded) {
+                return Ok(padded);
+            }
+            if let Some(cd) = check_digit(&s) {
+                let full = format!("{s}{cd}");
+                if known(&full) {
+                    return Ok(full);
+                }
+            }
+            Err((
+                format!("団体コード「{raw}」は5桁で、どの団体のコードか分かりません"),
+                "検査数字を含む6桁で書いてください。Excel で先頭の 0 が消えていないかも確認してください"
+                    .into(),
+            ))
+        }
+        6 => match validate_code(&s) {
+            Err(e @ CodeError::CheckDigit { .. }) => Err((
+                e.to_string(),
+                "団体コードの6桁目（検査数字）を直してください".into(),
+            )),
+            Err(e) => Err((e.to_string(), "団体コードを確認してください".into())),
+            Ok(()) if known(&s) => Ok(s),
+            Ok(()) => Err((
+                format!("団体コード「{s}」は団体コード一覧（data/municipalities.csv）にありません"),
+                "合併で無くなった団体や政令市の区のコードではないか確認し、一覧にあるコードで書いてください"
+                    .into(),
+            )),
+        },
+        _ => Err((
+            format!("団体コード「{raw}」は6桁ではありません"),
+            "6桁の団体コード（例: 221007）か、2桁の都道府県番号（例: 22）で書いてください".into(),
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -242,6 +348,46 @@ mod tests {
         assert!(err.to_string().contains("221007"));
         assert!(matches!(validate_code("22100"), Err(CodeError::Shape(_))));
         assert!(matches!(validate_code("22100a"), Err(CodeError::Shape(_))));
+    }
+
+    #[test]
+    fn codes_as_people_type_them() {
+        let mut problems = Problems::new();
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/municipalities.csv");
+        let master = MasterList::load(&path, &mut problems);
+        assert_eq!(resolve_code("1", &master), Ok("010006".to_string()));
+        assert_eq!(resolve_code("11002", &master), Ok("011002".to_string()));
+        assert_eq!(resolve_code("22100", &master), Ok("221007".to_string()));
+        assert_eq!(
+            resolve_code("２２１００７", &master),
+            Ok("221007".to_string())
+        );
+        assert!(resolve_code("48", &master).is_err());
+        assert!(
+            resolve_code("221008", &master)
+                .unwrap_err()
+                .0
+                .contains("221007")
+        );
+    }
+
+    #[test]
+    fn bad_rows_are_reported_with_their_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("municipalities.csv");
+        std::fs::write(
+            &path,
+            "code,prefecture_code,prefecture,name,kana\n010006,01,北海道,北海道,ホッカイドウ\n011003,01,北海道,札幌市,サッポロシ\n011002,02,北海道,札幌市,サッポロシ\n012025,01,北海道,函館\u{8}市,ハコダテシ\n",
+        )
+        .unwrap();
+        let mut problems = Problems::new();
+        let list = MasterList::load(&path, &mut problems);
+        let found = problems.sorted();
+        let lines: Vec<usize> = found.iter().map(|p| p.line).collect();
+        assert_eq!(lines, [3, 4, 5], "{found:#?}");
+        assert!(found[2].message.contains("U+0008"));
+        assert_eq!(list.prefectures.len(), 1);
+        assert!(list.municipalities.is_empty());
     }
 
     #[test]

@@ -2,7 +2,10 @@
 //! problems into a shared [`crate::problems::Problems`] and never stops early.
 
 pub mod adoption;
+#[cfg(test)]
+mod fuzz;
 pub mod jis;
 pub mod offices;
 pub mod sites;
 pub mod subsidies;
+pub mod table;

@@ -9,10 +9,10 @@ use std::path::Path;
 
 use jiff::civil::Date;
 
-use crate::data::adoption::{
-    TableRow, header_key, nearest, normalize_width, read_table, resolve_code,
+use crate::data::jis::{MasterList, resolve_code};
+use crate::data::table::{
+    Column, Header, Required, Schema, Table, TableRow, nearest, normalize_width, parse_date,
 };
-use crate::data::jis::MasterList;
 use crate::problems::Problems;
 
 /// One office using the system, for one service type.
@@ -49,7 +49,7 @@ pub const SERVICE_TYPES: &[&str] = &[
     "介護予防支援",
 ];
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Role {
     Number,
     Name,
@@ -59,55 +59,74 @@ enum Role {
     Illustrative,
 }
 
-impl Role {
-    fn of(key: &str) -> Option<Role> {
-        Some(match key {
-            "office_number" | "number" | "事業所番号" | "介護保険事業所番号" => {
-                Role::Number
-            }
-            "name" | "office_name" | "事業所名" | "名称" => Role::Name,
-            "service_type" | "service" | "サービス種別" | "サービスの種類" | "サービス種類" => {
-                Role::ServiceType
-            }
-            "municipality_code" | "code" | "市区町村コード" | "団体コード" => {
-                Role::Municipality
-            }
-            "since" | "利用開始日" | "開始日" | "利用開始" => Role::Since,
-            "illustrative" | "sample" | "架空" | "サンプル" => Role::Illustrative,
-            _ => return None,
-        })
-    }
-
-    fn label(self) -> &'static str {
-        match self {
-            Role::Number => "事業所番号",
-            Role::Name => "事業所名",
-            Role::ServiceType => "サービス種別",
-            Role::Municipality => "市区町村コード",
-            Role::Since => "利用開始日",
-            Role::Illustrative => "架空",
-        }
-    }
-
-    fn english(self) -> &'static str {
-        match self {
-            Role::Number => "office_number",
-            Role::Name => "name",
-            Role::ServiceType => "service_type",
-            Role::Municipality => "municipality_code",
-            Role::Since => "since",
-            Role::Illustrative => "illustrative",
-        }
-    }
-}
-
-const REQUIRED: [Role; 5] = [
-    Role::Number,
-    Role::Name,
-    Role::ServiceType,
-    Role::Municipality,
-    Role::Since,
-];
+const SCHEMA: Schema<Role> = Schema {
+    columns: &[
+        Column {
+            role: Role::Number,
+            label: "事業所番号",
+            aliases: &[
+                "office_number",
+                "number",
+                "事業所番号",
+                "介護保険事業所番号",
+            ],
+        },
+        Column {
+            role: Role::Name,
+            label: "事業所名",
+            aliases: &["name", "office_name", "事業所名", "名称"],
+        },
+        Column {
+            role: Role::ServiceType,
+            label: "サービス種別",
+            aliases: &[
+                "service_type",
+                "service",
+                "サービス種別",
+                "サービスの種類",
+                "サービス種類",
+            ],
+        },
+        Column {
+            role: Role::Municipality,
+            label: "市区町村コード",
+            aliases: &["municipality_code", "code", "市区町村コード", "団体コード"],
+        },
+        Column {
+            role: Role::Since,
+            label: "利用開始日",
+            aliases: &["since", "利用開始日", "開始日", "利用開始"],
+        },
+        Column {
+            role: Role::Illustrative,
+            label: "架空",
+            aliases: &["illustrative", "sample", "架空", "サンプル"],
+        },
+    ],
+    required: &[
+        Required {
+            any_of: &[Role::Number],
+            label: "事業所番号（office_number）",
+        },
+        Required {
+            any_of: &[Role::Name],
+            label: "事業所名（name）",
+        },
+        Required {
+            any_of: &[Role::ServiceType],
+            label: "サービス種別（service_type）",
+        },
+        Required {
+            any_of: &[Role::Municipality],
+            label: "市区町村コード（municipality_code）",
+        },
+        Required {
+            any_of: &[Role::Since],
+            label: "利用開始日（since）",
+        },
+    ],
+    header_hint: "見出しを office_number,name,service_type,municipality_code,since（事業所番号,事業所名,サービス種別,市区町村コード,利用開始日）にしてください",
+};
 
 /// Load `data/offices.csv` (absent → no offices). Sorted by municipality
 /// code, service type (in [`SERVICE_TYPES`] order) and office number.
@@ -126,112 +145,53 @@ pub fn load_as_of(
     if !path.exists() {
         return Vec::new();
     }
-    let table = match read_table(path) {
-        Ok(t) => t,
-        Err(msg) => {
-            problems.error(
-                path,
-                0,
-                0,
-                msg,
-                "Excel で「CSV UTF-8」か「.xlsx」で保存し直してください",
-            );
-            return Vec::new();
-        }
-    };
-    if let Some(msg) = &table.decode_warning {
-        problems.warning(
-            path,
-            0,
-            0,
-            msg.clone(),
-            "UTF-8 か Shift_JIS（CP932）で保存し直してください",
-        );
-    }
-    let mut rows = table.rows.iter().filter(|r| !r.is_blank());
-    let Some(header) = rows.next() else {
+    let Some(table) = Table::open(path, problems) else {
         return Vec::new();
     };
-    let mut columns: HashMap<Role, usize> = HashMap::new();
-    let mut order: Vec<Role> = Vec::new();
-    for (i, cell) in header.cells.iter().enumerate() {
-        let Some(role) = Role::of(&header_key(cell).0) else {
-            continue;
-        };
-        if let Some(first) = columns.get(&role) {
-            problems.error(
-                path,
-                header.line,
-                i + 1,
-                format!(
-                    "「{}」の列が2つあります（{}列目と{}列目）",
-                    role.label(),
-                    first + 1,
-                    i + 1
-                ),
-                "どちらか一方の見出しを消すか直してください",
-            );
-            continue;
-        }
-        columns.insert(role, i);
-        order.push(role);
-    }
-    let missing: Vec<String> = REQUIRED
-        .iter()
-        .filter(|r| !columns.contains_key(r))
-        .map(|r| format!("{}（{}）", r.label(), r.english()))
-        .collect();
-    if !missing.is_empty() {
-        let seen: Vec<&str> = header.cells.iter().map(|c| c.trim()).collect();
-        problems.error(
-            path,
-            header.line,
-            0,
-            format!(
-                "見出し行に {} の列がありません（見出し: {}）",
-                missing.join("、"),
-                seen.join(", ")
-            ),
-            "見出しを office_number,name,service_type,municipality_code,since（事業所番号,事業所名,サービス種別,市区町村コード,利用開始日）にしてください",
-        );
+    if table.is_blank() {
         return Vec::new();
     }
-
+    let Some(header) = SCHEMA.header(&table, problems) else {
+        return Vec::new();
+    };
+    let (rows, _) = header.data_rows(&table, &SCHEMA, problems);
+    let column = |role| header.column(role).map_or(0, |c| c + 1);
     let mut offices = Vec::new();
     let mut seen: HashMap<(String, String), usize> = HashMap::new();
     for row in rows {
-        if let Some(office) = read_row(row, &columns, master, path, problems) {
-            if let Some(today) = today
-                && office.since > today
-            {
-                problems.warning(
-                    path,
-                    row.line,
-                    columns[&Role::Since] + 1,
-                    format!(
-                        "事業所「{}」の利用開始日 {} が基準日 {today} より後です",
-                        office.name, office.since
-                    ),
-                    "利用開始日を確認してください。開始前の事業所も一覧に載ります",
-                );
-            }
-            let key = (office.number.clone(), office.service_type.clone());
-            if let Some(first) = seen.get(&key) {
-                problems.error(
-                    path,
-                    row.line,
-                    columns[&Role::Number] + 1,
-                    format!(
-                        "事業所番号「{}」の「{}」が2回あります（{}行目と{}行目）",
-                        office.number, office.service_type, first, row.line
-                    ),
-                    "同じ事業所・同じサービス種別の行は1つにしてください（後の行は読み飛ばしました）",
-                );
-                continue;
-            }
-            seen.insert(key, row.line);
-            offices.push(office);
+        let Some(office) = read_row(row, &header, &table, master, problems) else {
+            continue;
+        };
+        if let Some(today) = today
+            && office.since > today
+        {
+            table.warning(
+                problems,
+                row.line,
+                column(Role::Since),
+                format!(
+                    "事業所「{}」の利用開始日 {} が基準日 {today} より後です",
+                    office.name, office.since
+                ),
+                "利用開始日を確認してください。開始前の事業所も一覧に載ります",
+            );
         }
+        let key = (office.number.clone(), office.service_type.clone());
+        if let Some(first) = seen.get(&key) {
+            table.error(
+                problems,
+                row.line,
+                column(Role::Number),
+                format!(
+                    "事業所番号「{}」の「{}」が2回あります（{}行目と{}行目）",
+                    office.number, office.service_type, first, row.line
+                ),
+                "同じ事業所・同じサービス種別の行は1つにしてください（後の行は読み飛ばしました）",
+            );
+            continue;
+        }
+        seen.insert(key, row.line);
+        offices.push(office);
     }
     offices.sort_by(|a, b| {
         (
@@ -257,23 +217,23 @@ fn service_rank(service: &str) -> usize {
 
 fn read_row(
     row: &TableRow,
-    columns: &HashMap<Role, usize>,
+    header: &Header<Role>,
+    table: &Table,
     master: &MasterList,
-    path: &Path,
     problems: &mut Problems,
 ) -> Option<Office> {
     let line = row.line;
     let mut ok = true;
     let mut get = |role: Role, problems: &mut Problems| -> Option<(usize, String)> {
-        let col = *columns.get(&role)?;
+        let col = header.column(role)?;
         let value = row.cell(col).to_string();
         if value.is_empty() && role != Role::Illustrative {
-            problems.error(
-                path,
+            table.error(
+                problems,
                 line,
                 col + 1,
-                format!("{}が空欄です", role.label()),
-                format!("{}を書いてください", role.label()),
+                format!("{}が空欄です", SCHEMA.label(role)),
+                format!("{}を書いてください", SCHEMA.label(role)),
             );
             ok = false;
             return None;
@@ -292,8 +252,8 @@ fn read_row(
             if let Some(expected) = office_check_digit(&number[..9])
                 && number.as_bytes()[9] != expected
             {
-                problems.warning(
-                    path,
+                table.warning(
+                    problems,
                     line,
                     col + 1,
                     format!(
@@ -306,8 +266,8 @@ fn read_row(
             Some(number)
         }
         Err(hint) => {
-            problems.error(
-                path,
+            table.error(
+                problems,
                 line,
                 col + 1,
                 format!("事業所番号「{raw}」の形が違います"),
@@ -337,8 +297,8 @@ fn read_row(
                 SERVICE_TYPES.join("・")
             ),
         };
-        problems.error(
-            path,
+        table.error(
+            problems,
             line,
             col + 1,
             format!("サービス種別「{raw}」は使えません"),
@@ -350,8 +310,8 @@ fn read_row(
     let municipality = municipality.and_then(|(col, raw)| match resolve_code(&raw, master) {
         Ok(code) if master.municipality(&code).is_some() => Some(code),
         Ok(code) => {
-            problems.error(
-                path,
+            table.error(
+                problems,
                 line,
                 col + 1,
                 format!(
@@ -363,7 +323,7 @@ fn read_row(
             None
         }
         Err((message, hint)) => {
-            problems.error(path, line, col + 1, message, hint);
+            table.error(problems, line, col + 1, message, hint);
             None
         }
     });
@@ -371,8 +331,8 @@ fn read_row(
     let since = since.and_then(|(col, raw)| match parse_date(&raw) {
         Some(d) => Some(d),
         None => {
-            problems.error(
-                path,
+            table.error(
+                problems,
                 line,
                 col + 1,
                 format!("利用開始日「{raw}」は日付として読めません"),
@@ -387,8 +347,8 @@ fn read_row(
         Some((col, raw)) => match parse_bool(&raw) {
             Some(b) => Some(b),
             None => {
-                problems.error(
-                    path,
+                table.error(
+                    problems,
                     line,
                     col + 1,
                     format!("架空の列の値「{raw}」は はい／いいえ として読めません"),
@@ -474,44 +434,6 @@ pub fn office_check_digit(body: &str) -> Option<u8> {
     Some(b'0' + ((10 - sum % 10) % 10) as u8)
 }
 
-/// A date as people type it: `2024-04-01`, `2024/4/1`, `2024.4.1`,
-/// `2024年4月1日`, `令和6年4月1日` / `R6.4.1`, `平成31年4月1日`.
-pub fn parse_date(raw: &str) -> Option<Date> {
-    let s: String = normalize_width(raw)
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect();
-    // Excel may write a time after the date.
-    let s = s.split(['T', ' ']).next().unwrap_or("").to_string();
-    let (era_offset, rest) = if let Some(r) = s.strip_prefix("令和").or(s.strip_prefix('R')) {
-        (Some(2018), r)
-    } else if let Some(r) = s.strip_prefix("平成").or(s.strip_prefix('H')) {
-        (Some(1988), r)
-    } else {
-        (None, s.as_str())
-    };
-    let rest = rest.replacen('元', "1", 1);
-    let parts: Vec<&str> = rest
-        .split(['-', '/', '.', '年', '月', '日'])
-        .filter(|p| !p.is_empty())
-        .collect();
-    if parts.len() != 3 || !parts.iter().all(|p| p.bytes().all(|b| b.is_ascii_digit())) {
-        return None;
-    }
-    let mut year: i16 = parts[0].parse().ok()?;
-    if let Some(offset) = era_offset {
-        if parts[0].len() > 2 {
-            return None;
-        }
-        year += offset;
-    } else if parts[0].len() != 4 {
-        return None;
-    }
-    let month: i8 = parts[1].parse().ok()?;
-    let day: i8 = parts[2].parse().ok()?;
-    Date::new(year, month, day).ok()
-}
-
 fn parse_bool(raw: &str) -> Option<bool> {
     let key = normalize_width(raw).trim().to_lowercase();
     match key.as_str() {
@@ -550,18 +472,13 @@ mod tests {
     use super::*;
     use crate::problems::{Problem, Severity};
     use std::path::PathBuf;
-    use std::sync::OnceLock;
 
     fn root() -> PathBuf {
         PathBuf::from(env!("CARGO_MANIFEST_DIR"))
     }
 
     fn master() -> &'static MasterList {
-        static MASTER: OnceLock<MasterList> = OnceLock::new();
-        MASTER.get_or_init(|| {
-            let mut problems = Problems::new();
-            MasterList::load(&root().join("data/municipalities.csv"), &mut problems)
-        })
+        crate::data::jis::shipped()
     }
 
     fn load_path(path: &Path) -> (Vec<Office>, Vec<Problem>) {
@@ -582,12 +499,7 @@ mod tests {
     }
 
     fn find<'a>(problems: &'a [Problem], needles: &[&str]) -> &'a Problem {
-        let found: Vec<&Problem> = problems
-            .iter()
-            .filter(|p| needles.iter().all(|n| p.message.contains(n)))
-            .collect();
-        assert_eq!(found.len(), 1, "{needles:?} in {problems:#?}");
-        found[0]
+        crate::problems::find_one(problems, needles)
     }
 
     fn date(y: i16, m: i8, d: i8) -> Date {
@@ -748,16 +660,27 @@ mod tests {
     }
 
     #[test]
-    fn dates() {
-        assert_eq!(parse_date("2024-04-01"), Some(date(2024, 4, 1)));
-        assert_eq!(parse_date("2024/4/1"), Some(date(2024, 4, 1)));
-        assert_eq!(parse_date("２０２４年４月１日"), Some(date(2024, 4, 1)));
-        assert_eq!(parse_date("令和元年5月1日"), Some(date(2019, 5, 1)));
-        assert_eq!(parse_date("H31.4.30"), Some(date(2019, 4, 30)));
-        assert_eq!(parse_date("2024-04-01T00:00:00"), Some(date(2024, 4, 1)));
-        assert_eq!(parse_date("2024-02-30"), None);
-        assert_eq!(parse_date("24-04-01"), None);
-        assert_eq!(parse_date("soon"), None);
+    fn control_characters_in_an_office_name_are_errors_on_their_line() {
+        let (offices, problems) = run(
+            "office_number,name,service_type,municipality_code,since\n2271009017,さくら\u{8}居宅,居宅介護支援,221007,2024-04-01\n2271009025,=1+1 事業所,訪問介護,221007,2024-04-01\n"
+                .as_bytes(),
+        );
+        let e = find(&problems, &["事業所名の値に制御文字", "U+0008"]);
+        assert_eq!((e.line, e.column, e.severity), (2, 2, Severity::Error));
+        assert_eq!(problems.len(), 1, "{problems:#?}");
+        // A name that looks like a formula is a name: the CSV download escapes it.
+        assert_eq!(offices.len(), 1);
+        assert_eq!(offices[0].name, "=1+1 事業所");
+    }
+
+    #[test]
+    fn a_title_row_above_the_header_is_skipped() {
+        let (offices, problems) = run(
+            "利用事業所一覧（2024年4月）\noffice_number,name,service_type,municipality_code,since\n2271009017,a,居宅介護支援,221007,R6.4.1\n"
+                .as_bytes(),
+        );
+        assert!(problems.is_empty(), "{problems:#?}");
+        assert_eq!(offices[0].since, date(2024, 4, 1));
     }
 
     #[test]

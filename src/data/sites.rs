@@ -1,12 +1,15 @@
 //! Per-site settings (`data/sites.yaml`): the local department's contact
 //! details and the URL where the council will host its site.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use serde::Deserialize;
+use serde::de::IgnoredAny;
+use serde_saphyr::Spanned;
 
 use crate::data::jis::{MasterList, validate_code};
+use crate::data::table::{ControlChar, control_char};
 use crate::problems::Problems;
 
 #[derive(Debug, Clone, Default, Deserialize, serde::Serialize)]
@@ -45,16 +48,10 @@ pub fn load(
     else {
         return BTreeMap::new();
     };
+    let places = Places::of(&text);
     for (code, settings) in &map {
-        let line = text
-            .lines()
-            .position(|l| {
-                l.trim_start()
-                    .trim_start_matches(['"', '\''])
-                    .starts_with(code.as_str())
-            })
-            .map(|i| i + 1)
-            .unwrap_or(0);
+        let place = places.get(code);
+        let line = place.map_or(0, |p| p.line);
         if let Err(e) = validate_code(code) {
             problems.error(
                 path,
@@ -72,6 +69,18 @@ pub fn load(
                 "data/municipalities.csv にある団体コードを使ってください",
             );
         }
+        for (key, value) in settings.texts() {
+            if let Some(c) = value.and_then(|v| control_char(v, false)) {
+                let (line, column) = place.and_then(|p| p.value(key)).unwrap_or((line, 0));
+                problems.error(
+                    path,
+                    line,
+                    column,
+                    c.message(&format!("{code} の {key} ")),
+                    ControlChar::HINT,
+                );
+            }
+        }
         if let Some(url) = &settings.url
             && !(url.starts_with("https://") || url.starts_with("http://"))
         {
@@ -85,4 +94,121 @@ pub fn load(
         }
     }
     map
+}
+
+impl SiteSettings {
+    /// The text values by key, for checks that apply to all of them.
+    fn texts(&self) -> [(&'static str, Option<&str>); 6] {
+        [
+            ("department", self.department.as_deref()),
+            ("phone", self.phone.as_deref()),
+            ("email", self.email.as_deref()),
+            ("address", self.address.as_deref()),
+            ("hours", self.hours.as_deref()),
+            ("url", self.url.as_deref()),
+        ]
+    }
+}
+
+/// Where each site's entry and values are written in the file (1-based line
+/// and column), read with serde-saphyr's spans.
+struct Places(HashMap<String, Place>);
+
+struct Place {
+    line: usize,
+    values: HashMap<String, (usize, usize)>,
+}
+
+impl Places {
+    fn of(text: &str) -> Places {
+        let spanned: HashMap<Spanned<String>, HashMap<String, Spanned<IgnoredAny>>> =
+            serde_saphyr::from_str(text).unwrap_or_default();
+        let at = |s: &serde_saphyr::Location| {
+            (
+                usize::try_from(s.line()).unwrap_or(0),
+                usize::try_from(s.column()).unwrap_or(0),
+            )
+        };
+        Places(
+            spanned
+                .into_iter()
+                .map(|(code, values)| {
+                    let place = Place {
+                        line: at(&code.referenced).0,
+                        values: values
+                            .into_iter()
+                            .map(|(key, value)| (key, at(&value.referenced)))
+                            .collect(),
+                    };
+                    (code.value, place)
+                })
+                .collect(),
+        )
+    }
+
+    fn get(&self, code: &str) -> Option<&Place> {
+        self.0.get(code)
+    }
+}
+
+impl Place {
+    fn value(&self, key: &str) -> Option<(usize, usize)> {
+        self.values.get(key).copied()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::problems::Severity;
+
+    #[test]
+    fn control_characters_are_errors_at_their_value() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sites.yaml");
+        std::fs::write(
+            &path,
+            "# 設定\n\"221007\":\n  department: \"介護\\b保険課\"\n  phone: 054-000-0001\n\"220001\":\n  address: \"静岡市\\x0c葵区\"\n  hours: 平日\n",
+        )
+        .unwrap();
+        let mut problems = Problems::new();
+        let settings = load(&path, crate::data::jis::shipped(), &mut problems);
+        assert_eq!(settings.len(), 2);
+        let found = problems.sorted();
+        let at: Vec<(usize, usize, Severity)> = found
+            .iter()
+            .map(|p| (p.line, p.column, p.severity))
+            .collect();
+        assert_eq!(
+            at,
+            [(3, 15, Severity::Error), (6, 12, Severity::Error)],
+            "{found:#?}"
+        );
+        assert!(
+            found[0]
+                .message
+                .contains("221007 の department に制御文字（U+0008、3文字目）"),
+            "{}",
+            found[0]
+        );
+        assert!(
+            found[1]
+                .message
+                .contains("220001 の address に制御文字（U+000C"),
+            "{}",
+            found[1]
+        );
+    }
+
+    #[test]
+    fn unknown_codes_are_named_on_their_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sites.yaml");
+        std::fs::write(&path, "\"221007\":\n  phone: x\n\"221008\":\n  phone: y\n").unwrap();
+        let mut problems = Problems::new();
+        load(&path, crate::data::jis::shipped(), &mut problems);
+        let found = problems.sorted();
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert_eq!((found[0].line, found[0].column), (3, 1));
+    }
 }

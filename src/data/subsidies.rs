@@ -39,6 +39,7 @@ use serde::Deserialize;
 use serde_saphyr::Spanned;
 
 use crate::data::jis::{MasterList, validate_code};
+use crate::data::table::{ControlChar, control_char, normalize_width};
 use crate::dates::parse_iso;
 use crate::problems::Problems;
 
@@ -106,7 +107,7 @@ impl Rate {
     /// Parse `3/4`, `0.75`, `75%`, `4分の3` (full-width digits allowed).
     /// The result is reduced; it may still be above 1 or zero (checked by the caller).
     pub fn parse(text: &str) -> Result<Rate, RateError> {
-        let t = to_half_width(text.trim());
+        let t = normalize_width(text.trim());
         let (num, den) = if let Some((a, b)) = t.split_once('/') {
             let num: u64 = parse_uint(a.trim()).ok_or(RateError::Syntax)?;
             let den: u64 = parse_uint(b.trim()).ok_or(RateError::Syntax)?;
@@ -330,6 +331,8 @@ const KEYS: [&str; 14] = [
     "illustrative",
 ];
 const WINDOW_KEYS: [&str; 2] = ["start", "end"];
+/// Keys whose text may run over several lines (`|` blocks).
+const MULTILINE_KEYS: [&str; 2] = ["how_to_apply", "contact"];
 
 type Text = Option<Spanned<String>>;
 type List = Option<Spanned<Vec<Spanned<String>>>>;
@@ -526,7 +529,7 @@ impl Checker<'_> {
         hint: &str,
     ) -> Option<Spanned<String>> {
         match value {
-            Some(v) if !v.value.trim().is_empty() => Some(trimmed(v)),
+            Some(v) if !v.value.trim().is_empty() => self.clean(key, trimmed(v)),
             Some(v) => {
                 let at = spanned_loc(&v);
                 self.error_at(at, format!("項目「{key}」が空です"), hint);
@@ -543,8 +546,26 @@ impl Checker<'_> {
         }
     }
 
-    fn optional(&mut self, value: Option<Spanned<String>>) -> Option<Spanned<String>> {
-        value.filter(|v| !v.value.trim().is_empty()).map(trimmed)
+    fn optional(&mut self, key: &str, value: Option<Spanned<String>>) -> Option<Spanned<String>> {
+        let value = value.filter(|v| !v.value.trim().is_empty()).map(trimmed)?;
+        self.clean(key, value)
+    }
+
+    /// A value without control characters (line breaks and tabs are allowed
+    /// in the keys written as several lines); reports the first one.
+    fn clean(&mut self, key: &str, value: Spanned<String>) -> Option<Spanned<String>> {
+        let multiline = MULTILINE_KEYS.contains(&key);
+        match control_char(&value.value, multiline) {
+            None => Some(value),
+            Some(c) => {
+                self.error_at(
+                    spanned_loc(&value),
+                    c.message(&format!("{key} の値")),
+                    ControlChar::HINT,
+                );
+                None
+            }
+        }
     }
 
     fn date(&mut self, key: &str, v: &Spanned<String>) -> Option<Date> {
@@ -622,15 +643,19 @@ impl Checker<'_> {
                 self.error_at(item_at, format!("{key} に空の行があります"), hint);
                 continue;
             }
-            if out.iter().any(|o| o.value == value) {
+            let Some(item) = self.clean(key, Spanned::new(value, item.referenced, item.defined))
+            else {
+                continue;
+            };
+            if out.iter().any(|o| o.value == item.value) {
                 self.warning_at(
                     item_at,
-                    format!("{key} に「{value}」が2回あります"),
+                    format!("{key} に「{}」が2回あります", item.value),
                     "重複している行を消してください",
                 );
                 continue;
             }
-            out.push(Spanned::new(value, item.referenced, item.defined));
+            out.push(item);
         }
         if !had_items {
             self.error_at(at, format!("項目「{key}」が空です"), hint);
@@ -727,7 +752,7 @@ fn validate(
         covers.push(item.value);
     }
 
-    let rate = c.optional(raw.rate).and_then(|v| {
+    let rate = c.optional("rate", raw.rate).and_then(|v| {
         let at = spanned_loc(&v);
         let hint = "補助率は 3/4、0.75、75% のように、0より大きく1以下で書いてください";
         match Rate::parse(&v.value) {
@@ -747,7 +772,7 @@ fn validate(
         }
     });
 
-    let ceiling_yen = c.optional(raw.ceiling_yen).and_then(|v| match parse_yen(&v.value) {
+    let ceiling_yen = c.optional("ceiling_yen", raw.ceiling_yen).and_then(|v| match parse_yen(&v.value) {
         Some(0) => {
             c.error_at(
                 spanned_loc(&v),
@@ -769,8 +794,8 @@ fn validate(
 
     let (mut window_start, mut window_end) = (None, None);
     if let Some(window) = raw.window {
-        let start = c.optional(window.value.start);
-        let end = c.optional(window.value.end);
+        let start = c.optional("start", window.value.start);
+        let end = c.optional("end", window.value.end);
         window_start = start.as_ref().and_then(|v| c.date("window の start", v));
         window_end = end.as_ref().and_then(|v| c.date("window の end", v));
         if let (Some(s), Some(e), Some(end)) = (window_start, window_end, &end)
@@ -800,7 +825,7 @@ fn validate(
         "contact: の後に問い合わせ先を書いてください",
     );
 
-    let link = c.optional(raw.link).and_then(|v| {
+    let link = c.optional("link", raw.link).and_then(|v| {
         if is_http_url(&v.value) {
             Some(v.value)
         } else {
@@ -821,7 +846,7 @@ fn validate(
         )
         .and_then(|v| c.date("confirmed", &v));
 
-    let illustrative = match c.optional(raw.illustrative) {
+    let illustrative = match c.optional("illustrative", raw.illustrative) {
         None => Some(false),
         Some(v) => match v.value.as_str() {
             "true" => Some(true),
@@ -898,20 +923,6 @@ fn is_http_url(s: &str) -> bool {
     }
 }
 
-/// Full-width digits and symbols to ASCII.
-fn to_half_width(s: &str) -> String {
-    s.chars()
-        .map(|c| match c {
-            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
-            '／' => '/',
-            '％' => '%',
-            '．' => '.',
-            '，' => ',',
-            _ => c,
-        })
-        .collect()
-}
-
 fn parse_uint(s: &str) -> Option<u64> {
     if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
         return None;
@@ -943,7 +954,7 @@ fn parse_decimal(s: &str) -> Option<(u64, u64)> {
 
 /// `50000`, `50,000`, `50,000円`, `5万円`, `5万` → yen.
 fn parse_yen(s: &str) -> Option<u64> {
-    let t = to_half_width(s.trim());
+    let t = normalize_width(s.trim());
     let t = t.strip_suffix('円').unwrap_or(&t).trim();
     let (t, factor) = match t.strip_suffix('万') {
         Some(t) => (t.trim(), 10_000u64),
@@ -1293,6 +1304,32 @@ mod tests {
             "北海道"
         );
         assert_eq!(Provider::National.display_name(&m), "国");
+    }
+
+    #[test]
+    fn control_characters_in_text_are_errors_at_their_value() {
+        let dir = tempfile::tempdir().unwrap();
+        let yaml = "name: \"（架空）制御\\b文字\"\nprovider: \"221007\"\nadministered_by: 静岡市\nbudget_source: 市町村単独予算\neligible:\n  - 居宅介護支援事業所\ncovers:\n  - \"ライセンス料\\u001b[2J\"\nhow_to_apply: |\n  申請書を\n  \t提出します。\ncontact: \"静岡市\\r介護保険課\"\nconfirmed: 2025-06-01\nillustrative: true\n";
+        std::fs::write(dir.path().join("x.yaml"), yaml).unwrap();
+        let mut problems = Problems::new();
+        let list = load(dir.path(), &master(), &mut problems);
+        assert!(list.is_empty());
+        let all = problems.sorted();
+        let lines: Vec<(usize, &str)> = all
+            .iter()
+            .map(|p| (p.line, p.message.split(' ').next().unwrap_or("")))
+            .collect();
+        // name (\b), the covers item (ESC) and contact (CR) are errors; the
+        // line break and tab of the multi-line how_to_apply are not.
+        assert_eq!(
+            lines,
+            [(1, "name"), (8, "covers"), (12, "contact")],
+            "{all:#?}"
+        );
+        assert!(all[0].message.contains("U+0008"), "{}", all[0]);
+        assert!(all[1].message.contains("U+001B"), "{}", all[1]);
+        assert_eq!(all[1].column, 5);
+        assert!(all.iter().all(|p| p.severity == Severity::Error));
     }
 
     #[test]

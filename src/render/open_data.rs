@@ -94,23 +94,77 @@ pub fn open_data(model: &Model, site: &Site, build_date: &str) -> OpenData {
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
-fn csv_bytes(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Vec<u8> {
+/// One cell of a published CSV.
+///
+/// CSV downloads are made for Excel, which runs a cell that begins with `=`,
+/// `+`, `-` or `@` (or tab or CR, which it strips first) as a formula. A cell
+/// is made safe by what it is, not by how it looks: every number in these
+/// files is a count or a rate this program formatted from a number (never
+/// text a person typed), so a [`CsvCell::Number`] is written as it is and
+/// stays a number for Excel, negative or not; everything else (names, codes,
+/// dates, flags) is [`CsvCell::Text`] and gets a leading `'` when it begins
+/// with one of those characters, as OWASP's guidance on CSV injection says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CsvCell {
+    Text(String),
+    Number(String),
+}
+
+impl CsvCell {
+    pub fn text(s: impl Into<String>) -> CsvCell {
+        CsvCell::Text(s.into())
+    }
+
+    pub fn number(n: impl ToString) -> CsvCell {
+        CsvCell::Number(n.to_string())
+    }
+
+    /// The cell as written into the file.
+    fn written(&self) -> std::borrow::Cow<'_, str> {
+        match self {
+            CsvCell::Number(n) => n.into(),
+            CsvCell::Text(t) => spreadsheet_safe(t),
+        }
+    }
+}
+
+/// Text that a spreadsheet will not run: a leading `'` when it begins with
+/// `=`, `+`, `-`, `@`, tab or CR.
+pub fn spreadsheet_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}").into()
+    } else {
+        text.into()
+    }
+}
+
+/// A CSV for Excel: UTF-8 with BOM, CRLF, the header then the rows.
+pub fn csv_bytes(header: &[&str], rows: impl IntoIterator<Item = Vec<CsvCell>>) -> Vec<u8> {
     let mut writer = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(BOM.to_vec());
-    writer.write_record(header).expect("writing to memory");
+    writer
+        .write_record(
+            header
+                .iter()
+                .map(|h| spreadsheet_safe(h))
+                .map(|h| h.into_owned()),
+        )
+        .expect("writing to memory");
     for row in rows {
-        writer.write_record(&row).expect("writing to memory");
+        writer
+            .write_record(row.iter().map(|c| c.written().into_owned()))
+            .expect("writing to memory");
     }
     writer.into_inner().expect("writing to memory")
 }
 
-fn flag(b: Option<bool>) -> String {
-    match b {
-        Some(true) => "true".into(),
-        Some(false) => "false".into(),
-        None => String::new(),
-    }
+fn flag(b: Option<bool>) -> CsvCell {
+    CsvCell::text(match b {
+        Some(true) => "true",
+        Some(false) => "false",
+        None => "",
+    })
 }
 
 pub fn adoption_csv(data: &OpenData) -> Vec<u8> {
@@ -128,15 +182,15 @@ pub fn adoption_csv(data: &OpenData) -> Vec<u8> {
         ],
         data.rows.iter().map(|r| {
             vec![
-                r.date.clone(),
-                r.code.clone(),
-                r.name.clone(),
-                r.level.to_string(),
-                r.offices.to_string(),
-                r.using_offices.to_string(),
-                r.rate.map(|x| format!("{x:.4}")).unwrap_or_default(),
+                CsvCell::text(&r.date),
+                CsvCell::text(&r.code),
+                CsvCell::text(&r.name),
+                CsvCell::text(r.level),
+                CsvCell::number(r.offices),
+                CsvCell::number(r.using_offices),
+                CsvCell::Number(r.rate.map(|x| format!("{x:.4}")).unwrap_or_default()),
                 flag(r.target_met),
-                r.illustrative.to_string(),
+                CsvCell::text(r.illustrative.to_string()),
             ]
         }),
     )
@@ -160,13 +214,42 @@ pub fn offices_csv(offices: &[&Office]) -> Vec<u8> {
         ],
         offices.iter().map(|o| {
             vec![
-                o.number.clone(),
-                o.name.clone(),
-                o.service_type.clone(),
-                o.municipality_code.clone(),
-                o.since.to_string(),
-                o.illustrative.to_string(),
+                CsvCell::text(&o.number),
+                CsvCell::text(&o.name),
+                CsvCell::text(&o.service_type),
+                CsvCell::text(&o.municipality_code),
+                CsvCell::text(o.since.to_string()),
+                CsvCell::text(o.illustrative.to_string()),
             ]
         }),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_that_excel_would_run_gets_a_quote_numbers_stay_numbers() {
+        for lead in ['=', '+', '-', '@', '\t', '\r'] {
+            let name = format!("{lead}HYPERLINK(\"http://x\")");
+            assert_eq!(spreadsheet_safe(&name), format!("'{name}"), "{lead:?}");
+        }
+        for plain in ["静岡市", "221007", "2023-11-06", "", "a=b", " =1", "'x"] {
+            assert_eq!(spreadsheet_safe(plain), plain);
+        }
+        let bytes = csv_bytes(
+            &["名前", "数"],
+            [
+                vec![CsvCell::text("=1+1"), CsvCell::number(-5)],
+                vec![CsvCell::text("-5"), CsvCell::Number("0.0400".into())],
+                vec![CsvCell::text("\tcmd"), CsvCell::text("@SUM(A1)")],
+            ],
+        );
+        let text = std::str::from_utf8(&bytes[BOM.len()..]).unwrap();
+        assert_eq!(
+            text,
+            "名前,数\r\n'=1+1,-5\r\n'-5,0.0400\r\n'\tcmd,'@SUM(A1)\r\n"
+        );
+    }
 }

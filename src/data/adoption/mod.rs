@@ -1,0 +1,383 @@
+//! Adoption figures (`data/adoption/<YYYY-MM-DD>[-label].<csv|xlsx>`): how many
+//! offices there are and how many use the system, per prefecture and
+//! municipality, per snapshot date.
+//!
+//! The files come from Excel as people make them, so the loader is lenient in
+//! what it reads (everything [`crate::data::table`] reads: UTF-8 with or
+//! without BOM, CP932, CRLF, `.xlsx`, Japanese or English headers, `7,416`,
+//! `７，４１６`, `4.0%`) and strict in what it checks: every problem is reported
+//! with file, line, value and the entity of the row, and nothing stops early.
+//!
+//! - [`file`]: the rules of one file (its columns, how a row names its local
+//!   government, counts, the printed rate, the totals row);
+//! - [`names`]: names of local governments as people write them;
+//! - this module: which files make which snapshot, and the checks across the
+//!   files of one date (an entity in two files, coverage, municipalities that
+//!   add up to more than their prefecture).
+
+mod file;
+mod names;
+#[cfg(test)]
+mod tests;
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use jiff::civil::Date;
+
+use crate::data::jis::MasterList;
+use crate::data::table::group_thousands;
+use crate::problems::Problems;
+
+use file::FileData;
+use names::NameIndex;
+
+/// The largest count one row may hold. Japan has about 180,000 offices in all,
+/// so no real row comes near; with at most 1,789 rows per snapshot, totals stay
+/// below 1.8 × 10¹⁰ and cannot overflow, and a count that is a typo (or an
+/// attack) is an error on its own line instead of a wrapped national figure.
+pub const MAX_COUNT: u64 = 10_000_000;
+
+/// One entity's counts in one snapshot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Figure {
+    pub offices: u64,
+    pub using: u64,
+    /// true when the row came from an illustrative (sample) file
+    pub illustrative: bool,
+}
+
+impl Figure {
+    /// The share of offices using the system (0.0–1.0); `None` when there are no offices.
+    pub fn rate(&self) -> Option<f64> {
+        if self.offices == 0 {
+            None
+        } else {
+            Some(self.using as f64 / self.offices as f64)
+        }
+    }
+
+    /// The sum of two figures (illustrative when either is), `None` when a
+    /// count would not fit: totals are never wrapped around.
+    pub fn checked_add(&self, other: &Figure) -> Option<Figure> {
+        Some(Figure {
+            offices: self.offices.checked_add(other.offices)?,
+            using: self.using.checked_add(other.using)?,
+            illustrative: self.illustrative || other.illustrative,
+        })
+    }
+
+    /// The sum of figures, `None` for no figures or when a count would not fit.
+    pub fn total<'a>(figures: impl IntoIterator<Item = &'a Figure>) -> Option<Figure> {
+        let mut figures = figures.into_iter();
+        let first = *figures.next()?;
+        figures.try_fold(first, |sum, f| sum.checked_add(f))
+    }
+}
+
+/// Every figure of one date, merged from all files of that date.
+#[derive(Debug, Clone)]
+pub struct Snapshot {
+    pub date: Date,
+    /// Rows keyed by 6-digit JIS code (prefecture codes like "220001"), sorted.
+    pub prefectures: BTreeMap<String, Figure>,
+    pub municipalities: BTreeMap<String, Figure>,
+    /// The files this snapshot was read from, sorted.
+    pub sources: Vec<PathBuf>,
+}
+
+/// All snapshots of a project.
+#[derive(Debug, Clone, Default)]
+pub struct Adoption {
+    /// ascending by date
+    pub snapshots: Vec<Snapshot>,
+}
+
+/// Load every file in `dir` (data/adoption). `today` is the build date (for the future-date warning).
+pub fn load(dir: &Path, master: &MasterList, today: Date, problems: &mut Problems) -> Adoption {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) => {
+            problems.warning(
+                dir,
+                0,
+                0,
+                format!("利用状況のフォルダを読めません: {e}"),
+                "data/adoption/ に 2023-11-06.csv のような日付名のファイルを置いてください",
+            );
+            return Adoption::default();
+        }
+    };
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.is_file())
+        .collect();
+    paths.sort();
+
+    let names = NameIndex::new(master);
+    let mut by_date: BTreeMap<Date, Vec<FileData>> = BTreeMap::new();
+    for path in paths {
+        let file_name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("")
+            .to_string();
+        if file_name.starts_with('.') || file_name.starts_with('~') || !is_table(&path, problems) {
+            continue;
+        }
+        let Some(date) = file_date(&path, &file_name, today, problems) else {
+            continue;
+        };
+        let illustrative = is_illustrative_name(&file_name);
+        if let Some(data) = file::read(&path, master, &names, illustrative, problems) {
+            by_date.entry(date).or_default().push(data);
+        }
+    }
+
+    let snapshots = by_date
+        .into_iter()
+        .map(|(date, files)| merge(date, files, master, &names, problems))
+        .collect();
+    Adoption { snapshots }
+}
+
+/// Whether a file in data/adoption is a table to read; other files are
+/// skipped, with a word when they look like a mistake.
+fn is_table(path: &Path, problems: &mut Problems) -> bool {
+    let file_name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    match ext.as_str() {
+        "csv" | "xlsx" | "tsv" => true,
+        "xls" => {
+            problems.error(
+                path,
+                0,
+                0,
+                format!("「{file_name}」は古い Excel 形式（.xls）で、読めません"),
+                "Excel で「.xlsx」か「CSV UTF-8」の形式で保存し直してください",
+            );
+            false
+        }
+        "md" | "txt" => false,
+        _ => {
+            problems.warning(
+                path,
+                0,
+                0,
+                format!(
+                    "「{file_name}」は利用状況のファイル（.csv / .xlsx）ではないので読みません"
+                ),
+                "不要なら data/adoption/ から移してください",
+            );
+            false
+        }
+    }
+}
+
+/// A file whose name contains `sample` (or サンプル) holds illustrative figures.
+fn is_illustrative_name(file_name: &str) -> bool {
+    let lower = file_name.to_lowercase();
+    lower.contains("sample") || file_name.contains("サンプル")
+}
+
+/// The snapshot date from a file name `<YYYY-MM-DD>[-label].ext`.
+fn file_date(path: &Path, file_name: &str, today: Date, problems: &mut Problems) -> Option<Date> {
+    let stem = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or(file_name);
+    let head = stem.get(..10).filter(|h| {
+        h.bytes().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        }) && stem[10..]
+            .chars()
+            .next()
+            .is_none_or(|c| matches!(c, '-' | '_' | ' ' | '.'))
+    });
+    let Some(head) = head else {
+        problems.error(
+            path,
+            0,
+            0,
+            format!("ファイル名「{file_name}」が日付（YYYY-MM-DD）で始まっていません"),
+            "集計日を表す名前にしてください（例: 2023-11-06.csv、2023-11-06-市区町村.xlsx）",
+        );
+        return None;
+    };
+    let Some(date) = crate::dates::parse_iso(head) else {
+        problems.error(
+            path,
+            0,
+            0,
+            format!("ファイル名の日付「{head}」は実在しない日付です"),
+            "集計日を正しい日付に直してください（例: 2023-11-06）",
+        );
+        return None;
+    };
+    if date > today {
+        problems.warning(
+            path,
+            0,
+            0,
+            format!("ファイル名の日付「{head}」が今日（{today}）より先です"),
+            "集計日が正しいか確認してください（未来の日付の数値として表示されます）",
+        );
+    }
+    Some(date)
+}
+
+fn is_prefecture_code(code: &str) -> bool {
+    code.len() == 6 && &code[2..5] == "000"
+}
+
+/// Merge the files of one date into a snapshot, checking duplicates across
+/// files, coverage, and that municipalities add up to their prefecture.
+fn merge(
+    date: Date,
+    files: Vec<FileData>,
+    master: &MasterList,
+    names: &NameIndex<'_>,
+    problems: &mut Problems,
+) -> Snapshot {
+    let mut snapshot = Snapshot {
+        date,
+        prefectures: BTreeMap::new(),
+        municipalities: BTreeMap::new(),
+        sources: files.iter().map(|f| f.path.clone()).collect(),
+    };
+    snapshot.sources.sort();
+    let mut origin: HashMap<String, (PathBuf, usize)> = HashMap::new();
+    // The file with the most rows of each level, for the coverage warnings.
+    let mut level_file: [Option<(usize, PathBuf)>; 2] = [None, None];
+    for file in &files {
+        let mut counts = [0usize; 2];
+        for row in &file.rows {
+            if let Some((other, other_line)) = origin.get(&row.code)
+                && other != &file.path
+            {
+                problems.error(
+                    &file.path,
+                    row.line,
+                    0,
+                    format!(
+                        "{}（{}）は同じ日付の別のファイル「{}」の{}行目にもあります",
+                        names.display(&row.code),
+                        row.code,
+                        other.file_name().and_then(|n| n.to_str()).unwrap_or(""),
+                        other_line
+                    ),
+                    "同じ日付の団体は1つのファイルにだけ書いてください（この行は読み飛ばしました）",
+                );
+                continue;
+            }
+            origin.insert(row.code.clone(), (file.path.clone(), row.line));
+            let level = usize::from(!is_prefecture_code(&row.code));
+            counts[level] += 1;
+            if level == 0 {
+                snapshot.prefectures.insert(row.code.clone(), row.figure);
+            } else {
+                snapshot.municipalities.insert(row.code.clone(), row.figure);
+            }
+        }
+        for level in 0..2 {
+            if counts[level] > level_file[level].as_ref().map_or(0, |(n, _)| *n) {
+                level_file[level] = Some((counts[level], file.path.clone()));
+            }
+        }
+    }
+
+    // Coverage: one warning per level.
+    let missing_prefectures: Vec<String> = master
+        .prefectures
+        .iter()
+        .filter(|p| !snapshot.prefectures.contains_key(&p.code))
+        .map(|p| p.name.clone())
+        .collect();
+    let missing_municipalities: Vec<String> = master
+        .municipalities
+        .iter()
+        .filter(|m| !snapshot.municipalities.contains_key(&m.code))
+        .map(|m| names.display(&m.code))
+        .collect();
+    for (level, missing, what) in [
+        (0, missing_prefectures, "都道府県"),
+        (1, missing_municipalities, "市区町村"),
+    ] {
+        let Some((_, file)) = &level_file[level] else {
+            continue;
+        };
+        if missing.is_empty() {
+            continue;
+        }
+        let examples: Vec<&str> = missing.iter().take(5).map(String::as_str).collect();
+        let more = if missing.len() > 5 { "ほか" } else { "" };
+        problems.warning(
+            file,
+            0,
+            0,
+            format!(
+                "{date} の{what}のデータに {} 団体がありません（{}{more}）",
+                group_thousands(missing.len() as u64),
+                examples.join("、")
+            ),
+            format!(
+                "抜けている{what}の行を加えてください。加えない団体のページには {date} の数値が出ません"
+            ),
+        );
+    }
+
+    // Municipalities must add up to their prefecture.
+    for (code, figure) in &snapshot.prefectures {
+        let number = &code[..2];
+        let total = master.municipalities_of(number).count();
+        let found: Vec<&Figure> = master
+            .municipalities_of(number)
+            .filter_map(|m| snapshot.municipalities.get(&m.code))
+            .collect();
+        let present = found.len();
+        // No sum when there is nothing to add (or, with counts bounded by
+        // MAX_COUNT, never: a sum that does not fit).
+        let Some(Figure { offices, using, .. }) = Figure::total(found) else {
+            continue;
+        };
+        let complete = present == total;
+        let bad = if complete {
+            offices != figure.offices || using != figure.using
+        } else {
+            offices > figure.offices || using > figure.using
+        };
+        if bad {
+            let (file, line) = origin.get(code).cloned().unwrap_or_default();
+            let scope = if complete {
+                "市区町村の行の合計"
+            } else {
+                "一部の市区町村の行の合計だけで"
+            };
+            problems.warning(
+                &file,
+                line,
+                0,
+                format!(
+                    "{}の行は 事業所数 {}・利用 {} ですが、{}は 事業所数 {}・利用 {} です",
+                    names.display(code),
+                    group_thousands(figure.offices),
+                    group_thousands(figure.using),
+                    scope,
+                    group_thousands(offices),
+                    group_thousands(using)
+                ),
+                "都道府県の行と市区町村の行が同じ集計のものか確認してください",
+            );
+        }
+    }
+    snapshot
+}
