@@ -234,7 +234,7 @@ fn a_control_character_in_a_department_is_an_error_at_its_line() {
     let out = check(&fx, &[]);
     assert_eq!(out.code, Some(1));
     let expected = format!(
-        "sites.yaml:{line}:15: エラー: 221007 の department に制御文字（U+0008、7文字目）が入っています"
+        "sites.yaml:{line}:15: エラー: 項目「department」の値に制御文字（U+0008）があります"
     );
     assert!(out.stdout.contains(&expected), "{}", out.stdout);
 }
@@ -279,12 +279,12 @@ fn csv_downloads_are_spreadsheet_safe() {
     if let Err(e) = build(&options) {
         panic!("{e}");
     }
-    let national = fx.read("data/adoption.csv");
+    let national = fx.read("data/adoption-national.csv");
     assert!(
         national.contains(",220001,'+静岡県,prefecture,"),
         "{national}"
     );
-    let prefecture = fx.read("p/220001/data/adoption.csv");
+    let prefecture = fx.read("p/220001/data/adoption-220001.csv");
     for (code, name) in [
         ("221007", "'@静岡市"),
         ("221309", "'=浜松市"),
@@ -300,7 +300,7 @@ fn csv_downloads_are_spreadsheet_safe() {
         prefecture.contains(",municipality,50,5,0.1000,false,true\r\n"),
         "{prefecture}"
     );
-    let offices = fx.read("m/221007/data/offices.csv");
+    let offices = fx.read("m/221007/data/offices-221007.csv");
     for name in ["'=HYPERLINK(\"\"http://x\"\")", "'+1", "'-1", "'@SUM(A1)"] {
         assert!(offices.contains(name), "{name}: {offices}");
     }
