@@ -274,20 +274,19 @@ fn step<T>(
 /// succeeded. Everything that can be refused is refused before the first
 /// page is rendered: the arguments, the output folder, every input.
 pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
-    let mut report = BuildReport::default();
     let mut problems = Problems::new();
-    let phases = &mut report.phases;
+    let mut phases = Vec::new();
 
     check_arguments(&options.selection, &mut problems);
-    let (staging, cache) = step(phases, "output check", || {
+    let (staging, cache) = step(&mut phases, "output check", || {
         open_output(options, &mut problems)
     })?;
-    let project = step(phases, "load", || load(options, &mut problems));
+    let project = step(&mut phases, "load", || load(options, &mut problems));
     let Some(project) = project.filter(|_| !problems.has_errors()) else {
         return Err(BuildError::Problems(problems));
     };
     phases.push(("  Markdown (in load)", project.markdown_time));
-    let model = step(phases, "model", || {
+    let model = step(&mut phases, "model", || {
         Model::build(
             &project.master,
             &project.config,
@@ -295,29 +294,24 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
             &project.settings,
         )
     });
-    let plan = step(phases, "plan", || {
+    let plan = step(&mut phases, "plan", || {
         plan(options, &project, &model, &mut problems)
     });
-    let mut rendered = step(phases, "render+write (wall)", || {
+    let mut rendered = step(&mut phases, "render+write (wall)", || {
         render(options, &project, &model, &plan, &staging, &mut problems)
     })?;
     phases.append(&mut rendered.cpu);
-    let (manifest, carried) = step(phases, "swap", || staging.commit(&plan.scope))?;
-    step(phases, "cache", || cache.save(&manifest, &mut problems));
-
-    report.sites = plan.sites.len();
-    report.files = rendered.files;
-    report.slowest_templates = rendered.slowest_templates;
-    report.written = rendered.stats.written;
-    report.unchanged = rendered.stats.unchanged;
-    report.reused = rendered.stats.reused;
-    report.bytes = rendered.stats.bytes;
-    report.verified = rendered.stats.verified;
-    report.verified_bytes = rendered.stats.verified_bytes;
-    report.dirs = rendered.stats.dirs;
-    report.carried = carried;
-    report.problems = problems;
-    Ok(report)
+    let (manifest, carried) = step(&mut phases, "swap", || staging.commit(&plan.scope))?;
+    step(&mut phases, "cache", || {
+        cache.save(&manifest, &mut problems)
+    });
+    Ok(BuildReport {
+        sites: plan.sites.len(),
+        carried,
+        phases,
+        problems,
+        ..rendered.into_report()
+    })
 }
 
 /// The shape of `--only` and `--prefecture` codes (6 digits and the check
@@ -520,21 +514,16 @@ fn plan<'a>(
 
 /// What rendering produced, besides the files in the staging folder.
 struct Rendered {
-    files: u64,
-    stats: WriteCounts,
+    /// The counts of the report.
+    counts: BuildReport,
+    /// CPU time per kind of work, summed over threads.
     cpu: Vec<(&'static str, Duration)>,
-    slowest_templates: Vec<(String, u64, Duration)>,
 }
 
-#[derive(Debug, Default)]
-struct WriteCounts {
-    written: u64,
-    unchanged: u64,
-    reused: u64,
-    bytes: u64,
-    verified: u64,
-    verified_bytes: u64,
-    dirs: u64,
+impl Rendered {
+    fn into_report(self) -> BuildReport {
+        self.counts
+    }
 }
 
 /// Render every selected site into the staging folder, in parallel; template
@@ -632,8 +621,8 @@ fn render(
     let count = |c: &AtomicU64| c.load(Ordering::Relaxed);
     let stats = &staging.stats;
     Ok(Rendered {
-        files: files.into_inner(),
-        stats: WriteCounts {
+        counts: BuildReport {
+            files: files.into_inner(),
             written: count(&stats.written),
             unchanged: count(&stats.unchanged),
             reused: count(&stats.reused),
@@ -641,6 +630,8 @@ fn render(
             verified: count(&stats.verified),
             verified_bytes: count(&stats.verified_bytes),
             dirs: count(&stats.dirs),
+            slowest_templates: timers.slowest_templates(),
+            ..BuildReport::default()
         },
         cpu: vec![
             ("  sites, CPU total", nanos(&render_nanos)),
@@ -651,7 +642,6 @@ fn render(
             ("  write pages, CPU", nanos(&timers.write)),
             ("  verify previous, CPU", nanos(&stats.verify_nanos)),
         ],
-        slowest_templates: timers.slowest_templates(),
     })
 }
 
