@@ -302,6 +302,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     })?;
     phases.append(&mut rendered.cpu);
     let (manifest, carried) = step(&mut phases, "swap", || staging.commit(&plan.scope))?;
+    phases.push(("  change times (in swap)", carried.change_times));
     step(&mut phases, "cache", || {
         cache.save(&manifest, &mut problems)
     });

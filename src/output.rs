@@ -34,8 +34,10 @@
 //! file whose bytes did not change, so unchanged files keep their mtime and
 //! uploads with rsync or robocopy stay small, and lets expensive files whose
 //! inputs did not change be reused without rendering them again. Size and
-//! mtime only say a file may be unchanged; its content is read back and
-//! compared before it is trusted.
+//! mtime only say a file may be unchanged (an edit can keep both): a file is
+//! trusted only while its inode and status-change time (ctime, which no edit
+//! can keep) are the ones noted after the build that made it; where those
+//! are unknown, its bytes are read back and compared.
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::fs;
@@ -722,23 +724,33 @@ pub struct ManifestEntry {
     pub size: u64,
     /// Modification time in nanoseconds since the epoch, to notice hand edits.
     pub mtime: u128,
+    /// Inode and status-change time (ctime, ns) of the file in the finished
+    /// output; `None` where unknown (another system, an older manifest).
+    /// No edit can keep the change time: while it is the same, the file is
+    /// the one the build made.
+    pub changed: Option<(u64, u128)>,
     /// Hash of the inputs the file was rendered from, when the renderer gave one.
     pub key: Option<u64>,
 }
 
-const MANIFEST_HEADER: &str = "outreach-manifest 1";
+const MANIFEST_HEADER: &str = "outreach-manifest";
+const MANIFEST_FORMAT: u32 = 2;
 
 impl Manifest {
     /// Serialize as text lines; the first line names the format and the generator.
     pub fn to_text(&self, generator: u64) -> String {
-        let mut out = format!("{MANIFEST_HEADER} {generator:016x}\n");
+        let mut out = format!("{MANIFEST_HEADER} {MANIFEST_FORMAT} {generator:016x}\n");
         for (path, e) in &self.entries {
             let key = e
                 .key
                 .map(|k| format!("{k:016x}"))
                 .unwrap_or_else(|| "-".into());
+            let changed = e
+                .changed
+                .map(|(ino, ctime)| format!("{ino}:{ctime}"))
+                .unwrap_or_else(|| "-".into());
             out.push_str(&format!(
-                "{:016x}\t{}\t{}\t{key}\t{path}\n",
+                "{:016x}\t{}\t{}\t{changed}\t{key}\t{path}\n",
                 e.hash, e.size, e.mtime
             ));
         }
@@ -750,19 +762,38 @@ impl Manifest {
     pub fn parse(text: &str, generator: u64) -> Result<Manifest, String> {
         let mut lines = text.lines();
         let header = lines.next().ok_or("空のファイルです")?;
-        let Some(rest) = header.strip_prefix(MANIFEST_HEADER) else {
-            return Err("形式が違います".into());
+        let mut words = header
+            .strip_prefix(MANIFEST_HEADER)
+            .ok_or("形式が違います")?
+            .split_whitespace();
+        // Format 1 had no change times: its files are read back before use.
+        let format: u32 = match words.next().map(str::parse) {
+            Some(Ok(f @ (1 | MANIFEST_FORMAT))) => f,
+            _ => return Err("形式が違います".into()),
         };
-        let stale = u64::from_str_radix(rest.trim(), 16).map_err(|_| "見出し行が壊れています")?
+        let stale = words
+            .next()
+            .and_then(|g| u64::from_str_radix(g, 16).ok())
+            .ok_or("見出し行が壊れています")?
             != generator;
         let mut entries = BTreeMap::new();
         for (i, line) in lines.enumerate() {
             let bad = || format!("{}行目が壊れています", i + 2);
-            let mut parts = line.splitn(5, '\t');
+            let mut parts = line.splitn(if format == 1 { 5 } else { 6 }, '\t');
             let mut next = || parts.next().ok_or_else(bad);
             let hash = u64::from_str_radix(next()?, 16).map_err(|_| bad())?;
             let size = next()?.parse().map_err(|_| bad())?;
             let mtime = next()?.parse().map_err(|_| bad())?;
+            let changed = match if format == 1 { "-" } else { next()? } {
+                "-" => None,
+                c => {
+                    let (ino, ctime) = c.split_once(':').ok_or_else(bad)?;
+                    Some((
+                        ino.parse().map_err(|_| bad())?,
+                        ctime.parse().map_err(|_| bad())?,
+                    ))
+                }
+            };
             let key = match next()? {
                 "-" => None,
                 k => Some(u64::from_str_radix(k, 16).map_err(|_| bad())?),
@@ -776,12 +807,39 @@ impl Manifest {
                     hash,
                     size,
                     mtime,
+                    changed,
                     key: if stale { None } else { key },
                 },
             );
         }
         Ok(Manifest { entries })
     }
+}
+
+/// The inode and status-change time of a file, where the system has them.
+#[cfg(unix)]
+fn change_id(meta: &fs::Metadata) -> Option<(u64, u128)> {
+    use std::os::unix::fs::MetadataExt;
+    let secs = u128::try_from(meta.ctime()).ok()?;
+    let nanos = u128::try_from(meta.ctime_nsec()).ok()?;
+    Some((meta.ino(), secs * 1_000_000_000 + nanos))
+}
+
+#[cfg(not(unix))]
+fn change_id(_meta: &fs::Metadata) -> Option<(u64, u128)> {
+    None
+}
+
+/// Note each file's inode and change time once the output is in place (the
+/// swap and the removal of the previous output change them for linked files).
+fn note_change_times(out: &Path, entries: &mut BTreeMap<String, ManifestEntry>) {
+    use rayon::prelude::*;
+    entries.par_iter_mut().for_each(|(rel, entry)| {
+        entry.changed = fs::symlink_metadata(out.join(rel))
+            .ok()
+            .filter(|m| m.is_file() && m.len() == entry.size && mtime_nanos(m) == entry.mtime)
+            .and_then(|m| change_id(&m));
+    });
 }
 
 fn mtime_nanos(meta: &fs::Metadata) -> u128 {
@@ -820,6 +878,8 @@ pub struct CarryStats {
     pub foreign: u64,
     /// Folders the generator did not make, made again with their permissions.
     pub foreign_dirs: u64,
+    /// Time to note every file's change time in the finished output.
+    pub change_times: std::time::Duration,
 }
 
 // ---------------------------------------------------------------------------
@@ -893,10 +953,12 @@ impl Staging {
             .expect("checked: not the root")
             .to_string_lossy()
             .to_string();
-        fs::create_dir_all(parent).map_err(|source| OutputError::Write {
-            path: parent.to_path_buf(),
-            source,
-        })?;
+        if !parent.is_dir() {
+            fs::create_dir_all(parent).map_err(|source| OutputError::Write {
+                path: parent.to_path_buf(),
+                source,
+            })?;
+        }
         let kept_leftovers = remove_leftovers(&target.dir);
         let dir = parent.join(staging_name(&name, std::process::id()));
         if let Err(source) = fs::create_dir(&dir) {
@@ -937,20 +999,32 @@ impl Staging {
     }
 
     /// The previous output's file at `rel`, if the generator made it and it
-    /// still has the size and mtime the manifest says.
-    fn previous_file(&self, rel: &str) -> Option<(PathBuf, ManifestEntry)> {
+    /// is still the file the manifest describes. Size and mtime can be kept
+    /// by an edit (same length, `touch -r`, a coarse clock), so the file's
+    /// inode and change time must be the ones noted after the previous build;
+    /// where those are unknown, its bytes are read back (`read_back`).
+    fn previous_file(
+        &self,
+        rel: &str,
+        read_back: impl FnOnce(&Path, &ManifestEntry) -> io::Result<bool>,
+    ) -> Option<(PathBuf, ManifestEntry)> {
         let entry = *self.previous.entries.get(rel)?;
         if !self.record.as_ref()?.files.contains(rel) {
             return None;
         }
         let path = self.out.join(rel);
         let meta = fs::symlink_metadata(&path).ok()?;
-        (meta.is_file() && meta.len() == entry.size && mtime_nanos(&meta) == entry.mtime)
-            .then_some((path, entry))
+        if !(meta.is_file() && meta.len() == entry.size && mtime_nanos(&meta) == entry.mtime) {
+            return None;
+        }
+        let same = match (entry.changed, change_id(&meta)) {
+            (Some(then), Some(now)) => then == now,
+            _ => self.verified(|| read_back(&path, &entry), entry.size),
+        };
+        same.then_some((path, entry))
     }
 
-    /// Read a previous file back before trusting it (size and mtime can be
-    /// kept by an edit: same length, `touch -r`, a coarse clock).
+    /// Read a previous file back before trusting it.
     fn verified(&self, check: impl FnOnce() -> io::Result<bool>, size: u64) -> bool {
         let started = Instant::now();
         let ok = check().unwrap_or(false);
@@ -1018,14 +1092,11 @@ impl Staging {
         if check_rel(rel).is_err() {
             return false;
         }
-        match self.previous_file(rel) {
-            Some((old, entry))
-                if entry.key == Some(key)
-                    && self.verified(
-                        || Ok(hash_file(&old)? == (entry.hash, entry.size)),
-                        entry.size,
-                    ) =>
-            {
+        let read_back = |old: &Path, entry: &ManifestEntry| {
+            Ok(entry.key == Some(key) && hash_file(old)? == (entry.hash, entry.size))
+        };
+        match self.previous_file(rel, read_back) {
+            Some((old, entry)) if entry.key == Some(key) => {
                 let linked = self.link_previous(rel, &old, entry, Some(key));
                 if linked {
                     self.stats.reused.fetch_add(1, Ordering::Relaxed);
@@ -1040,10 +1111,11 @@ impl Staging {
     pub fn write(&self, rel: &str, bytes: &[u8], key: Option<u64>) -> Result<(), OutputError> {
         check_rel(rel)?;
         let hash = hash_bytes(bytes);
-        if let Some((old, entry)) = self.previous_file(rel)
+        let read_back =
+            |old: &Path, entry: &ManifestEntry| Ok(entry.hash == hash && file_equals(old, bytes)?);
+        if let Some((old, entry)) = self.previous_file(rel, read_back)
             && entry.hash == hash
             && entry.size == bytes.len() as u64
-            && self.verified(|| file_equals(&old, bytes), entry.size)
             && self.link_previous(rel, &old, entry, key)
         {
             self.stats.unchanged.fetch_add(1, Ordering::Relaxed);
@@ -1083,6 +1155,7 @@ impl Staging {
                     hash,
                     size: bytes.len() as u64,
                     mtime: mtime_nanos(&meta),
+                    changed: None,
                     key,
                 },
             );
@@ -1171,7 +1244,12 @@ impl Staging {
             match fs::hard_link(entry.path(), self.dir.join(&rel_path)) {
                 Ok(()) => {}
                 Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
-                    if generated.is_none() {
+                    // This build made a file there. A file of someone else
+                    // with exactly those bytes is taken over (e.g. shard
+                    // folders copied together); any other is not replaced.
+                    let same = entry.file_type().is_file()
+                        && fs::read(entry.path()).ok() == fs::read(self.dir.join(&rel_path)).ok();
+                    if generated.is_none() && !same {
                         conflicts.push(entry.path().to_path_buf());
                     }
                     continue;
@@ -1255,6 +1333,9 @@ impl Staging {
         if fs::symlink_metadata(&self.dir).is_ok() {
             let _ = fs::remove_dir_all(&self.dir);
         }
+        let started = Instant::now();
+        note_change_times(&self.out, &mut entries);
+        stats.change_times = started.elapsed();
         Ok((Manifest { entries }, stats))
     }
 }
@@ -1315,7 +1396,7 @@ impl Drop for Staging {
 
 /// Write a file atomically (temp file + rename), for caches.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    if let Some(parent) = path.parent() {
+    if let Some(parent) = path.parent().filter(|p| !p.is_dir()) {
         fs::create_dir_all(parent)?;
     }
     let tmp = path.with_extension(format!("tmp-{}", std::process::id()));

@@ -236,7 +236,8 @@ fn unchanged_files_keep_their_inode_and_keys_allow_reuse() {
     assert!(staging.reuse("same.html", 1));
     assert!(!staging.reuse("changed.html", 1), "no key recorded");
     staging.write("changed.html", b"after", None).unwrap();
-    assert_eq!(staging.stats.verified.load(Ordering::Relaxed), 1);
+    // Their change times say they are the files the build made: not read back.
+    assert_eq!(staging.stats.verified.load(Ordering::Relaxed), 0);
     let (manifest, _) = staging.commit(&Scope::Everything).unwrap();
     assert_eq!(inode("same.html"), same, "reused file is the same file");
     assert_ne!(inode("changed.html"), changed);
@@ -256,6 +257,57 @@ fn unchanged_files_keep_their_inode_and_keys_allow_reuse() {
     assert_eq!(stale.entries["same.html"].key, None);
     assert!(Manifest::parse("garbage", 7).is_err());
     assert!(Manifest::parse(&format!("{MANIFEST_HEADER} 7\nzz\t1\n"), 7).is_err());
+}
+
+#[test]
+fn without_change_times_the_previous_files_are_read_back() {
+    let (_tmp, out) = setup();
+    let staging = staging(&out, None);
+    staging.write("page.html", b"generated", Some(5)).unwrap();
+    staging.write("data.csv", b"a,b,c", None).unwrap();
+    let (manifest, _) = staging.commit(&Scope::Everything).unwrap();
+    assert!(manifest.entries.values().all(|e| e.changed.is_some()));
+    // A manifest of format 1 (or from a system without change times).
+    let old_format: String = manifest
+        .to_text(7)
+        .lines()
+        .enumerate()
+        .map(|(i, line)| {
+            if i == 0 {
+                "outreach-manifest 1 7\n".to_string()
+            } else {
+                let mut parts: Vec<&str> = line.split('\t').collect();
+                parts.remove(3);
+                parts.join("\t") + "\n"
+            }
+        })
+        .collect();
+    let parsed = Manifest::parse(&old_format, 7).unwrap();
+    assert!(parsed.entries.values().all(|e| e.changed.is_none()));
+
+    let staging = self::staging(&out, Some(parsed.clone()));
+    assert!(staging.reuse("page.html", 5));
+    staging.write("data.csv", b"a,b,c", None).unwrap();
+    assert_eq!(staging.stats.verified.load(Ordering::Relaxed), 2);
+    assert_eq!(staging.stats.unchanged.load(Ordering::Relaxed), 1);
+    drop(staging);
+
+    fs::write(out.join("data.csv"), b"x,y,z").unwrap();
+    let mtime = manifest.entries["data.csv"].mtime;
+    let at = SystemTime::UNIX_EPOCH + std::time::Duration::from_nanos(mtime as u64);
+    fs::File::options()
+        .write(true)
+        .open(out.join("data.csv"))
+        .unwrap()
+        .set_modified(at)
+        .unwrap();
+    let staging = self::staging(&out, Some(parsed));
+    staging.write("data.csv", b"a,b,c", None).unwrap();
+    assert_eq!(
+        staging.stats.written.load(Ordering::Relaxed),
+        1,
+        "read back: edited"
+    );
 }
 
 #[test]
@@ -491,6 +543,14 @@ fn a_file_of_the_user_in_the_way_stops_the_build_and_stays() {
     );
     assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "1");
     assert_eq!(names(out.parent().unwrap()), vec!["public"]);
+
+    // Exactly the bytes the build makes there: nothing to lose, taken over.
+    fs::write(out.join("robots.txt"), "generated").unwrap();
+    let staging = self::staging(&out, None);
+    staging.write("index.html", b"2", None).unwrap();
+    staging.write("robots.txt", b"generated", None).unwrap();
+    staging.commit(&Scope::Everything).unwrap();
+    assert!(record_of(&out).files.contains("robots.txt"));
 }
 
 #[test]
