@@ -162,7 +162,7 @@ pub fn run(
         result.bytes as f64 / 1e6
     );
     for (phase, d) in &result.phases {
-        let _ = writeln!(report, "  {phase:<22} {:>8.3} s", d.as_secs_f64());
+        let _ = writeln!(report, "  {phase:<26} {:>8.3} s", d.as_secs_f64());
     }
     let _ = writeln!(report, "  wall            {:>10.3} s", wall);
     let _ = writeln!(

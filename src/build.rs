@@ -302,6 +302,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     })?;
     phases.append(&mut rendered.cpu);
     let (manifest, carried) = step(&mut phases, "swap", || staging.commit(&plan.scope))?;
+    phases.push(("  carry over (in swap)", carried.carry_time));
     phases.push(("  change times (in swap)", carried.change_times));
     step(&mut phases, "cache", || {
         cache.save(&manifest, &mut problems)
@@ -319,7 +320,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
 /// digit), before anything is read; whether they exist is checked against
 /// the master list in [`load`].
 fn check_arguments(selection: &Selection, problems: &mut Problems) {
-    for code in selection.only.iter().chain(&selection.prefecture) {
+    let only = selection.only.iter().map(|c| ("--only", c));
+    for (option, code) in only.chain(selection.prefecture.iter().map(|c| ("--prefecture", c))) {
         if code == crate::model::NATIONAL_CODE {
             continue;
         }
@@ -328,7 +330,7 @@ fn check_arguments(selection: &Selection, problems: &mut Problems) {
                 Path::new(COMMAND_LINE),
                 0,
                 0,
-                e.to_string(),
+                format!("{option} の{e}"),
                 "data/municipalities.csv にある6桁の団体コードを指定してください（全国サイトは 000000）",
             );
         }

@@ -272,7 +272,7 @@ fn run_build(args: BuildArgs) -> Result<ExitCode> {
             if args.timings {
                 eprintln!("段階ごとの時間:");
                 for (phase, d) in &report.phases {
-                    eprintln!("  {phase:<22} {:>9.3} 秒", d.as_secs_f64());
+                    eprintln!("  {phase:<26} {:>9.3} 秒", d.as_secs_f64());
                 }
                 eprintln!(
                     "前回の出力から使う前に読み直して確かめたファイル: {}（{:.1} MB）、作ったフォルダ: {}",

@@ -329,8 +329,6 @@ fn refused(path: &Path, reason: impl Into<String>, hint: impl Into<String>) -> O
 /// A folder outreach may write: checked by [`Target::check`].
 #[derive(Debug)]
 pub struct Target {
-    /// The path as given (for messages).
-    pub given: PathBuf,
     /// The real folder (absolute, symbolic links followed) that is replaced.
     pub dir: PathBuf,
     /// The folder's record: `None` when the folder does not exist yet; an
@@ -406,7 +404,6 @@ impl Target {
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 check_parent_writable(out, &dir)?;
                 return Ok(Target {
-                    given: out.to_path_buf(),
                     dir,
                     record: None,
                     record_bytes: None,
@@ -478,7 +475,6 @@ impl Target {
             ));
         }
         Ok(Target {
-            given: out.to_path_buf(),
             dir,
             record: Some(record),
             record_bytes,
@@ -878,6 +874,8 @@ pub struct CarryStats {
     pub foreign: u64,
     /// Folders the generator did not make, made again with their permissions.
     pub foreign_dirs: u64,
+    /// Time to carry over what survives (walking the previous output).
+    pub carry_time: std::time::Duration,
     /// Time to note every file's change time in the finished output.
     pub change_times: std::time::Duration,
 }
@@ -1201,7 +1199,13 @@ impl Staging {
                 .strip_prefix(&self.out)
                 .expect("walkdir stays inside its root")
                 .to_path_buf();
-            let rel = rel_path.to_str().map(|s| s.replace('\\', "/"));
+            // The name as the record writes it ('/' between parts); a name
+            // that is not UTF-8 is never one the generator made.
+            let rel = rel_path
+                .components()
+                .map(|c| c.as_os_str().to_str())
+                .collect::<Option<Vec<&str>>>()
+                .map(|parts| parts.join("/"));
             if rel.as_deref() == Some(MARKER) {
                 continue;
             }
@@ -1213,9 +1217,7 @@ impl Staging {
                 // follow as links), with its permissions set at the end.
                 match self.ensure_dir(&rel_path) {
                     Ok(()) => {}
-                    Err(OutputError::Write { source, .. })
-                        if source.kind() == io::ErrorKind::AlreadyExists =>
-                    {
+                    Err(OutputError::Write { source, .. }) if is_in_the_way(&source) => {
                         conflicts.push(entry.path().to_path_buf());
                         continue;
                     }
@@ -1308,7 +1310,9 @@ impl Staging {
         swap: fn(&Path, &Path) -> io::Result<()>,
     ) -> Result<(Manifest, CarryStats), OutputError> {
         let mut stats = CarryStats::default();
+        let started = Instant::now();
         let carried = self.carry_over(scope, &mut stats)?;
+        stats.carry_time = started.elapsed();
         let mut entries = std::mem::take(
             &mut *self
                 .manifest

@@ -439,6 +439,8 @@ fn files_the_generator_did_not_make_survive_every_build() {
     fs::set_permissions(out.join("council"), fs::Permissions::from_mode(0o750)).unwrap();
     fs::write(out.join("guides/notes.txt"), "mine").unwrap();
     std::os::unix::fs::symlink("../shared", out.join("shared-link")).unwrap();
+    // On Unix a backslash is part of a name: not the generator's guides/a.html.
+    fs::write(out.join("guides\\a.html"), "mine too").unwrap();
     let inode = |p: &str| fs::symlink_metadata(out.join(p)).unwrap().ino();
     let before = [".htaccess", "council/reports/2025.pdf", "guides/notes.txt"].map(inode);
 
@@ -447,7 +449,11 @@ fn files_the_generator_did_not_make_survive_every_build() {
     staging.write("index.html", b"2", None).unwrap();
     staging.write("guides/a.html", b"2", None).unwrap();
     let (_, carried) = staging.commit(&Scope::Everything).unwrap();
-    assert_eq!((carried.foreign, carried.other_sites), (5, 0));
+    assert_eq!((carried.foreign, carried.other_sites), (6, 0));
+    assert_eq!(
+        fs::read_to_string(out.join("guides\\a.html")).unwrap(),
+        "mine too"
+    );
     assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "2");
     assert!(!out.join("guides/old.html").exists());
     assert_eq!(
