@@ -10,6 +10,7 @@ use std::time::Instant;
 use jiff::civil::Date;
 
 use crate::build::{BuildError, BuildOptions, Selection, build};
+use crate::output::OutputError;
 
 /// The shape of the generated project.
 #[derive(Debug, Clone)]
@@ -93,6 +94,20 @@ pub fn peak_rss_mib() -> Option<f64> {
     Some(kib / 1024.0)
 }
 
+/// Empty the bench folder `work` and generate the project in `work/project`.
+/// `work` must be new, empty or an earlier bench folder (checked first; a
+/// folder that is not one is refused and left as it is).
+pub fn prepare(project: &Path, work: &Path, shape: &BenchShape) -> Result<PathBuf, OutputError> {
+    crate::output::claim_bench_folder(work, project)?;
+    crate::output::reset_bench_folder(work)?;
+    let generated = work.join("project");
+    generate(project, &generated, shape).map_err(|source| OutputError::Write {
+        path: generated.clone(),
+        source,
+    })?;
+    Ok(generated)
+}
+
 /// Generate, build and report. Returns the printed report.
 pub fn run(
     project: &Path,
@@ -100,21 +115,7 @@ pub fn run(
     shape: &BenchShape,
     date: Date,
 ) -> Result<String, BuildError> {
-    let generated = work.join("project");
-    if generated.exists() {
-        let _ = fs::remove_dir_all(&generated);
-    }
-    generate(project, &generated, shape).map_err(|e| {
-        let mut problems = crate::problems::Problems::new();
-        problems.error(
-            work,
-            0,
-            0,
-            format!("ベンチマーク用のプロジェクトを作れません: {e}"),
-            "",
-        );
-        BuildError::Problems(problems)
-    })?;
+    let generated = prepare(project, work, shape)?;
     let mut selection = Selection::default();
     if let Some(n) = shape.sites {
         let mut problems = crate::problems::Problems::new();
@@ -161,7 +162,7 @@ pub fn run(
         result.bytes as f64 / 1e6
     );
     for (phase, d) in &result.phases {
-        let _ = writeln!(report, "  {phase:<22} {:>8.3} s", d.as_secs_f64());
+        let _ = writeln!(report, "  {phase:<26} {:>8.3} s", d.as_secs_f64());
     }
     let _ = writeln!(report, "  wall            {:>10.3} s", wall);
     let _ = writeln!(
@@ -186,11 +187,17 @@ pub fn run(
 /// Write a Hugo site with the same pages, for a side-by-side comparison: one
 /// section per site, each with the same generated pages (Hugo renders every
 /// page's Markdown; outreach renders shared Markdown once), and a minimal
-/// theme with a nav over the sibling pages.
-pub fn generate_hugo(dest: &Path, sites: usize, pages: usize) -> std::io::Result<()> {
-    if dest.exists() {
-        fs::remove_dir_all(dest)?;
-    }
+/// theme with a nav over the sibling pages. `dest` is a bench folder (see
+/// [`prepare`]): checked with [`crate::output::claim_bench_folder`] first.
+pub fn generate_hugo(dest: &Path, sites: usize, pages: usize) -> Result<(), OutputError> {
+    crate::output::reset_bench_folder(dest)?;
+    write_hugo(dest, sites, pages).map_err(|source| OutputError::Write {
+        path: dest.to_path_buf(),
+        source,
+    })
+}
+
+fn write_hugo(dest: &Path, sites: usize, pages: usize) -> std::io::Result<()> {
     fs::create_dir_all(dest.join("layouts/_default"))?;
     fs::write(
         dest.join("hugo.toml"),

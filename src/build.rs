@@ -16,8 +16,9 @@ use crate::data::offices::{self, Office};
 use crate::data::sites::{self, SiteSettings};
 use crate::data::subsidies::{self, Subsidy};
 use crate::model::{Model, Site, SiteKind};
-use crate::output::Manifest;
-use crate::output::{OutputError, Staging, write_atomic};
+use crate::output::{
+    CarryStats, FolderKind, Manifest, OutputError, Scope, Staging, Target, write_atomic,
+};
 use crate::problems::Problems;
 use crate::render::theme::Theme;
 use crate::render::{RenderError, Renderer, SiteError};
@@ -87,6 +88,15 @@ impl Project {
         } else {
             None
         };
+        if let Some(config) = &config {
+            check_poster_designs(
+                config,
+                posters.as_ref(),
+                &theme_dir,
+                &root.join("config.yaml"),
+                problems,
+            );
+        }
         Some(Project {
             root: root.to_path_buf(),
             config: config?,
@@ -101,6 +111,43 @@ impl Project {
             posters,
             markdown_time,
         })
+    }
+}
+
+/// Every design named in `posters.designs` must be a poster of the theme;
+/// an unknown one is reported at its place in config.yaml.
+fn check_poster_designs(
+    config: &Config,
+    posters: Option<&crate::posters::PosterSet>,
+    theme_dir: &Path,
+    config_path: &Path,
+    problems: &mut Problems,
+) {
+    let available = match posters {
+        Some(set) => set.designs(),
+        // The theme's posters failed to load: that problem is reported already.
+        None if theme_dir.join("posters").is_dir() => return,
+        None => Vec::new(),
+    };
+    for design in &config.posters.designs {
+        if available.contains(&design.value) {
+            continue;
+        }
+        let hint = if available.is_empty() {
+            format!(
+                "テーマ {} にはポスターがありません。posters.designs を消すか、posters/ のあるテーマを使ってください",
+                theme_dir.display()
+            )
+        } else {
+            format!("使えるデザイン: {}", available.join("、"))
+        };
+        problems.error(
+            config_path,
+            design.referenced.line() as usize,
+            design.referenced.column() as usize,
+            format!("ポスターのデザイン「{}」がテーマにありません", design.value),
+            hint,
+        );
     }
 }
 
@@ -204,6 +251,14 @@ pub struct BuildReport {
     pub unchanged: u64,
     /// Files whose inputs did not change: reused without rendering.
     pub reused: u64,
+    /// Files of the previous output read back before being kept or reused.
+    pub verified: u64,
+    pub verified_bytes: u64,
+    /// Folders created in the new output.
+    pub dirs: u64,
+    /// What the output held that this build kept: other sites' files (a
+    /// partial build) and files the generator did not make.
+    pub carried: CarryStats,
     /// Templates by total rendering time: (name, pages, CPU time).
     pub slowest_templates: Vec<(String, u64, Duration)>,
     pub phases: Vec<(&'static str, Duration)>,
@@ -218,70 +273,165 @@ pub enum BuildError {
     Output(#[from] OutputError),
 }
 
-/// Build the selected sites into `out`, replacing it only when everything succeeded.
-pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
-    let mut report = BuildReport::default();
-    let mut problems = Problems::new();
-
+/// Run `f` as the build step `name`, recording how long it took.
+fn step<T>(
+    phases: &mut Vec<(&'static str, Duration)>,
+    name: &'static str,
+    f: impl FnOnce() -> T,
+) -> T {
     let started = Instant::now();
-    let project = Project::load(&options.project, options.build_date, &mut problems);
-    report.phases.push(("load", started.elapsed()));
-    if let Some(p) = &project {
-        report
-            .phases
-            .push(("  Markdown (in load)", p.markdown_time));
-    }
+    let value = f();
+    phases.push((name, started.elapsed()));
+    value
+}
+
+/// Build the selected sites into `out`, replacing it only when everything
+/// succeeded. Everything that can be refused is refused before the first
+/// page is rendered: the arguments, the output folder, every input.
+pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
+    let mut problems = Problems::new();
+    let mut phases = Vec::new();
+
+    check_arguments(&options.selection, &mut problems);
+    let (staging, cache) = step(&mut phases, "output check", || {
+        open_output(options, &mut problems)
+    })?;
+    let project = step(&mut phases, "load", || load(options, &mut problems));
     let Some(project) = project.filter(|_| !problems.has_errors()) else {
         return Err(BuildError::Problems(problems));
     };
-    for code in options
-        .selection
-        .only
-        .iter()
-        .chain(&options.selection.prefecture)
-    {
-        let known = code == crate::model::NATIONAL_CODE
-            || project.master.prefecture(code).is_some()
-            || project.master.municipality(code).is_some();
-        if !known {
+    phases.push(("  Markdown (in load)", project.markdown_time));
+    let model = step(&mut phases, "model", || {
+        Model::build(
+            &project.master,
+            &project.config,
+            &project.adoption,
+            &project.settings,
+        )
+    });
+    let plan = step(&mut phases, "plan", || plan(options, &project, &model));
+    let mut rendered = step(&mut phases, "render+write (wall)", || {
+        render(options, &project, &model, &plan, &staging, &mut problems)
+    })?;
+    phases.append(&mut rendered.cpu);
+    let (manifest, carried) = step(&mut phases, "swap", || staging.commit(&plan.scope))?;
+    phases.push(("  carry over (in swap)", carried.carry_time));
+    phases.push(("  change times (in swap)", carried.change_times));
+    step(&mut phases, "cache", || {
+        cache.save(&manifest, &mut problems)
+    });
+    Ok(BuildReport {
+        sites: plan.sites.len(),
+        carried,
+        phases,
+        problems,
+        ..rendered.into_report()
+    })
+}
+
+/// The shape of `--only` and `--prefecture` codes (6 digits and the check
+/// digit), before anything is read; whether they exist is checked against
+/// the master list in [`load`].
+fn check_arguments(selection: &Selection, problems: &mut Problems) {
+    let only = selection.only.iter().map(|c| ("--only", c));
+    for (option, code) in only.chain(selection.prefecture.iter().map(|c| ("--prefecture", c))) {
+        if code == crate::model::NATIONAL_CODE {
+            continue;
+        }
+        if let Err(e) = crate::data::jis::validate_code(code) {
             problems.error(
-                Path::new("(コマンドライン)"),
+                Path::new(COMMAND_LINE),
                 0,
                 0,
-                format!("団体コード「{code}」は団体コード一覧にありません"),
-                "data/municipalities.csv にある6桁の団体コードを指定してください",
+                format!("{option} の{e}"),
+                "data/municipalities.csv にある6桁の団体コードを指定してください（全国サイトは 000000）",
             );
         }
     }
-    if problems.has_errors() {
-        return Err(BuildError::Problems(problems));
-    }
+}
 
-    let started = Instant::now();
-    let model = Model::build(
-        &project.master,
-        &project.config,
-        &project.adoption,
-        &project.settings,
-    );
-    report.phases.push(("model", started.elapsed()));
+const COMMAND_LINE: &str = "(コマンドライン)";
 
-    let started = Instant::now();
-    let cache = BuildCache::new(&options.project, &options.out);
-    let previous = cache.load(&mut problems);
-    let staging = Staging::new(&options.out, previous)?;
-    let mut office_index: crate::render::OfficeIndex = BTreeMap::new();
-    for office in &project.offices {
-        office_index
-            .entry(office.municipality_code.clone())
-            .or_default()
-            .push(office);
+/// Check the output folder (see [`crate::output::Target::check`]), read the
+/// cache of the previous build into it, and open the staging folder.
+fn open_output(
+    options: &BuildOptions,
+    problems: &mut Problems,
+) -> Result<(Staging, BuildCache), BuildError> {
+    let target = Target::check(&options.out, FolderKind::Sites, Some(&options.project))?;
+    let cache = BuildCache::new(&options.project, &target.dir);
+    let previous = cache.load(problems);
+    let staging = Staging::new(&target, previous)?;
+    for leftover in &staging.kept_leftovers {
+        problems.warning(
+            leftover,
+            0,
+            0,
+            "以前の outreach のビルドが途中で止まったときの作業用フォルダが残っています（記録ファイルがないため、自動では消しません）",
+            "中を確認して、要らなければ削除してください",
+        );
     }
-    let shard_of = options.selection.shard.map(|shard| {
+    Ok((staging, cache))
+}
+
+/// Read the project and check the selected codes against its master list.
+fn load(options: &BuildOptions, problems: &mut Problems) -> Option<Project> {
+    let project = Project::load(&options.project, options.build_date, problems)?;
+    let selection = &options.selection;
+    let master = &project.master;
+    for code in &selection.only {
+        let valid = crate::data::jis::validate_code(code).is_ok();
+        let known = code == crate::model::NATIONAL_CODE
+            || master.prefecture(code).is_some()
+            || master.municipality(code).is_some();
+        if valid && !known {
+            problems.error(
+                Path::new(COMMAND_LINE),
+                0,
+                0,
+                format!("--only の団体コード「{code}」は団体コード一覧にありません"),
+                "data/municipalities.csv にある6桁の団体コードを指定してください（全国サイトは 000000）",
+            );
+        }
+    }
+    if let Some(code) = &selection.prefecture
+        && crate::data::jis::validate_code(code).is_ok()
+        && master.prefecture(code).is_none()
+    {
+        let message = match master.municipality(code) {
+            Some(m) => format!(
+                "--prefecture の「{code}」は都道府県ではなく市区町村（{}）のコードです",
+                m.name
+            ),
+            None => format!("--prefecture の団体コード「{code}」は団体コード一覧にありません"),
+        };
+        problems.error(
+            Path::new(COMMAND_LINE),
+            0,
+            0,
+            message,
+            "都道府県の6桁のコード（例: 静岡県は 220001）を指定してください。市区町村だけなら --only を使います",
+        );
+    }
+    Some(project)
+}
+
+/// What this build makes: the sites, in which order, what of the previous
+/// output it replaces, and the posters.
+struct Plan<'a> {
+    sites: Vec<&'a Site>,
+    scope: Scope,
+    posters: Option<crate::render::PosterJob<'a>>,
+    offices: crate::render::OfficeIndex<'a>,
+}
+
+fn plan<'a>(options: &BuildOptions, project: &'a Project, model: &'a Model<'a>) -> Plan<'a> {
+    let selection = &options.selection;
+    let shard_of = selection.shard.map(|shard| {
         let weights: Vec<(String, usize)> = model
             .sites
             .iter()
-            .filter(|s| options.selection.includes(s))
+            .filter(|s| selection.includes(s))
             .map(|s| {
                 let entries = project
                     .content
@@ -291,10 +441,10 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
             .collect();
         (shard, assign_shards(&weights, shard.count))
     });
-    let selected: Vec<&Site> = model
+    let mut sites: Vec<&Site> = model
         .sites
         .iter()
-        .filter(|s| options.selection.includes(s))
+        .filter(|s| selection.includes(s))
         .filter(|s| {
             shard_of
                 .as_ref()
@@ -303,72 +453,97 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
         .collect();
     // Each prefecture right after its municipalities, so the poster pages they
     // convert are taken by the prefecture's print pack soon after.
-    let mut selected = selected;
-    selected.sort_by_key(|s| {
+    sites.sort_by_key(|s| {
         let prefecture = s.prefecture_code.clone().unwrap_or_default();
         (prefecture, s.kind == SiteKind::Prefecture, s.code.clone())
     });
-    let poster_job = if options.posters
-        && let Some(set) = &project.posters
-    {
-        let settings = &project.config.posters;
-        let designs = if settings.designs.is_empty() {
-            set.designs()
-        } else {
-            settings.designs.clone()
-        };
-        let config_path = options.project.join("config.yaml");
-        let designs_line = std::fs::read_to_string(&config_path)
-            .ok()
-            .and_then(|t| {
-                t.lines()
-                    .position(|l| l.trim_start().starts_with("designs:"))
-            })
-            .map_or(0, |i| i + 1);
-        for design in &designs {
-            if !set.designs().contains(design) {
-                problems.error(
-                    &config_path,
-                    designs_line,
-                    0,
-                    format!("ポスターのデザイン「{design}」がテーマにありません"),
-                    format!("使えるデザイン: {}", set.designs().join("、")),
-                );
-            }
+    let partial =
+        !selection.only.is_empty() || selection.prefecture.is_some() || selection.shard.is_some();
+    let scope = if partial {
+        Scope::Sites {
+            all: model.sites.iter().map(|s| s.dir.clone()).collect(),
+            selected: sites.iter().map(|s| s.dir.clone()).collect(),
         }
-        if problems.has_errors() {
-            return Err(BuildError::Problems(problems));
-        }
-        Some(crate::render::PosterJob {
-            set,
-            designs,
-            sizes: settings
-                .sizes
-                .iter()
-                .filter_map(|s| crate::posters::paper_size(s))
-                .collect(),
-            print: crate::posters::PrintOptions {
-                bleed_and_marks: options.print_marks.unwrap_or(settings.print_marks),
-            },
-            packs_for: selected
-                .iter()
-                .filter(|s| s.kind == SiteKind::Prefecture)
-                .map(|s| s.code.clone())
-                .collect(),
-            memo: Default::default(),
-        })
     } else {
-        None
+        Scope::Everything
     };
+    let posters = (options.posters)
+        .then_some(project.posters.as_ref())
+        .flatten()
+        .map(|set| {
+            let settings = &project.config.posters;
+            crate::render::PosterJob {
+                set,
+                // Unknown designs were refused in loading.
+                designs: if settings.designs.is_empty() {
+                    set.designs()
+                } else {
+                    settings.designs.iter().map(|d| d.value.clone()).collect()
+                },
+                sizes: settings
+                    .sizes
+                    .iter()
+                    .filter_map(|s| crate::posters::paper_size(s))
+                    .collect(),
+                print: crate::posters::PrintOptions {
+                    bleed_and_marks: options.print_marks.unwrap_or(settings.print_marks),
+                },
+                packs_for: sites
+                    .iter()
+                    .filter(|s| s.kind == SiteKind::Prefecture)
+                    .map(|s| s.code.clone())
+                    .collect(),
+                memo: Default::default(),
+            }
+        });
+    let mut offices: crate::render::OfficeIndex = BTreeMap::new();
+    for office in &project.offices {
+        offices
+            .entry(office.municipality_code.clone())
+            .or_default()
+            .push(office);
+    }
+    Plan {
+        sites,
+        scope,
+        posters,
+        offices,
+    }
+}
+
+/// What rendering produced, besides the files in the staging folder.
+struct Rendered {
+    /// The counts of the report.
+    counts: BuildReport,
+    /// CPU time per kind of work, summed over threads.
+    cpu: Vec<(&'static str, Duration)>,
+}
+
+impl Rendered {
+    fn into_report(self) -> BuildReport {
+        self.counts
+    }
+}
+
+/// Render every selected site into the staging folder, in parallel; template
+/// and poster failures become located problems.
+fn render(
+    options: &BuildOptions,
+    project: &Project,
+    model: &Model,
+    plan: &Plan,
+    staging: &Staging,
+    problems: &mut Problems,
+) -> Result<Rendered, BuildError> {
     let timers = crate::render::Timers::default();
     let renderer = Renderer {
         timers: &timers,
         ogp_images: options.ogp_images,
-        posters: poster_job.as_ref(),
-        model: &model,
+        posters: plan.posters.as_ref(),
+        model,
         content: &project.content,
         subsidies: &project.subsidies,
-        offices: &office_index,
+        offices: &plan.offices,
         theme: &project.theme,
         fonts: &project.fonts,
         build_date: options.build_date,
@@ -376,12 +551,13 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     let done = AtomicUsize::new(0);
     let files = AtomicU64::new(0);
     let render_nanos = AtomicU64::new(0);
-    let total = selected.len();
-    let results: Vec<Result<(), SiteFailure>> = selected
+    let total = plan.sites.len();
+    let results: Vec<Result<(), SiteFailure>> = plan
+        .sites
         .par_iter()
         .map(|site| {
             let t = Instant::now();
-            let count = renderer.render_site(site, &staging).map_err(|e| match e {
+            let count = renderer.render_site(site, staging).map_err(|e| match e {
                 SiteError::Template(e) => SiteFailure::Render(e),
                 SiteError::Poster(e) => SiteFailure::Poster(e),
                 SiteError::Output(e) => SiteFailure::Output(e),
@@ -438,37 +614,34 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
                 "テンプレートで使っている変数名を確認してください",
             );
         }
-        return Err(BuildError::Problems(problems));
+        return Err(BuildError::Problems(std::mem::take(problems)));
     }
-    let elapsed = started.elapsed();
-    report.phases.push(("render+write (wall)", elapsed));
-    let cpu = |c: &AtomicU64| Duration::from_nanos(c.load(Ordering::Relaxed));
-    report
-        .phases
-        .push(("  sites, CPU total", cpu(&render_nanos)));
-    report
-        .phases
-        .push(("  templates, CPU", cpu(&timers.templates)));
-    report.phases.push(("  charts, CPU", cpu(&timers.charts)));
-    report.phases.push(("  posters, CPU", cpu(&timers.posters)));
-    report.phases.push(("  OGP images, CPU", cpu(&timers.ogp)));
-    report
-        .phases
-        .push(("  write pages, CPU", cpu(&timers.write)));
-    report.slowest_templates = timers.slowest_templates();
-
-    let started = Instant::now();
-    report.written = staging.stats.written.load(Ordering::Relaxed);
-    report.unchanged = staging.stats.unchanged.load(Ordering::Relaxed);
-    report.reused = staging.stats.reused.load(Ordering::Relaxed);
-    report.bytes = staging.stats.bytes.load(Ordering::Relaxed);
-    let manifest = staging.commit()?;
-    cache.save(&manifest, &mut problems);
-    report.phases.push(("swap", started.elapsed()));
-    report.sites = total;
-    report.files = files.into_inner();
-    report.problems = problems;
-    Ok(report)
+    let nanos = |c: &AtomicU64| Duration::from_nanos(c.load(Ordering::Relaxed));
+    let count = |c: &AtomicU64| c.load(Ordering::Relaxed);
+    let stats = &staging.stats;
+    Ok(Rendered {
+        counts: BuildReport {
+            files: files.into_inner(),
+            written: count(&stats.written),
+            unchanged: count(&stats.unchanged),
+            reused: count(&stats.reused),
+            bytes: count(&stats.bytes),
+            verified: count(&stats.verified),
+            verified_bytes: count(&stats.verified_bytes),
+            dirs: count(&stats.dirs),
+            slowest_templates: timers.slowest_templates(),
+            ..BuildReport::default()
+        },
+        cpu: vec![
+            ("  sites, CPU total", nanos(&render_nanos)),
+            ("  templates, CPU", nanos(&timers.templates)),
+            ("  charts, CPU", nanos(&timers.charts)),
+            ("  posters, CPU", nanos(&timers.posters)),
+            ("  OGP images, CPU", nanos(&timers.ogp)),
+            ("  write pages, CPU", nanos(&timers.write)),
+            ("  verify previous, CPU", nanos(&stats.verify_nanos)),
+        ],
+    })
 }
 
 enum SiteFailure {

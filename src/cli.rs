@@ -154,44 +154,74 @@ pub fn run() -> Result<ExitCode> {
     match cli.command {
         Command::Build(args) => run_build(args),
         Command::Check(args) => run_check(args),
-        Command::Bench(args) => {
-            let date = build_date(Some(&args.date))?;
-            let work = args.work.unwrap_or_else(crate::bench::default_work_dir);
-            let shape = crate::bench::BenchShape {
-                pages_per_site: args.pages,
-                sites: args.sites,
-                posters: args.posters,
-            };
-            if let Some(hugo) = &args.hugo_site {
-                let sites = args.sites.unwrap_or(1789);
-                crate::bench::generate_hugo(hugo, sites, args.pages)?;
-                crate::bench::generate(&args.project, &work.join("project"), &shape)?;
-                println!(
-                    "Hugo site: {} ({} sections × {} pages); outreach project: {}",
-                    hugo.display(),
-                    sites,
-                    args.pages,
-                    work.join("project").display()
+        Command::Bench(args) => run_bench(args),
+        Command::Merge(args) => match crate::output::merge(&args.inputs, &args.out) {
+            Ok(files) => {
+                eprintln!("{} ファイルを {} にまとめました", files, args.out.display());
+                Ok(ExitCode::SUCCESS)
+            }
+            Err(e) => {
+                eprintln!("エラー: {e}");
+                eprintln!(
+                    "まとめを中止しました。{} は変更していません。",
+                    args.out.display()
                 );
-                return Ok(ExitCode::SUCCESS);
+                Ok(ExitCode::from(1))
             }
-            match crate::bench::run(&args.project, &work, &shape, date) {
-                Ok(report) => {
-                    print!("{report}");
-                    Ok(ExitCode::SUCCESS)
-                }
-                Err(BuildError::Problems(p)) => {
-                    print_problems(&p);
-                    Ok(ExitCode::from(1))
-                }
-                Err(e) => Err(e.into()),
-            }
+        },
+    }
+}
+
+/// Print why the output folder was refused (or could not be written).
+fn output_refused(e: &crate::output::OutputError, out: &std::path::Path) -> ExitCode {
+    eprintln!("エラー: {e}");
+    eprintln!(
+        "何も書き込んでいません。{} は変更していません。",
+        out.display()
+    );
+    ExitCode::from(1)
+}
+
+fn run_bench(args: BenchArgs) -> Result<ExitCode> {
+    let date = build_date(Some(&args.date))?;
+    let work = args.work.unwrap_or_else(crate::bench::default_work_dir);
+    let shape = crate::bench::BenchShape {
+        pages_per_site: args.pages,
+        sites: args.sites,
+        posters: args.posters,
+    };
+    // Both folders are checked before either is touched.
+    for dir in std::iter::once(&work).chain(&args.hugo_site) {
+        if let Err(e) = crate::output::claim_bench_folder(dir, &args.project) {
+            return Ok(output_refused(&e, dir));
         }
-        Command::Merge(args) => {
-            let files = crate::output::merge(&args.inputs, &args.out)?;
-            eprintln!("{} ファイルを {} にまとめました", files, args.out.display());
+    }
+    if let Some(hugo) = &args.hugo_site {
+        let sites = args.sites.unwrap_or(1789);
+        let prepared = crate::bench::generate_hugo(hugo, sites, args.pages)
+            .and_then(|()| crate::bench::prepare(&args.project, &work, &shape));
+        if let Err(e) = prepared {
+            return Ok(output_refused(&e, &work));
+        }
+        println!(
+            "Hugo site: {} ({} sections × {} pages); outreach project: {}",
+            hugo.display(),
+            sites,
+            args.pages,
+            work.join("project").display()
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    match crate::bench::run(&args.project, &work, &shape, date) {
+        Ok(report) => {
+            print!("{report}");
             Ok(ExitCode::SUCCESS)
         }
+        Err(BuildError::Problems(p)) => {
+            print_problems(&p);
+            Ok(ExitCode::from(1))
+        }
+        Err(BuildError::Output(e)) => Ok(output_refused(&e, &work)),
     }
 }
 
@@ -232,11 +262,24 @@ fn run_build(args: BuildArgs) -> Result<ExitCode> {
                 report.unchanged,
                 report.reused,
             );
+            let carried = &report.carried;
+            if carried.other_sites + carried.foreign > 0 {
+                eprintln!(
+                    "残したファイル: ほかのサイトの {} ファイル、outreach が作ったものではない {} ファイル（フォルダ {}）",
+                    carried.other_sites, carried.foreign, carried.foreign_dirs
+                );
+            }
             if args.timings {
                 eprintln!("段階ごとの時間:");
                 for (phase, d) in &report.phases {
-                    eprintln!("  {phase:<22} {:>9.3} 秒", d.as_secs_f64());
+                    eprintln!("  {phase:<26} {:>9.3} 秒", d.as_secs_f64());
                 }
+                eprintln!(
+                    "前回の出力から使う前に読み直して確かめたファイル: {}（{:.1} MB）、作ったフォルダ: {}",
+                    report.verified,
+                    report.verified_bytes as f64 / 1_000_000.0,
+                    report.dirs
+                );
                 eprintln!("時間のかかったテンプレート（CPU 時間の合計）:");
                 for (name, pages, d) in report.slowest_templates.iter().take(10) {
                     eprintln!("  {name:<22} {pages:>7} ページ {:>9.3} 秒", d.as_secs_f64());
@@ -254,7 +297,7 @@ fn run_build(args: BuildArgs) -> Result<ExitCode> {
             );
             Ok(ExitCode::from(1))
         }
-        Err(e) => Err(e.into()),
+        Err(BuildError::Output(e)) => Ok(output_refused(&e, &args.out)),
     }
 }
 

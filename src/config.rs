@@ -64,8 +64,9 @@ impl Default for OpenDataSettings {
 #[serde(deny_unknown_fields)]
 pub struct PosterSettings {
     /// Designs (file stems in the theme's posters/); empty = every design.
+    /// Each keeps its place in config.yaml, so an unknown one is reported there.
     #[serde(default)]
-    pub designs: Vec<String>,
+    pub designs: Vec<serde_saphyr::Spanned<String>>,
     /// Paper sizes: A4, A3, B3, B2.
     #[serde(default = "default_sizes")]
     pub sizes: Vec<String>,

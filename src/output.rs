@@ -1,33 +1,712 @@
 //! The one place that writes the generated site.
 //!
-//! Files go into a staging folder beside the output folder; only a complete
-//! build is swapped in, so a failed or interrupted build leaves the previous
-//! output untouched. A manifest of the previous output (kept in the project's
+//! **Ownership.** outreach writes only into a folder it owns: one that does
+//! not exist yet, an empty one, or one holding the record file
+//! [`MARKER`] that an earlier build left. The record names the generator, its
+//! format version, and every file the generator made there; anything else in
+//! the folder belongs to someone else (a council's `.htaccess`, a search
+//! engine's verification file, its own folder of documents) and survives
+//! every build. [`Target::check`] refuses, before any work starts, a folder
+//! without the record, a file, the project itself, a folder that contains
+//! the project or lies inside its `content/`, `data/` or `themes/`, a
+//! read-only folder and a mount point.
+//!
+//! **Staging and the swap.** Files go into a hidden folder beside the output
+//! folder (`.public.building-PID`); only a complete build is swapped in, so a
+//! failed or interrupted build leaves the previous output untouched. At the
+//! swap, everything that survives (other sites of a partial build, files the
+//! generator did not make) is carried over as hard links, the record is
+//! written, and the two folders are exchanged in one step
+//! (`renameat2(RENAME_EXCHANGE)` on Linux; two renames elsewhere). The
+//! staging folder carries the record from its first moment and is locked
+//! while its build runs, so the next build recognises and removes the
+//! leftovers of a killed one. A `public` that is a symbolic link is followed:
+//! the folder it points to is replaced and the link stays.
+//!
+//! **Paths.** Every relative path is checked before it is written
+//! ([`check_rel`]): nothing absolute, no `..`, no backslash, no drive
+//! prefix, no control character. Each directory is created once and each
+//! file written once (`O_EXCL`): a second write to one path is an error,
+//! never a silent overwrite.
+//!
+//! **Reuse.** A manifest of the previous output (kept in the project's
 //! `.outreach-cache/`, never inside the output) lets a build hard-link every
 //! file whose bytes did not change, so unchanged files keep their mtime and
 //! uploads with rsync or robocopy stay small, and lets expensive files whose
-//! inputs did not change be reused without rendering them again.
+//! inputs did not change be reused without rendering them again. Size and
+//! mtime only say a file may be unchanged (an edit can keep both): a file is
+//! trusted only while its inode and status-change time (ctime, which no edit
+//! can keep) are the ones noted after the build that made it; where those
+//! are unknown, its bytes are read back and compared.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::fs;
-use std::io;
-use std::path::{Path, PathBuf};
+use std::hash::Hasher as _;
+use std::io::{self, Read as _, Write as _};
+use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::SystemTime;
+use std::time::{Instant, SystemTime};
+
+/// The record file at the root of every folder outreach makes.
+pub const MARKER: &str = ".outreach-output";
+/// First word of the record's first line.
+const MARKER_MAGIC: &str = "outreach-output";
+/// The record's format version; a record of a newer version is refused.
+pub const MARKER_FORMAT: u32 = 1;
 
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {
     #[error("{path}: 書き込めません: {source}")]
     Write { path: PathBuf, source: io::Error },
+    #[error("{path}: 読めません: {source}")]
+    Read { path: PathBuf, source: io::Error },
     #[error("出力フォルダ {path} を置き換えられません: {source}")]
     Swap { path: PathBuf, source: io::Error },
+    /// The folder cannot be an output: refused before any work starts.
+    #[error("{path} には出力できません: {reason}（対処: {hint}）")]
+    Refused {
+        path: PathBuf,
+        reason: String,
+        hint: String,
+    },
+    /// A path that could leave the output folder (the writer's own check).
+    #[error(
+        "「{rel}」は出力フォルダの中を指す安全なパスではないため書き込みません（{reason}）（対処: コンテンツのファイル名を、英数字・ハイフン・下線・ピリオドと / だけにしてください）"
+    )]
+    UnsafePath { rel: String, reason: &'static str },
+    /// The build makes a file where a file the generator did not make lies.
+    #[error(
+        "{path} は outreach が作ったファイルではありませんが、このビルドが同じ場所にファイルを作ります。置き換えずにビルドを中止しました（対処: そのファイルを出力フォルダの外へ移してから、もう一度ビルドしてください）"
+    )]
+    Foreign { path: PathBuf },
+    /// One build wrote the same path twice.
+    #[error(
+        "{rel} を 1 回のビルドで 2 度書こうとしました（対処: 同じ出力先になるページ（例: guides/a.md と guides/a/index.md）がないか確認してください）"
+    )]
+    Twice { rel: String },
 }
 
 /// A stable 64-bit hash (xxh3) of bytes.
 pub fn hash_bytes(bytes: &[u8]) -> u64 {
     twox_hash::XxHash3_64::oneshot(bytes)
 }
+
+/// The same hash as [`hash_bytes`], of a file read in pieces.
+fn hash_file(path: &Path) -> io::Result<(u64, u64)> {
+    let mut file = fs::File::open(path)?;
+    let mut hasher = twox_hash::XxHash3_64::default();
+    let mut buffer = vec![0u8; 1 << 16];
+    let mut total = 0u64;
+    loop {
+        let n = file.read(&mut buffer)?;
+        if n == 0 {
+            return Ok((hasher.finish(), total));
+        }
+        total += n as u64;
+        hasher.write(&buffer[..n]);
+    }
+}
+
+/// Whether the file at `path` holds exactly `bytes`.
+fn file_equals(path: &Path, bytes: &[u8]) -> io::Result<bool> {
+    let mut file = fs::File::open(path)?;
+    let mut buffer = vec![0u8; 1 << 16];
+    let mut rest = bytes;
+    loop {
+        let n = file.read(&mut buffer)?;
+        if n == 0 {
+            return Ok(rest.is_empty());
+        }
+        if n > rest.len() || buffer[..n] != rest[..n] {
+            return Ok(false);
+        }
+        rest = &rest[n..];
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Paths inside the output
+
+/// Check that `rel` names a place inside the output folder: a plain relative
+/// path of `/`-separated parts. Refused: an empty path, an absolute path, a
+/// backslash, a colon (drive prefixes such as `C:` and NTFS streams), a
+/// control character (NUL, newline…), an empty part, `.` or `..`, and the
+/// record file's own name.
+pub fn check_rel(rel: &str) -> Result<(), OutputError> {
+    let refuse = |reason: &'static str| {
+        Err(OutputError::UnsafePath {
+            rel: rel.escape_debug().to_string(),
+            reason,
+        })
+    };
+    if rel.is_empty() {
+        return refuse("空のパスです");
+    }
+    if rel.starts_with('/') {
+        return refuse("絶対パスです");
+    }
+    if rel.contains('\\') {
+        return refuse("バックスラッシュ（\\）を含んでいます");
+    }
+    if rel.contains(':') {
+        return refuse("コロン（:）を含んでいます。ドライブ名（C:）とみなされることがあります");
+    }
+    if rel.chars().any(char::is_control) {
+        return refuse("制御文字（改行や NUL など）を含んでいます");
+    }
+    for part in rel.split('/') {
+        match part {
+            "" => return refuse("空の部分（// や末尾の /）があります"),
+            "." | ".." => return refuse("「.」や「..」を含んでいます"),
+            _ => {}
+        }
+    }
+    if rel.split('/').next() == Some(MARKER) {
+        return refuse("出力フォルダの記録ファイルと同じ名前です");
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// The record: which folder is ours, and which files in it we made
+
+/// What a folder made by outreach is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FolderKind {
+    /// The output of `build` or `merge`: the sites.
+    Sites,
+    /// A scratch folder of `bench` (`--work`, `--hugo-site`), replaced whole.
+    Bench,
+}
+
+impl FolderKind {
+    fn word(self) -> &'static str {
+        match self {
+            FolderKind::Sites => "sites",
+            FolderKind::Bench => "bench",
+        }
+    }
+
+    fn from_word(word: &str) -> Option<FolderKind> {
+        match word {
+            "sites" => Some(FolderKind::Sites),
+            "bench" => Some(FolderKind::Bench),
+            _ => None,
+        }
+    }
+}
+
+/// The record file: the generator, the format version, the folder's kind and
+/// (for sites) every file the generator made in the folder, sorted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Record {
+    pub kind: FolderKind,
+    pub files: BTreeSet<String>,
+}
+
+impl Record {
+    pub fn new(kind: FolderKind) -> Record {
+        Record {
+            kind,
+            files: BTreeSet::new(),
+        }
+    }
+
+    pub fn to_text(&self) -> String {
+        let mut out = format!("{MARKER_MAGIC} {MARKER_FORMAT} {}\n", self.kind.word());
+        let about = match self.kind {
+            FolderKind::Sites => {
+                "# このフォルダは outreach（ケアプランデータ連携システムの普及サイトを作るプログラム）の出力フォルダです。\n\
+                 # outreach は、このファイルがあるフォルダにだけ書き込みます。ビルドのたびに、下の一覧にあるファイル\n\
+                 # （outreach が作ったもの）を作り直し、一覧にないファイルやフォルダ（.htaccess、サイト確認用の\n\
+                 # ファイル、独自のフォルダなど）はそのまま残します。一部のサイトだけのビルドは、ほかのサイトを残します。\n\
+                 # このファイルを消したり書き換えたりしないでください。消すと、次のビルドはこのフォルダへの書き込みを断ります。\n"
+            }
+            FolderKind::Bench => {
+                "# このフォルダは outreach bench の作業用フォルダです。bench を実行するたびに、中身をすべて作り直します。\n\
+                 # 残したいファイルを置かないでください。\n"
+            }
+        };
+        out.push_str(about);
+        out.push('\n');
+        for file in &self.files {
+            out.push_str(file);
+            out.push('\n');
+        }
+        out
+    }
+
+    /// Read a record. `Err` says why it is not one this outreach can use.
+    pub fn parse(text: &str) -> Result<Record, RecordError> {
+        let mut lines = text.lines().map(|l| l.strip_suffix('\r').unwrap_or(l));
+        let header = lines.next().unwrap_or_default();
+        let mut words = header.split_whitespace();
+        if words.next() != Some(MARKER_MAGIC) {
+            return Err(RecordError::Broken("1行目が outreach の記録ではありません"));
+        }
+        let version: u32 = words
+            .next()
+            .and_then(|v| v.parse().ok())
+            .ok_or(RecordError::Broken("形式の番号がありません"))?;
+        if version > MARKER_FORMAT {
+            return Err(RecordError::Newer(version));
+        }
+        let kind = words
+            .next()
+            .and_then(FolderKind::from_word)
+            .ok_or(RecordError::Broken("フォルダの種類がありません"))?;
+        // Comment lines, then one blank line, then one file per line.
+        for line in lines.by_ref() {
+            if line.is_empty() {
+                break;
+            }
+            if !line.starts_with('#') {
+                return Err(RecordError::Broken("説明の行のあとに空行がありません"));
+            }
+        }
+        let mut files = BTreeSet::new();
+        for line in lines {
+            check_rel(line).map_err(|_| RecordError::Broken("一覧に安全でないパスがあります"))?;
+            files.insert(line.to_string());
+        }
+        Ok(Record { kind, files })
+    }
+
+    /// Read the record of `dir`: `Ok(None)` when there is none.
+    pub fn read(dir: &Path) -> Result<Option<(Record, Vec<u8>)>, OutputError> {
+        let path = dir.join(MARKER);
+        match fs::symlink_metadata(&path) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+            Err(source) => return Err(OutputError::Read { path, source }),
+            Ok(meta) if !meta.is_file() => {
+                return Err(refused(
+                    dir,
+                    format!("{MARKER} がファイルではありません"),
+                    "outreach が作ったフォルダではありません。別の新しいフォルダを指定してください",
+                ));
+            }
+            Ok(_) => {}
+        }
+        let bytes = fs::read(&path).map_err(|source| OutputError::Read {
+            path: path.clone(),
+            source,
+        })?;
+        let text = String::from_utf8_lossy(&bytes);
+        match Record::parse(&text) {
+            Ok(record) => Ok(Some((record, bytes))),
+            Err(RecordError::Newer(v)) => Err(refused(
+                dir,
+                format!("新しい版の outreach（記録の形式 {v}）が作ったフォルダです"),
+                "新しい版の outreach でビルドしてください",
+            )),
+            Err(RecordError::Broken(why)) => Err(refused(
+                dir,
+                format!("記録ファイル {MARKER} が壊れています（{why}）"),
+                "どのファイルを outreach が作ったのか分からないため書き込みません。新しいフォルダを指定するか、このフォルダを自分で片付けてから使ってください",
+            )),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RecordError {
+    Broken(&'static str),
+    Newer(u32),
+}
+
+fn refused(path: &Path, reason: impl Into<String>, hint: impl Into<String>) -> OutputError {
+    OutputError::Refused {
+        path: path.to_path_buf(),
+        reason: reason.into(),
+        hint: hint.into(),
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The target folder, checked before any work starts
+
+/// A folder outreach may write: checked by [`Target::check`].
+#[derive(Debug)]
+pub struct Target {
+    /// The real folder (absolute, symbolic links followed) that is replaced.
+    pub dir: PathBuf,
+    /// The folder's record: `None` when the folder does not exist yet; an
+    /// empty record for an empty folder.
+    pub record: Option<Record>,
+    /// The record file's bytes as they are now (to keep it when unchanged).
+    record_bytes: Option<Vec<u8>>,
+    kind: FolderKind,
+}
+
+/// The hint for every refusal that a new folder solves.
+const NEW_FOLDER_HINT: &str =
+    "プロジェクトの外か、プロジェクトの中の新しいフォルダ（例: --out public）を指定してください";
+
+impl Target {
+    /// Decide whether outreach may write `out` (a folder of `kind`) for the
+    /// project at `project`. Nothing is written; a leftover of an interrupted
+    /// swap (on systems without an atomic exchange) is put back first.
+    pub fn check(
+        out: &Path,
+        kind: FolderKind,
+        project: Option<&Path>,
+    ) -> Result<Target, OutputError> {
+        if out.as_os_str().is_empty() {
+            return Err(refused(out, "出力先が空です", NEW_FOLDER_HINT));
+        }
+        let dir = real_path(out).map_err(|source| OutputError::Read {
+            path: out.to_path_buf(),
+            source,
+        })?;
+        if dir.parent().is_none() {
+            return Err(refused(
+                out,
+                "ファイルシステムの最上位（/）です",
+                NEW_FOLDER_HINT,
+            ));
+        }
+        if let Some(project) = project {
+            let project = fs::canonicalize(project).map_err(|source| OutputError::Read {
+                path: project.to_path_buf(),
+                source,
+            })?;
+            if dir == project {
+                return Err(refused(
+                    out,
+                    "プロジェクトのフォルダそのものです（config.yaml、content/、data/、themes/ が消えてしまいます）",
+                    NEW_FOLDER_HINT,
+                ));
+            }
+            if project.starts_with(&dir) {
+                return Err(refused(
+                    out,
+                    format!(
+                        "プロジェクトのフォルダ {} を中に含んでいます",
+                        project.display()
+                    ),
+                    NEW_FOLDER_HINT,
+                ));
+            }
+            for inputs in ["content", "data", "themes", ".outreach-cache"] {
+                if dir.starts_with(project.join(inputs)) {
+                    return Err(refused(
+                        out,
+                        format!("プロジェクトの入力を置く {inputs}/ の中です"),
+                        NEW_FOLDER_HINT,
+                    ));
+                }
+            }
+        }
+        restore_interrupted_swap(&dir);
+        let meta = match fs::metadata(&dir) {
+            Ok(meta) => meta,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                check_parent_writable(out, &dir)?;
+                return Ok(Target {
+                    dir,
+                    record: None,
+                    record_bytes: None,
+                    kind,
+                });
+            }
+            Err(source) => {
+                return Err(OutputError::Read {
+                    path: out.to_path_buf(),
+                    source,
+                });
+            }
+        };
+        if !meta.is_dir() {
+            return Err(refused(
+                out,
+                "フォルダではなくファイルです",
+                "出力先には新しいフォルダの名前を指定してください（例: --out public）",
+            ));
+        }
+        let (record, record_bytes) = match Record::read(&dir)? {
+            Some((record, bytes)) => (record, Some(bytes)),
+            None => {
+                let mut entries = fs::read_dir(&dir).map_err(|source| OutputError::Read {
+                    path: dir.clone(),
+                    source,
+                })?;
+                if entries.next().is_some() {
+                    return Err(refused(
+                        out,
+                        format!(
+                            "outreach が作ったフォルダではありません（記録ファイル {MARKER} がなく、空でもありません）。中のファイルを消さないよう書き込みません"
+                        ),
+                        "新しいフォルダの名前か空のフォルダを指定してください。以前の outreach で作った出力なら、名前を変えて残すか、要らなければ自分で削除してから作り直してください",
+                    ));
+                }
+                (Record::new(kind), None)
+            }
+        };
+        if record.kind != kind {
+            let (reason, hint) = match record.kind {
+                FolderKind::Bench => (
+                    "outreach bench の作業用フォルダです",
+                    "サイトの出力には別のフォルダを指定してください",
+                ),
+                FolderKind::Sites => (
+                    "outreach build のサイトの出力フォルダです（bench は作業用フォルダの中身をすべて作り直すため使えません）",
+                    "bench の --work や --hugo-site には別の新しいフォルダを指定してください",
+                ),
+            };
+            return Err(refused(out, reason, hint));
+        }
+        if is_read_only(&dir, &meta) {
+            return Err(refused(
+                out,
+                "読み取り専用のフォルダです",
+                "書き込みを許可する（chmod u+w）か、別のフォルダを指定してください",
+            ));
+        }
+        check_parent_writable(out, &dir)?;
+        if is_mount_point(&dir, &meta) {
+            return Err(refused(
+                out,
+                "別のファイルシステムの接続点（マウントポイント）です。outreach は出力フォルダを丸ごと入れ替えるため、接続点そのものには出力できません",
+                format!(
+                    "その中のフォルダ（例: {}）を指定してください",
+                    dir.join("careplan").display()
+                ),
+            ));
+        }
+        Ok(Target {
+            dir,
+            record: Some(record),
+            record_bytes,
+            kind,
+        })
+    }
+}
+
+/// The absolute path of `out` with every symbolic link followed (also a
+/// dangling last link, whose target is created); parts that do not exist yet
+/// are applied by name.
+fn real_path(out: &Path) -> io::Result<PathBuf> {
+    let mut path = std::path::absolute(out)?;
+    for _ in 0..40 {
+        match fs::canonicalize(&path) {
+            Ok(real) => return Ok(real),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                if fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
+                    let link = fs::read_link(&path)?;
+                    path = match path.parent() {
+                        Some(parent) if link.is_relative() => parent.join(link),
+                        _ => link,
+                    };
+                    continue;
+                }
+                return Ok(canonical_prefix(&path));
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Err(io::Error::other(
+        "シンボリックリンクが多すぎます（循環しています）",
+    ))
+}
+
+/// The deepest existing ancestor of `path`, canonicalised, with the rest of
+/// `path` applied by name (`..` removes a part).
+fn canonical_prefix(path: &Path) -> PathBuf {
+    let parts: Vec<Component> = path.components().collect();
+    for i in (0..parts.len()).rev() {
+        let prefix: PathBuf = parts[..i].iter().collect();
+        if let Ok(mut base) = fs::canonicalize(&prefix) {
+            for part in &parts[i..] {
+                match part {
+                    Component::Normal(name) => base.push(name),
+                    Component::ParentDir => {
+                        base.pop();
+                    }
+                    _ => {}
+                }
+            }
+            return base;
+        }
+    }
+    path.to_path_buf()
+}
+
+#[cfg(unix)]
+fn is_read_only(dir: &Path, meta: &fs::Metadata) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    // The owner's write bit says what the user meant (root may write anyway).
+    meta.permissions().mode() & 0o200 == 0
+        || rustix::fs::access(dir, rustix::fs::Access::WRITE_OK).is_err()
+}
+
+#[cfg(not(unix))]
+fn is_read_only(_dir: &Path, meta: &fs::Metadata) -> bool {
+    meta.permissions().readonly()
+}
+
+#[cfg(unix)]
+fn is_mount_point(dir: &Path, meta: &fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    dir.parent()
+        .and_then(|p| fs::metadata(p).ok())
+        .is_some_and(|parent| parent.dev() != meta.dev())
+}
+
+#[cfg(not(unix))]
+fn is_mount_point(_dir: &Path, _meta: &fs::Metadata) -> bool {
+    false
+}
+
+/// The staging folder is made beside the output: its parent must take it.
+fn check_parent_writable(out: &Path, dir: &Path) -> Result<(), OutputError> {
+    // The nearest existing ancestor is where missing folders will be made.
+    let mut parent = dir.parent();
+    while let Some(p) = parent {
+        match fs::metadata(p) {
+            Ok(meta) => {
+                if is_read_only(p, &meta) {
+                    return Err(refused(
+                        out,
+                        format!(
+                            "{} に書き込めません。outreach はこの中に作業用のフォルダを作り、出来上がったら出力フォルダと入れ替えます",
+                            p.display()
+                        ),
+                        "書き込めるフォルダの中に出力してください。Web サーバーの公開フォルダへ出すなら、その中のフォルダ（例: /var/www/html/careplan）を指すリンクを --out にしてください",
+                    ));
+                }
+                return Ok(());
+            }
+            Err(_) => parent = p.parent(),
+        }
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// Leftovers of interrupted builds
+
+fn staging_name(out_name: &str, pid: u32) -> String {
+    format!(".{out_name}.building-{pid}")
+}
+
+fn previous_name(out_name: &str, pid: u32) -> String {
+    format!(".{out_name}.previous-{pid}")
+}
+
+/// `(pid, is_previous)` if `name` is one of ours for the output `out_name`.
+fn leftover_of(name: &str, out_name: &str) -> Option<(u32, bool)> {
+    let rest = name.strip_prefix('.')?.strip_prefix(out_name)?;
+    let (rest, previous) = if let Some(r) = rest.strip_prefix(".building-") {
+        (r, false)
+    } else {
+        (rest.strip_prefix(".previous-")?, true)
+    };
+    // `.building-PID.old`: the old output of the two-rename swap of earlier versions.
+    let digits = rest.strip_suffix(".old").unwrap_or(rest);
+    (!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| digits.parse().ok().map(|pid| (pid, previous)))
+        .flatten()
+}
+
+#[cfg(unix)]
+fn process_alive(pid: u32) -> bool {
+    match i32::try_from(pid)
+        .ok()
+        .and_then(rustix::process::Pid::from_raw)
+    {
+        Some(pid) => !matches!(
+            rustix::process::test_kill_process(pid),
+            Err(rustix::io::Errno::SRCH)
+        ),
+        None => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn process_alive(_pid: u32) -> bool {
+    true
+}
+
+/// Whether nobody holds the lock of a staging folder (its build is over).
+fn unlocked(dir: &Path, pid: u32) -> bool {
+    match fs::File::open(dir).map(|f| f.try_lock()) {
+        Ok(Ok(())) => true,
+        Ok(Err(fs::TryLockError::WouldBlock)) => false,
+        // No locks on this file system: go by the process id.
+        _ => !process_alive(pid),
+    }
+}
+
+/// Leftovers of interrupted builds beside the output folder `dir`: folders
+/// carrying the record whose build is over are removed; others are returned
+/// (a staging folder of an earlier outreach has no record: it is named to
+/// the user, never deleted).
+fn remove_leftovers(dir: &Path) -> Vec<PathBuf> {
+    let (Some(parent), Some(name)) = (dir.parent(), dir.file_name()) else {
+        return Vec::new();
+    };
+    let name = name.to_string_lossy();
+    let Ok(entries) = fs::read_dir(parent) else {
+        return Vec::new();
+    };
+    let mut kept = Vec::new();
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some((pid, previous)) = leftover_of(&file_name.to_string_lossy(), &name) else {
+            continue;
+        };
+        let path = entry.path();
+        if !entry.file_type().is_ok_and(|t| t.is_dir()) {
+            continue;
+        }
+        if !matches!(Record::read(&path), Ok(Some(_))) {
+            kept.push(path);
+            continue;
+        }
+        let over = if previous {
+            !process_alive(pid)
+        } else {
+            unlocked(&path, pid)
+        };
+        if over {
+            let _ = fs::remove_dir_all(&path);
+        }
+    }
+    kept.sort();
+    kept
+}
+
+/// After a kill between the two renames of the fallback swap, the output is
+/// missing and its previous version waits beside it: put it back.
+fn restore_interrupted_swap(dir: &Path) {
+    if fs::symlink_metadata(dir).is_ok() {
+        return;
+    }
+    let (Some(parent), Some(name)) = (dir.parent(), dir.file_name()) else {
+        return;
+    };
+    let name = name.to_string_lossy();
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    let mut candidates: Vec<PathBuf> = entries
+        .flatten()
+        .filter(|e| {
+            leftover_of(&e.file_name().to_string_lossy(), &name)
+                .is_some_and(|(pid, previous)| previous && !process_alive(pid))
+        })
+        .map(|e| e.path())
+        .filter(|p| matches!(Record::read(p), Ok(Some(_))))
+        .collect();
+    candidates.sort();
+    if let [only] = candidates.as_slice() {
+        let _ = fs::rename(only, dir);
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The manifest kept in the project's cache
 
 /// What the previous build wrote: path → (content hash, size, mtime, input key).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -41,23 +720,33 @@ pub struct ManifestEntry {
     pub size: u64,
     /// Modification time in nanoseconds since the epoch, to notice hand edits.
     pub mtime: u128,
+    /// Inode and status-change time (ctime, ns) of the file in the finished
+    /// output; `None` where unknown (another system, an older manifest).
+    /// No edit can keep the change time: while it is the same, the file is
+    /// the one the build made.
+    pub changed: Option<(u64, u128)>,
     /// Hash of the inputs the file was rendered from, when the renderer gave one.
     pub key: Option<u64>,
 }
 
-const MANIFEST_HEADER: &str = "outreach-manifest 1";
+const MANIFEST_HEADER: &str = "outreach-manifest";
+const MANIFEST_FORMAT: u32 = 2;
 
 impl Manifest {
     /// Serialize as text lines; the first line names the format and the generator.
     pub fn to_text(&self, generator: u64) -> String {
-        let mut out = format!("{MANIFEST_HEADER} {generator:016x}\n");
+        let mut out = format!("{MANIFEST_HEADER} {MANIFEST_FORMAT} {generator:016x}\n");
         for (path, e) in &self.entries {
             let key = e
                 .key
                 .map(|k| format!("{k:016x}"))
                 .unwrap_or_else(|| "-".into());
+            let changed = e
+                .changed
+                .map(|(ino, ctime)| format!("{ino}:{ctime}"))
+                .unwrap_or_else(|| "-".into());
             out.push_str(&format!(
-                "{:016x}\t{}\t{}\t{key}\t{path}\n",
+                "{:016x}\t{}\t{}\t{changed}\t{key}\t{path}\n",
                 e.hash, e.size, e.mtime
             ));
         }
@@ -69,19 +758,38 @@ impl Manifest {
     pub fn parse(text: &str, generator: u64) -> Result<Manifest, String> {
         let mut lines = text.lines();
         let header = lines.next().ok_or("空のファイルです")?;
-        let Some(rest) = header.strip_prefix(MANIFEST_HEADER) else {
-            return Err("形式が違います".into());
+        let mut words = header
+            .strip_prefix(MANIFEST_HEADER)
+            .ok_or("形式が違います")?
+            .split_whitespace();
+        // Format 1 had no change times: its files are read back before use.
+        let format: u32 = match words.next().map(str::parse) {
+            Some(Ok(f @ (1 | MANIFEST_FORMAT))) => f,
+            _ => return Err("形式が違います".into()),
         };
-        let stale = u64::from_str_radix(rest.trim(), 16).map_err(|_| "見出し行が壊れています")?
+        let stale = words
+            .next()
+            .and_then(|g| u64::from_str_radix(g, 16).ok())
+            .ok_or("見出し行が壊れています")?
             != generator;
         let mut entries = BTreeMap::new();
         for (i, line) in lines.enumerate() {
             let bad = || format!("{}行目が壊れています", i + 2);
-            let mut parts = line.splitn(5, '\t');
+            let mut parts = line.splitn(if format == 1 { 5 } else { 6 }, '\t');
             let mut next = || parts.next().ok_or_else(bad);
             let hash = u64::from_str_radix(next()?, 16).map_err(|_| bad())?;
             let size = next()?.parse().map_err(|_| bad())?;
             let mtime = next()?.parse().map_err(|_| bad())?;
+            let changed = match if format == 1 { "-" } else { next()? } {
+                "-" => None,
+                c => {
+                    let (ino, ctime) = c.split_once(':').ok_or_else(bad)?;
+                    Some((
+                        ino.parse().map_err(|_| bad())?,
+                        ctime.parse().map_err(|_| bad())?,
+                    ))
+                }
+            };
             let key = match next()? {
                 "-" => None,
                 k => Some(u64::from_str_radix(k, 16).map_err(|_| bad())?),
@@ -95,12 +803,39 @@ impl Manifest {
                     hash,
                     size,
                     mtime,
+                    changed,
                     key: if stale { None } else { key },
                 },
             );
         }
         Ok(Manifest { entries })
     }
+}
+
+/// The inode and status-change time of a file, where the system has them.
+#[cfg(unix)]
+fn change_id(meta: &fs::Metadata) -> Option<(u64, u128)> {
+    use std::os::unix::fs::MetadataExt;
+    let secs = u128::try_from(meta.ctime()).ok()?;
+    let nanos = u128::try_from(meta.ctime_nsec()).ok()?;
+    Some((meta.ino(), secs * 1_000_000_000 + nanos))
+}
+
+#[cfg(not(unix))]
+fn change_id(_meta: &fs::Metadata) -> Option<(u64, u128)> {
+    None
+}
+
+/// Note each file's inode and change time once the output is in place (the
+/// swap and the removal of the previous output change them for linked files).
+fn note_change_times(out: &Path, entries: &mut BTreeMap<String, ManifestEntry>) {
+    use rayon::prelude::*;
+    entries.par_iter_mut().for_each(|(rel, entry)| {
+        entry.changed = fs::symlink_metadata(out.join(rel))
+            .ok()
+            .filter(|m| m.is_file() && m.len() == entry.size && mtime_nanos(m) == entry.mtime)
+            .and_then(|m| change_id(&m));
+    });
 }
 
 fn mtime_nanos(meta: &fs::Metadata) -> u128 {
@@ -121,71 +856,210 @@ pub struct WriteStats {
     /// Files reused by input key without rendering.
     pub reused: AtomicU64,
     pub bytes: AtomicU64,
+    /// Directories created in the staging folder.
+    pub dirs: AtomicU64,
+    /// Files of the previous output read back before they were trusted, their
+    /// bytes, and the time it took (nanoseconds, summed over threads).
+    pub verified: AtomicU64,
+    pub verified_bytes: AtomicU64,
+    pub verify_nanos: AtomicU64,
 }
 
-/// A build in progress: a hidden folder beside the output folder.
+/// What happens at the swap to what the output holds now.
+#[derive(Debug, Clone, Default)]
+pub struct CarryStats {
+    /// Files the generator made for sites outside this build, kept.
+    pub other_sites: u64,
+    /// Files and links the generator did not make, kept.
+    pub foreign: u64,
+    /// Folders the generator did not make, made again with their permissions.
+    pub foreign_dirs: u64,
+    /// Time to carry over what survives (walking the previous output).
+    pub carry_time: std::time::Duration,
+    /// Time to note every file's change time in the finished output.
+    pub change_times: std::time::Duration,
+}
+
+// ---------------------------------------------------------------------------
+// What a build replaces
+
+/// Which of the generator's previous files a build replaces. The others are
+/// carried over into the new output as they are.
+#[derive(Debug, Clone)]
+pub enum Scope {
+    /// Every file the generator made before (a full build, a merge).
+    Everything,
+    /// The files of these sites (folders relative to the output root, `""`
+    /// for the national site at the root). A file belongs to the site whose
+    /// folder is the longest one containing it, among `all` sites' folders.
+    Sites {
+        all: HashSet<String>,
+        selected: HashSet<String>,
+    },
+}
+
+impl Scope {
+    /// Whether the previous file at `rel` belongs to what this build makes.
+    pub fn replaces(&self, rel: &str) -> bool {
+        match self {
+            Scope::Everything => true,
+            Scope::Sites { all, selected } => {
+                let owner = rel
+                    .match_indices('/')
+                    .map(|(i, _)| &rel[..i])
+                    .rev()
+                    .find(|dir| all.contains(*dir))
+                    .unwrap_or("");
+                selected.contains(owner)
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Staging
+
+/// A build in progress: a hidden, locked folder beside the output folder.
 pub struct Staging {
     dir: PathBuf,
     out: PathBuf,
+    kind: FolderKind,
+    /// The output's record now (`None`: it does not exist yet).
+    record: Option<Record>,
+    record_bytes: Option<Vec<u8>>,
     committed: bool,
     previous: Manifest,
     manifest: Mutex<BTreeMap<String, ManifestEntry>>,
+    /// Directories made in the staging folder (relative), so each is made once.
+    dirs: Mutex<HashSet<PathBuf>>,
+    /// Held while the build runs: a locked staging folder is not a leftover.
+    _lock: Option<fs::File>,
+    /// Leftovers beside the output that outreach did not remove (no record).
+    pub kept_leftovers: Vec<PathBuf>,
     pub stats: WriteStats,
 }
 
 impl Staging {
-    /// Start a build that will replace `out`; `previous` describes what `out` holds now.
-    pub fn new(out: &Path, previous: Option<Manifest>) -> Result<Staging, OutputError> {
-        let parent = out
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        let name = out
+    /// Start a build that will replace the checked `target`; `previous`
+    /// describes what the target holds now (from the cache). Removes the
+    /// leftovers of interrupted builds beside it.
+    pub fn new(target: &Target, previous: Option<Manifest>) -> Result<Staging, OutputError> {
+        let parent = target.dir.parent().expect("checked: not the root");
+        let name = target
+            .dir
             .file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_else(|| "public".into());
-        fs::create_dir_all(parent).map_err(|source| OutputError::Write {
-            path: parent.to_path_buf(),
-            source,
-        })?;
-        let dir = parent.join(format!(".{name}.building-{}", std::process::id()));
-        if dir.exists() {
-            let _ = fs::remove_dir_all(&dir);
-        }
-        fs::create_dir_all(&dir).map_err(|source| OutputError::Write {
-            path: dir.clone(),
-            source,
-        })?;
-        Ok(Staging {
-            dir,
-            out: out.to_path_buf(),
-            committed: false,
-            previous: if out.exists() {
-                previous.unwrap_or_default()
-            } else {
-                Manifest::default()
-            },
-            manifest: Mutex::new(BTreeMap::new()),
-            stats: WriteStats::default(),
-        })
-    }
-
-    /// The previous output's file at `rel`, if it is still what the manifest says.
-    fn previous_file(&self, rel: &str) -> Option<(PathBuf, ManifestEntry)> {
-        let entry = *self.previous.entries.get(rel)?;
-        let path = self.out.join(rel);
-        let meta = fs::metadata(&path).ok()?;
-        (meta.len() == entry.size && mtime_nanos(&meta) == entry.mtime).then_some((path, entry))
-    }
-
-    fn ensure_parent(&self, path: &Path) -> Result<(), OutputError> {
-        if let Some(parent) = path.parent() {
+            .expect("checked: not the root")
+            .to_string_lossy()
+            .to_string();
+        if !parent.is_dir() {
             fs::create_dir_all(parent).map_err(|source| OutputError::Write {
                 path: parent.to_path_buf(),
                 source,
             })?;
         }
+        let kept_leftovers = remove_leftovers(&target.dir);
+        let dir = parent.join(staging_name(&name, std::process::id()));
+        if let Err(source) = fs::create_dir(&dir) {
+            return Err(OutputError::Write { path: dir, source });
+        }
+        let lock = fs::File::open(&dir).ok().filter(|f| f.try_lock().is_ok());
+        let staging = Staging {
+            dir,
+            out: target.dir.clone(),
+            kind: target.kind,
+            record: target.record.clone(),
+            record_bytes: target.record_bytes.clone(),
+            committed: false,
+            previous: match &target.record {
+                Some(_) => previous.unwrap_or_default(),
+                None => Manifest::default(),
+            },
+            manifest: Mutex::new(BTreeMap::new()),
+            dirs: Mutex::new(HashSet::from([PathBuf::new()])),
+            _lock: lock,
+            kept_leftovers,
+            stats: WriteStats::default(),
+        };
+        // The record goes in first: a killed build's folder is recognised by it.
+        let placeholder = Record::new(staging.kind).to_text();
+        if let Err(source) = fs::write(staging.dir.join(MARKER), placeholder) {
+            return Err(OutputError::Write {
+                path: staging.dir.join(MARKER),
+                source,
+            });
+        }
+        Ok(staging)
+    }
+
+    /// The hidden folder this build writes into.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The previous output's file at `rel`, if the generator made it and it
+    /// is still the file the manifest describes. Size and mtime can be kept
+    /// by an edit (same length, `touch -r`, a coarse clock), so the file's
+    /// inode and change time must be the ones noted after the previous build;
+    /// where those are unknown, its bytes are read back (`read_back`).
+    fn previous_file(
+        &self,
+        rel: &str,
+        read_back: impl FnOnce(&Path, &ManifestEntry) -> io::Result<bool>,
+    ) -> Option<(PathBuf, ManifestEntry)> {
+        let entry = *self.previous.entries.get(rel)?;
+        if !self.record.as_ref()?.files.contains(rel) {
+            return None;
+        }
+        let path = self.out.join(rel);
+        let meta = fs::symlink_metadata(&path).ok()?;
+        if !(meta.is_file() && meta.len() == entry.size && mtime_nanos(&meta) == entry.mtime) {
+            return None;
+        }
+        let same = match (entry.changed, change_id(&meta)) {
+            (Some(then), Some(now)) => then == now,
+            _ => self.verified(|| read_back(&path, &entry), entry.size),
+        };
+        same.then_some((path, entry))
+    }
+
+    /// Read a previous file back before trusting it.
+    fn verified(&self, check: impl FnOnce() -> io::Result<bool>, size: u64) -> bool {
+        let started = Instant::now();
+        let ok = check().unwrap_or(false);
+        let stats = &self.stats;
+        stats
+            .verify_nanos
+            .fetch_add(started.elapsed().as_nanos() as u64, Ordering::Relaxed);
+        stats.verified.fetch_add(1, Ordering::Relaxed);
+        stats.verified_bytes.fetch_add(size, Ordering::Relaxed);
+        ok
+    }
+
+    /// Make the folder `rel` (relative to the staging folder) and its
+    /// parents, each once.
+    fn ensure_dir(&self, rel: &Path) -> Result<(), OutputError> {
+        let mut made = self.dirs.lock().expect("no panics while holding the lock");
+        if made.contains(rel) {
+            return Ok(());
+        }
+        let mut missing: Vec<&Path> = rel.ancestors().take_while(|a| !made.contains(*a)).collect();
+        missing.reverse();
+        for dir in missing {
+            let path = self.dir.join(dir);
+            if let Err(source) = fs::create_dir(&path) {
+                return Err(OutputError::Write { path, source });
+            }
+            self.stats.dirs.fetch_add(1, Ordering::Relaxed);
+            made.insert(dir.to_path_buf());
+        }
         Ok(())
+    }
+
+    fn ensure_parent(&self, rel: &Path) -> Result<(), OutputError> {
+        match rel.parent() {
+            Some(parent) => self.ensure_dir(parent),
+            None => Ok(()),
+        }
     }
 
     /// Carry the previous output's file at `rel` over unchanged (hard link).
@@ -196,8 +1070,9 @@ impl Staging {
         mut entry: ManifestEntry,
         key: Option<u64>,
     ) -> bool {
-        let path = self.dir.join(rel);
-        if self.ensure_parent(&path).is_err() || fs::hard_link(old, &path).is_err() {
+        if self.ensure_parent(Path::new(rel)).is_err()
+            || fs::hard_link(old, self.dir.join(rel)).is_err()
+        {
             return false;
         }
         entry.key = key.or(entry.key);
@@ -209,9 +1084,16 @@ impl Staging {
     }
 
     /// Reuse the previous file at `rel` if it was rendered from the same inputs
-    /// (`key`). Returns false when the caller must render it.
+    /// (`key`) and its bytes are the ones recorded. Returns false when the
+    /// caller must render it.
     pub fn reuse(&self, rel: &str, key: u64) -> bool {
-        match self.previous_file(rel) {
+        if check_rel(rel).is_err() {
+            return false;
+        }
+        let read_back = |old: &Path, entry: &ManifestEntry| {
+            Ok(entry.key == Some(key) && hash_file(old)? == (entry.hash, entry.size))
+        };
+        match self.previous_file(rel, read_back) {
             Some((old, entry)) if entry.key == Some(key) => {
                 let linked = self.link_previous(rel, &old, entry, Some(key));
                 if linked {
@@ -225,8 +1107,11 @@ impl Staging {
 
     /// Write one file (path relative to the output root). Safe from many threads.
     pub fn write(&self, rel: &str, bytes: &[u8], key: Option<u64>) -> Result<(), OutputError> {
+        check_rel(rel)?;
         let hash = hash_bytes(bytes);
-        if let Some((old, entry)) = self.previous_file(rel)
+        let read_back =
+            |old: &Path, entry: &ManifestEntry| Ok(entry.hash == hash && file_equals(old, bytes)?);
+        if let Some((old, entry)) = self.previous_file(rel, read_back)
             && entry.hash == hash
             && entry.size == bytes.len() as u64
             && self.link_previous(rel, &old, entry, key)
@@ -235,15 +1120,30 @@ impl Staging {
             return Ok(());
         }
         let path = self.dir.join(rel);
-        self.ensure_parent(&path)?;
-        // The path may already be a hard link to the previous output (a file
-        // reused earlier in this build): replace the link, never write through it.
-        let _ = fs::remove_file(&path);
-        fs::write(&path, bytes).map_err(|source| OutputError::Write {
+        self.ensure_parent(Path::new(rel))?;
+        // A new file, never an existing one: never writes through a hard link
+        // to the previous output, and a second write of one path is an error.
+        let mut file = fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .map_err(|source| {
+                if source.kind() == io::ErrorKind::AlreadyExists {
+                    OutputError::Twice {
+                        rel: rel.to_string(),
+                    }
+                } else {
+                    OutputError::Write {
+                        path: path.clone(),
+                        source,
+                    }
+                }
+            })?;
+        let written = file.write_all(bytes).and_then(|()| file.metadata());
+        let meta = written.map_err(|source| OutputError::Write {
             path: path.clone(),
             source,
         })?;
-        let mtime = fs::metadata(&path).map(|m| mtime_nanos(&m)).unwrap_or(0);
         self.manifest
             .lock()
             .expect("no panics while holding the lock")
@@ -252,7 +1152,8 @@ impl Staging {
                 ManifestEntry {
                     hash,
                     size: bytes.len() as u64,
-                    mtime,
+                    mtime: mtime_nanos(&meta),
+                    changed: None,
                     key,
                 },
             );
@@ -263,41 +1164,230 @@ impl Staging {
         Ok(())
     }
 
-    /// Swap the finished build in place of the output folder; returns the new manifest.
-    pub fn commit(mut self) -> Result<Manifest, OutputError> {
-        let swap = |source| OutputError::Swap {
-            path: self.out.clone(),
+    /// Carry over what survives this build: the generator's files outside
+    /// `scope` and everything the generator did not make. Returns the
+    /// carried generator files.
+    fn carry_over(
+        &self,
+        scope: &Scope,
+        stats: &mut CarryStats,
+    ) -> Result<Vec<String>, OutputError> {
+        let Some(record) = &self.record else {
+            return Ok(Vec::new());
+        };
+        // Folders that hold (or held) a file the generator made.
+        let mut generated_dirs: HashSet<&str> = HashSet::new();
+        for file in &record.files {
+            for (i, _) in file.match_indices('/') {
+                generated_dirs.insert(&file[..i]);
+            }
+        }
+        let mut carried = Vec::new();
+        let mut conflicts = Vec::new();
+        let mut foreign_dirs: Vec<(PathBuf, fs::Permissions)> = Vec::new();
+        let walk = walkdir::WalkDir::new(&self.out)
+            .min_depth(1)
+            .follow_links(false)
+            .sort_by_file_name();
+        for entry in walk {
+            let entry = entry.map_err(|e| OutputError::Read {
+                path: e.path().unwrap_or(&self.out).to_path_buf(),
+                source: e.into(),
+            })?;
+            let rel_path = entry
+                .path()
+                .strip_prefix(&self.out)
+                .expect("walkdir stays inside its root")
+                .to_path_buf();
+            // The name as the record writes it ('/' between parts); a name
+            // that is not UTF-8 is never one the generator made.
+            let rel = rel_path
+                .components()
+                .map(|c| c.as_os_str().to_str())
+                .collect::<Option<Vec<&str>>>()
+                .map(|parts| parts.join("/"));
+            if rel.as_deref() == Some(MARKER) {
+                continue;
+            }
+            if entry.file_type().is_dir() {
+                if rel.as_deref().is_some_and(|r| generated_dirs.contains(r)) {
+                    continue;
+                }
+                // A folder the generator did not make: made again (its files
+                // follow as links), with its permissions set at the end.
+                match self.ensure_dir(&rel_path) {
+                    Ok(()) => {}
+                    Err(OutputError::Write { source, .. }) if is_in_the_way(&source) => {
+                        conflicts.push(entry.path().to_path_buf());
+                        continue;
+                    }
+                    Err(e) => return Err(e),
+                }
+                if let Ok(meta) = entry.metadata() {
+                    foreign_dirs.push((rel_path, meta.permissions()));
+                }
+                stats.foreign_dirs += 1;
+                continue;
+            }
+            let generated = rel.as_deref().filter(|r| record.files.contains(*r));
+            if let Some(rel) = generated
+                && scope.replaces(rel)
+            {
+                continue;
+            }
+            match self.ensure_parent(&rel_path) {
+                Ok(()) => {}
+                Err(OutputError::Write { source, .. }) if is_in_the_way(&source) => {
+                    conflicts.push(entry.path().to_path_buf());
+                    continue;
+                }
+                Err(e) => return Err(e),
+            }
+            match fs::hard_link(entry.path(), self.dir.join(&rel_path)) {
+                Ok(()) => {}
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                    // This build made a file there. A file of someone else
+                    // with exactly those bytes is taken over (e.g. shard
+                    // folders copied together); any other is not replaced.
+                    let same = entry.file_type().is_file()
+                        && fs::read(entry.path()).ok() == fs::read(self.dir.join(&rel_path)).ok();
+                    if generated.is_none() && !same {
+                        conflicts.push(entry.path().to_path_buf());
+                    }
+                    continue;
+                }
+                Err(source) => {
+                    return Err(OutputError::Write {
+                        path: self.dir.join(&rel_path),
+                        source,
+                    });
+                }
+            }
+            match generated {
+                Some(rel) => {
+                    stats.other_sites += 1;
+                    carried.push(rel.to_string());
+                }
+                None => stats.foreign += 1,
+            }
+        }
+        if let Some(first) = conflicts.into_iter().next() {
+            return Err(OutputError::Foreign { path: first });
+        }
+        for (rel, permissions) in foreign_dirs.into_iter().rev() {
+            let _ = fs::set_permissions(self.dir.join(rel), permissions);
+        }
+        Ok(carried)
+    }
+
+    /// Write the record of the finished output (or keep the present one when
+    /// it did not change).
+    fn write_record(&self, record: &Record) -> Result<(), OutputError> {
+        let text = record.to_text();
+        let path = self.dir.join(MARKER);
+        let write = |source| OutputError::Write {
+            path: path.clone(),
             source,
         };
-        let old = self.dir.with_file_name(format!(
-            "{}.old",
-            self.dir
-                .file_name()
-                .expect("staging has a name")
-                .to_string_lossy()
-        ));
-        if self.out.exists() {
-            fs::rename(&self.out, &old).map_err(swap)?;
-        }
-        if let Err(e) = fs::rename(&self.dir, &self.out) {
-            // Put the previous output back before reporting.
-            if old.exists() {
-                let _ = fs::rename(&old, &self.out);
+        if self.record_bytes.as_deref() == Some(text.as_bytes()) {
+            fs::remove_file(&path).map_err(write)?;
+            if fs::hard_link(self.out.join(MARKER), &path).is_ok() {
+                return Ok(());
             }
-            return Err(swap(e));
         }
-        self.committed = true;
-        if old.exists() {
-            let _ = fs::remove_dir_all(&old);
-        }
-        let entries = std::mem::take(
+        fs::write(&path, text).map_err(write)
+    }
+
+    /// Swap the finished build in place of the output folder, carrying over
+    /// what survives it (see [`Scope`]); returns the new manifest.
+    pub fn commit(self, scope: &Scope) -> Result<(Manifest, CarryStats), OutputError> {
+        self.commit_with(scope, swap)
+    }
+
+    fn commit_with(
+        mut self,
+        scope: &Scope,
+        swap: fn(&Path, &Path) -> io::Result<()>,
+    ) -> Result<(Manifest, CarryStats), OutputError> {
+        let mut stats = CarryStats::default();
+        let started = Instant::now();
+        let carried = self.carry_over(scope, &mut stats)?;
+        stats.carry_time = started.elapsed();
+        let mut entries = std::mem::take(
             &mut *self
                 .manifest
                 .lock()
                 .expect("no panics while holding the lock"),
         );
-        Ok(Manifest { entries })
+        let mut record = Record::new(self.kind);
+        record.files.extend(entries.keys().cloned());
+        for rel in carried {
+            if let Some(entry) = self.previous.entries.get(&rel) {
+                entries.insert(rel.clone(), *entry);
+            }
+            record.files.insert(rel);
+        }
+        self.write_record(&record)?;
+        swap(&self.dir, &self.out).map_err(|source| OutputError::Swap {
+            path: self.out.clone(),
+            source,
+        })?;
+        self.committed = true;
+        // The staging path now holds the previous output (or nothing).
+        if fs::symlink_metadata(&self.dir).is_ok() {
+            let _ = fs::remove_dir_all(&self.dir);
+        }
+        let started = Instant::now();
+        note_change_times(&self.out, &mut entries);
+        stats.change_times = started.elapsed();
+        Ok((Manifest { entries }, stats))
     }
+}
+
+/// A file or folder of the new output is where a folder or file should go.
+fn is_in_the_way(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::AlreadyExists | io::ErrorKind::NotADirectory
+    )
+}
+
+/// Put the folder `new` in the place of `out`, atomically where the system
+/// allows; afterwards `new` holds the previous output (if there was one).
+fn swap(new: &Path, out: &Path) -> io::Result<()> {
+    if fs::symlink_metadata(out).is_err() {
+        return fs::rename(new, out);
+    }
+    #[cfg(target_os = "linux")]
+    {
+        use rustix::fs::{CWD, RenameFlags, renameat_with};
+        use rustix::io::Errno;
+        match renameat_with(CWD, new, CWD, out, RenameFlags::EXCHANGE) {
+            Ok(()) => return Ok(()),
+            // File systems without the exchange say so with EINVAL (ENOSYS
+            // on old kernels): fall back to two renames.
+            Err(e) if e == Errno::INVAL || e == Errno::NOSYS => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    swap_by_renames(new, out)
+}
+
+/// The swap without an atomic exchange: the previous output steps aside under
+/// a name the next build recognises, and is put back if the second rename
+/// fails (or, after a kill between the two, by the next build).
+fn swap_by_renames(new: &Path, out: &Path) -> io::Result<()> {
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let aside = out.with_file_name(previous_name(&name, std::process::id()));
+    fs::rename(out, &aside)?;
+    if let Err(e) = fs::rename(new, out) {
+        let _ = fs::rename(&aside, out);
+        return Err(e);
+    }
+    fs::rename(&aside, new)
 }
 
 impl Drop for Staging {
@@ -310,7 +1400,7 @@ impl Drop for Staging {
 
 /// Write a file atomically (temp file + rename), for caches.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    if let Some(parent) = path.parent() {
+    if let Some(parent) = path.parent().filter(|p| !p.is_dir()) {
         fs::create_dir_all(parent)?;
     }
     let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
@@ -318,47 +1408,94 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     fs::rename(&tmp, path)
 }
 
-/// Combine the outputs of sharded builds into `out` (replaced atomically). The
-/// same path in two inputs must hold the same bytes.
-pub fn merge(inputs: &[PathBuf], out: &Path) -> Result<u64, MergeError> {
-    let staging = Staging::new(out, None)?;
-    let mut seen: BTreeMap<String, PathBuf> = BTreeMap::new();
-    let mut files = 0;
-    for input in inputs {
-        for entry in walkdir::WalkDir::new(input).sort_by_file_name() {
-            let entry = entry.map_err(|e| MergeError::Read {
-                path: input.clone(),
-                message: e.to_string(),
-            })?;
-            if !entry.file_type().is_file() {
-                continue;
+// ---------------------------------------------------------------------------
+// A folder for `bench`
+
+/// Make `dir` a bench folder: new, empty, or made by an earlier bench (then
+/// emptied). Refused like an output: a foreign folder, a file, the project.
+pub fn claim_bench_folder(dir: &Path, project: &Path) -> Result<PathBuf, OutputError> {
+    let target = Target::check(dir, FolderKind::Bench, Some(project))?;
+    Ok(target.dir)
+}
+
+/// Empty the checked bench folder `dir` and write its record.
+pub fn reset_bench_folder(dir: &Path) -> Result<(), OutputError> {
+    let write = |source| OutputError::Write {
+        path: dir.to_path_buf(),
+        source,
+    };
+    if dir.exists() {
+        // Checked by `claim_bench_folder`: ours or empty.
+        for entry in fs::read_dir(dir).map_err(write)? {
+            let path = entry.map_err(write)?.path();
+            if path.is_dir() && !path.is_symlink() {
+                fs::remove_dir_all(&path).map_err(write)?;
+            } else {
+                fs::remove_file(&path).map_err(write)?;
             }
-            let rel = entry
-                .path()
-                .strip_prefix(input)
-                .expect("walkdir stays inside its root")
-                .to_string_lossy()
-                .replace('\\', "/");
-            let bytes = fs::read(entry.path()).map_err(|e| MergeError::Read {
-                path: entry.path().to_path_buf(),
+        }
+    }
+    fs::create_dir_all(dir).map_err(write)?;
+    fs::write(dir.join(MARKER), Record::new(FolderKind::Bench).to_text()).map_err(write)
+}
+
+// ---------------------------------------------------------------------------
+// Merging shards
+
+/// Combine the outputs of sharded builds into `out` (replaced atomically,
+/// keeping the files in `out` the generator did not make). The same path in
+/// two inputs must hold the same bytes.
+pub fn merge(inputs: &[PathBuf], out: &Path) -> Result<u64, MergeError> {
+    let target = Target::check(out, FolderKind::Sites, None)?;
+    let mut records = Vec::new();
+    for input in inputs {
+        let real = fs::canonicalize(input).map_err(|e| MergeError::Read {
+            path: input.clone(),
+            message: e.to_string(),
+        })?;
+        if real.starts_with(&target.dir) || target.dir.starts_with(&real) {
+            return Err(OutputError::Refused {
+                path: out.to_path_buf(),
+                reason: format!("まとめる元のフォルダ {} と重なっています", input.display()),
+                hint: "まとめた結果は、分割した出力とは別の新しいフォルダに出してください".into(),
+            }
+            .into());
+        }
+        match Record::read(&real)? {
+            Some((record, _)) if record.kind == FolderKind::Sites => records.push((input, record)),
+            _ => {
+                return Err(MergeError::NotAnOutput {
+                    path: input.clone(),
+                });
+            }
+        }
+    }
+    let staging = Staging::new(&target, None)?;
+    let mut seen: BTreeMap<&str, &Path> = BTreeMap::new();
+    let mut files = 0;
+    for (input, record) in &records {
+        for rel in &record.files {
+            let path = input.join(rel);
+            let bytes = fs::read(&path).map_err(|e| MergeError::Read {
+                path: path.clone(),
                 message: e.to_string(),
             })?;
-            if let Some(first) = seen.get(&rel) {
-                if fs::read(first).ok().as_deref() != Some(bytes.as_slice()) {
+            if let Some(first) = seen.get(rel.as_str()) {
+                if fs::read(first.join(rel)).ok().as_deref() != Some(bytes.as_slice()) {
                     return Err(MergeError::Conflict {
-                        rel,
-                        first: first.clone(),
-                        second: entry.path().to_path_buf(),
+                        rel: rel.clone(),
+                        first: first.join(rel),
+                        second: path,
                     });
                 }
                 continue;
             }
-            staging.write(&rel, &bytes, None)?;
-            seen.insert(rel, entry.path().to_path_buf());
+            staging.write(rel, &bytes, None)?;
+            seen.insert(rel, input);
             files += 1;
         }
     }
-    staging.commit()?;
+    staging.commit(&Scope::Everything)?;
     Ok(files)
 }
 
@@ -367,7 +1504,11 @@ pub enum MergeError {
     #[error("{path}: 読めません: {message}")]
     Read { path: PathBuf, message: String },
     #[error(
-        "{rel} が {first} と {second} で異なります。同じ入力と --date で作った分割どうしか確認してください"
+        "{path} は outreach build の出力フォルダではありません（記録ファイル {MARKER} がありません）（対処: build --shard I/N --out で作ったフォルダを指定してください）"
+    )]
+    NotAnOutput { path: PathBuf },
+    #[error(
+        "{rel} が {first} と {second} で異なります（対処: 同じ入力と --date で作った分割どうしか確認してください）"
     )]
     Conflict {
         rel: String,
@@ -379,73 +1520,4 @@ pub enum MergeError {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use std::os::unix::fs::MetadataExt;
-
-    #[test]
-    fn dropped_staging_leaves_previous_output() {
-        let tmp = tempfile::tempdir().unwrap();
-        let out = tmp.path().join("public");
-        fs::create_dir_all(&out).unwrap();
-        fs::write(out.join("index.html"), "old").unwrap();
-        {
-            let staging = Staging::new(&out, None).unwrap();
-            staging.write("index.html", b"new", None).unwrap();
-        }
-        assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "old");
-        assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 1);
-
-        let staging = Staging::new(&out, None).unwrap();
-        staging.write("a/b.html", b"new", None).unwrap();
-        staging.commit().unwrap();
-        assert!(!out.join("index.html").exists());
-        assert_eq!(fs::read_to_string(out.join("a/b.html")).unwrap(), "new");
-        assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 1);
-    }
-
-    #[test]
-    fn unchanged_files_keep_their_inode_and_keys_allow_reuse() {
-        let tmp = tempfile::tempdir().unwrap();
-        let out = tmp.path().join("public");
-        let staging = Staging::new(&out, None).unwrap();
-        staging.write("same.html", b"same", Some(1)).unwrap();
-        staging.write("changed.html", b"before", None).unwrap();
-        let manifest = staging.commit().unwrap();
-        let inode = |p: &str| fs::metadata(out.join(p)).unwrap().ino();
-        let (same, changed) = (inode("same.html"), inode("changed.html"));
-
-        let text = manifest.to_text(7);
-        assert_eq!(Manifest::parse(&text, 7).unwrap(), manifest);
-        let staging = Staging::new(&out, Some(Manifest::parse(&text, 7).unwrap())).unwrap();
-        assert!(staging.reuse("same.html", 1));
-        assert!(!staging.reuse("changed.html", 1), "no key recorded");
-        staging.write("changed.html", b"after", None).unwrap();
-        let manifest = staging.commit().unwrap();
-        assert_eq!(inode("same.html"), same, "reused file is the same file");
-        assert_ne!(inode("changed.html"), changed);
-        assert_eq!(
-            fs::read_to_string(out.join("changed.html")).unwrap(),
-            "after"
-        );
-        assert_eq!(manifest.entries["same.html"].key, Some(1));
-
-        // A manifest from another generator keeps hashes but drops keys.
-        let stale = Manifest::parse(&manifest.to_text(7), 8).unwrap();
-        assert_eq!(stale.entries["same.html"].key, None);
-        assert!(Manifest::parse("garbage", 7).is_err());
-        assert!(Manifest::parse(&format!("{MANIFEST_HEADER} 7\nzz\t1\n"), 7).is_err());
-    }
-
-    #[test]
-    fn a_hand_edited_output_file_is_not_trusted() {
-        let tmp = tempfile::tempdir().unwrap();
-        let out = tmp.path().join("public");
-        let staging = Staging::new(&out, None).unwrap();
-        staging.write("page.html", b"generated", Some(5)).unwrap();
-        let manifest = staging.commit().unwrap();
-        fs::write(out.join("page.html"), b"edited by hand!").unwrap();
-        let staging = Staging::new(&out, Some(manifest)).unwrap();
-        assert!(!staging.reuse("page.html", 5));
-    }
-}
+mod tests;

@@ -171,3 +171,158 @@ fn the_shipped_sample_project_checks_clean() {
         "{stdout}"
     );
 }
+
+/// Every invalid fixture in tests/fixtures, as a project: the data folders
+/// with errors (`*/errors`, `*/*_errors`) put into `data/` of a copy of
+/// `basic`, and the folders of `invalid/` laid over such a copy.
+fn invalid_fixtures() -> Vec<(String, Fixture)> {
+    let fixtures = common::repo_root().join("tests/fixtures");
+    let mut out = Vec::new();
+    for (kind, into) in [
+        ("adoption", "data/adoption"),
+        ("offices", "data"),
+        ("subsidies", "data/subsidies"),
+    ] {
+        let mut dirs: Vec<_> = std::fs::read_dir(fixtures.join(kind))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| {
+                let name = p.file_name().unwrap().to_string_lossy().to_string();
+                p.is_dir() && (name == "errors" || name.ends_with("_errors"))
+            })
+            .collect();
+        dirs.sort();
+        for dir in dirs {
+            let fx = Fixture::new("basic");
+            common::copy_dir(&dir, &fx.project().join(into));
+            let name = format!("{kind}/{}", dir.file_name().unwrap().to_string_lossy());
+            out.push((name, fx));
+        }
+    }
+    let mut overlays: Vec<_> = std::fs::read_dir(fixtures.join("invalid"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    overlays.sort();
+    for dir in overlays {
+        let fx = Fixture::new("basic");
+        common::copy_dir(&dir, &fx.project());
+        let name = format!("invalid/{}", dir.file_name().unwrap().to_string_lossy());
+        out.push((name, fx));
+    }
+    out
+}
+
+/// The problem lines of a run: everything but the closing summary line.
+fn problem_lines(text: &[u8]) -> Vec<String> {
+    let text = String::from_utf8_lossy(text);
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    lines.pop();
+    lines
+}
+
+#[test]
+fn check_and_build_report_the_same_problems_for_every_invalid_fixture() {
+    let fixtures = invalid_fixtures();
+    assert!(fixtures.len() >= 6, "{}", fixtures.len());
+    for (name, fx) in fixtures {
+        let project = fx.project();
+        let check = outreach(&[
+            "check",
+            "--project",
+            project.to_str().unwrap(),
+            "--date",
+            "2026-11-29",
+        ]);
+        let out_dir = fx.out();
+        let build = outreach(&[
+            "build",
+            "--project",
+            project.to_str().unwrap(),
+            "--out",
+            out_dir.to_str().unwrap(),
+            "--date",
+            "2026-11-29",
+        ]);
+        assert_eq!(check.status.code(), Some(1), "{name}");
+        assert_eq!(build.status.code(), Some(1), "{name}");
+        let (checked, built) = (problem_lines(&check.stdout), problem_lines(&build.stderr));
+        assert!(
+            checked.iter().any(|l| l.contains(": エラー: ")),
+            "{name}: {checked:?}"
+        );
+        assert_eq!(checked, built, "{name}: check and build disagree");
+        assert!(!out_dir.exists(), "{name}: nothing is written");
+    }
+}
+
+#[test]
+fn an_unknown_poster_design_is_found_by_check_at_its_line() {
+    let fx = Fixture::new("basic");
+    common::copy_dir(
+        &common::repo_root().join("tests/fixtures/invalid/unknown-poster-design"),
+        &fx.project(),
+    );
+    let project = fx.project();
+    let out = outreach(&[
+        "check",
+        "--project",
+        project.to_str().unwrap(),
+        "--date",
+        "2026-11-29",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["errors"], 1, "{json}");
+    let problem = &json["problems"][0];
+    assert!(problem["file"].as_str().unwrap().ends_with("config.yaml"));
+    assert!(problem["message"].as_str().unwrap().contains("「fancy」"));
+    assert_eq!(
+        (problem["line"].as_u64(), problem["column"].as_u64()),
+        (Some(53), Some(7))
+    );
+    assert!(problem["hint"].as_str().unwrap().contains("standard"));
+}
+
+#[test]
+fn site_codes_are_checked_completely_before_anything_is_written() {
+    let fx = Fixture::new("basic");
+    let project = fx.project();
+    let out_dir = fx.out();
+    let out = outreach(&[
+        "build",
+        "--project",
+        project.to_str().unwrap(),
+        "--out",
+        out_dir.to_str().unwrap(),
+        "--date",
+        "2026-11-29",
+        "--only",
+        "221008",
+        "--only",
+        "22100",
+        "--only",
+        "131016",
+        "--prefecture",
+        "221007",
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    // A wrong check digit, a wrong shape, a code not in the list, and a city
+    // given as a prefecture: all four in one run.
+    assert!(stderr.contains("正しくは「221007」"), "{stderr}");
+    assert!(
+        stderr.contains("「22100」は6桁の数字ではありません"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("「131016」は団体コード一覧にありません"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("市区町村（静岡市）のコード"), "{stderr}");
+    assert!(stderr.contains("エラー 4 件"), "{stderr}");
+    assert!(!out_dir.exists());
+}
