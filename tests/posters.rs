@@ -75,8 +75,17 @@ fn input(site: &Site) -> PosterInput {
         helpdesk_hours: "平日 9:00〜17:00".into(),
         local_department: Some("保健福祉課 介護保険係".into()),
         local_phone: Some("0889-65-1111".into()),
+        local_email: None,
+        local_address: None,
+        local_hours: None,
         url: Some(site.url.into()),
+        national_url: None,
+        national_title: "ケアプランデータ連携システム 普及支援サイト".into(),
     }
+}
+
+fn date() -> jiff::civil::Date {
+    "2026-11-29".parse().unwrap()
 }
 
 /// Run a tool; panics (fails the test) when it is not installed.
@@ -207,7 +216,9 @@ fn posters_pass_the_print_shop_tools() {
                     let print = PrintOptions {
                         bleed_and_marks: marks,
                     };
-                    let poster = set.render(&design, &input(site), size, &print).unwrap();
+                    let poster = set
+                        .render(&design, &input(site), size, &print, date())
+                        .unwrap();
                     let stem = format!("{}-{}", file_stem(&design, size, &print), site.name);
                     let pdf = dir.path().join(format!("{stem}.pdf"));
                     let png = dir.path().join(format!("{stem}.png"));
@@ -229,7 +240,7 @@ fn a_print_pack_has_one_page_per_poster_in_order() {
         bleed_and_marks: true,
     };
     let pack = posters()
-        .print_pack("standard", &inputs, A4, &print)
+        .print_pack("standard", &inputs, A4, &print, "サンプル県", date())
         .unwrap();
     let pdf = dir.path().join("pack.pdf");
     std::fs::write(&pdf, &pack).unwrap();
@@ -260,8 +271,12 @@ fn the_same_input_gives_the_same_bytes() {
     let print = PrintOptions {
         bleed_and_marks: true,
     };
-    let a = set.render("simple", &input(&SITES[0]), A4, &print).unwrap();
-    let b = set.render("simple", &input(&SITES[0]), A4, &print).unwrap();
+    let a = set
+        .render("simple", &input(&SITES[0]), A4, &print, date())
+        .unwrap();
+    let b = set
+        .render("simple", &input(&SITES[0]), A4, &print, date())
+        .unwrap();
     assert!(a.svg == b.svg, "svg");
     assert!(a.png == b.png, "png");
     assert!(a.pdf == b.pdf, "pdf");

@@ -33,8 +33,17 @@ fn input(name: &str) -> PosterInput {
         helpdesk_hours: "平日 9:00〜17:00".into(),
         local_department: Some("長寿介護課".into()),
         local_phone: Some("0889-65-1111".into()),
+        local_email: None,
+        local_address: None,
+        local_hours: None,
         url: Some("https://example.lg.jp/careplan/".into()),
+        national_url: None,
+        national_title: "ケアプランデータ連携システム 普及支援サイト".into(),
     }
+}
+
+fn date() -> jiff::civil::Date {
+    "2026-11-29".parse().unwrap()
 }
 
 /// A theme folder with the bundled fonts and the given poster templates.
@@ -101,7 +110,13 @@ fn a_font_family_written_with_markup_is_checked_when_rendering() {
     let mut problems = Problems::new();
     let set = PosterSet::load(dir.path(), fonts(), &mut problems).expect("loads");
     let err = set
-        .render("MS Mincho", &input("梼原町"), A4, &PrintOptions::default())
+        .render(
+            "MS Mincho",
+            &input("梼原町"),
+            A4,
+            &PrintOptions::default(),
+            date(),
+        )
         .err()
         .expect("missing font");
     let message = err.to_string();
@@ -118,7 +133,13 @@ fn a_rendering_error_names_the_template_and_line() {
     let mut problems = Problems::new();
     let set = PosterSet::load(dir.path(), fonts(), &mut problems).expect("loads");
     let err = set
-        .render("poster", &input("梼原町"), A4, &PrintOptions::default())
+        .render(
+            "poster",
+            &input("梼原町"),
+            A4,
+            &PrintOptions::default(),
+            date(),
+        )
         .err()
         .expect("rendering error");
     match &err {
@@ -136,7 +157,13 @@ fn unknown_designs_are_errors() {
     let mut problems = Problems::new();
     let set = PosterSet::load(&theme_dir(), fonts(), &mut problems).unwrap();
     let err = set
-        .render("fancy", &input("梼原町"), A4, &PrintOptions::default())
+        .render(
+            "fancy",
+            &input("梼原町"),
+            A4,
+            &PrintOptions::default(),
+            date(),
+        )
         .err()
         .unwrap();
     assert!(err.to_string().contains("standard"), "{err}");
@@ -147,7 +174,13 @@ fn long_names_get_smaller_type_and_figures_reach_the_svg() {
     let mut problems = Problems::new();
     let set = PosterSet::load(&theme_dir(), fonts(), &mut problems).unwrap();
     let short = set
-        .render("standard", &input("津市"), A4, &PrintOptions::default())
+        .render(
+            "standard",
+            &input("津市"),
+            A4,
+            &PrintOptions::default(),
+            date(),
+        )
         .unwrap();
     let long = set
         .render(
@@ -155,6 +188,7 @@ fn long_names_get_smaller_type_and_figures_reach_the_svg() {
             &input("いちき串木野市"),
             A4,
             &PrintOptions::default(),
+            date(),
         )
         .unwrap();
     assert!(long.svg.contains("いちき串木野市") && long.svg.contains("7.8%"));
@@ -169,9 +203,8 @@ fn long_names_get_smaller_type_and_figures_reach_the_svg() {
     assert!(long.pdf.starts_with(b"%PDF-"));
     assert!(long.png.starts_with(b"\x89PNG"));
     let name_size = |svg: &str, name: &str| -> f64 {
-        let end = svg
-            .find(&format!("fill=\"#ffffff\">{name}</text>"))
-            .unwrap();
+        // The first text that is the name alone: the headline.
+        let end = svg.find(&format!("\">{name}</text>")).unwrap() + 1;
         let start = svg[..end].rfind("font-size=\"").unwrap() + "font-size=\"".len();
         svg[start..].split('"').next().unwrap().parse().unwrap()
     };
@@ -191,7 +224,7 @@ fn without_url_there_is_no_qr_code() {
     no_url.illustrative = false;
     for design in set.designs() {
         let poster = set
-            .render(&design, &no_url, A4, &PrintOptions::default())
+            .render(&design, &no_url, A4, &PrintOptions::default(), date())
             .unwrap();
         assert!(!poster.svg.contains("QRコード"), "{design}");
         assert!(!poster.svg.contains("架空"), "{design}");
@@ -318,7 +351,9 @@ fn text_stays_inside_the_safe_area_and_never_overlaps() {
                 );
                 for input in &inputs {
                     let svg = set.render_svg(&design, input, &sheet).unwrap();
-                    let tree = set.parse(&design, &svg, &sheet).unwrap();
+                    let tree = set
+                        .parse(&design, &svg, &sheet, &set.usvg_options())
+                        .unwrap();
                     let boxes = text_boxes(&tree, &sheet);
                     assert!(boxes.len() > 10, "{design}: {}", boxes.len());
                     let margin = 5.0;
