@@ -384,3 +384,203 @@ fn text_stays_inside_the_safe_area_and_never_overlaps() {
         }
     }
 }
+
+/// Every leaf of a parsed poster (text, path) with its box in design units
+/// (millimetres on A4) from the trim's top left, and the node's id.
+fn leaf_boxes(tree: &usvg::Tree, sheet: &Sheet) -> Vec<(String, String, [f64; 4])> {
+    fn walk(group: &usvg::Group, out: &mut Vec<(String, String, usvg::Rect)>) {
+        for node in group.children() {
+            match node {
+                usvg::Node::Group(g) => walk(g, out),
+                usvg::Node::Text(t) => {
+                    let text: String = t.chunks().iter().map(|c| c.text()).collect();
+                    let tight = t.flattened().bounding_box();
+                    let rect = tight.transform(t.abs_transform()).unwrap();
+                    out.push((t.id().to_string(), text, rect));
+                }
+                usvg::Node::Path(p) => {
+                    out.push((p.id().to_string(), String::new(), p.abs_bounding_box()));
+                }
+                usvg::Node::Image(_) => {}
+            }
+        }
+    }
+    let mut found = Vec::new();
+    walk(tree.root(), &mut found);
+    let unit = 25.4 / 96.0 / sheet.scale;
+    let outer = (sheet.bleed_mm + sheet.slug_mm) / sheet.scale;
+    found
+        .into_iter()
+        .map(|(id, text, r)| {
+            let f = |v: f32| f64::from(v) * unit - outer;
+            (
+                id,
+                text,
+                [f(r.left()), f(r.top()), f(r.right()), f(r.bottom())],
+            )
+        })
+        .collect()
+}
+
+/// The space between the lowest thing drawn inside the box with `id` and
+/// the box's bottom edge, in design units.
+fn empty_band_below(boxes: &[(String, String, [f64; 4])], id: &str) -> f64 {
+    let (_, _, frame) = boxes
+        .iter()
+        .find(|(i, _, _)| i == id)
+        .unwrap_or_else(|| panic!("no #{id}"));
+    let inside = boxes.iter().filter(|(i, _, b)| {
+        i != id
+            && b[0] >= frame[0] - 0.5
+            && b[2] <= frame[2] + 0.5
+            && b[1] >= frame[1] - 0.5
+            && b[3] <= frame[3] + 0.5
+    });
+    let lowest = inside.map(|(_, _, b)| b[3]).fold(frame[1], f64::max);
+    frame[3] - lowest
+}
+
+fn no_contact(mut input: PosterInput) -> PosterInput {
+    input.local_department = None;
+    input.local_phone = None;
+    input.local_email = None;
+    input.local_address = None;
+    input.local_hours = None;
+    input
+}
+
+#[test]
+fn boxes_take_the_height_of_what_they_hold() {
+    let mut problems = Problems::new();
+    let set = PosterSet::load(&theme_dir(), fonts(), &mut problems).unwrap();
+    let mut full = input("静岡市");
+    full.local_email = Some("kaigo@city.shizuoka.example".into());
+    full.local_address = Some("静岡市葵区（架空の住所）".into());
+    full.local_hours = Some("平日 8:30〜17:15".into());
+    let mut bare = no_contact(input("沼津市"));
+    bare.url = None;
+    let mut national = no_contact(input("全国"));
+    national.site_kind = "national".into();
+    national.comparison = vec![("全国".into(), 0.046)];
+    national.url = None;
+    let mut prefecture = no_contact(input("静岡県"));
+    prefecture.site_kind = "prefecture".into();
+    prefecture.comparison = vec![("静岡県".into(), 0.041), ("全国".into(), 0.046)];
+    for design in set.designs() {
+        for size in [A4, B2] {
+            let sheet = Sheet::new(size, &PrintOptions::default());
+            for site in [&full, &bare, &national, &prefecture] {
+                let svg = set.render_svg(&design, site, &sheet).unwrap();
+                let tree = set
+                    .parse(&design, &svg, &sheet, &set.usvg_options())
+                    .unwrap();
+                let boxes = leaf_boxes(&tree, &sheet);
+                let band = empty_band_below(&boxes, "contact-box");
+                assert!(
+                    band < 6.0,
+                    "{design} {} {}: {band:.1} units empty at the bottom of the contact box",
+                    size.name,
+                    site.name
+                );
+                if design == "standard" {
+                    let band = empty_band_below(&boxes, "status-box");
+                    assert!(
+                        band < 6.0,
+                        "{design} {} {}: {band:.1} units empty at the bottom of the figures box",
+                        size.name,
+                        site.name
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn the_url_under_the_qr_code_is_printed_at_7_pt_or_more() {
+    let mut problems = Problems::new();
+    let set = PosterSet::load(&theme_dir(), fonts(), &mut problems).unwrap();
+    let mut long = input("いちき串木野市");
+    long.url =
+        Some("https://www.city.ichikikushikino.lg.jp/kenko/careplan/462161/index.html".into());
+    for design in set.designs() {
+        for site in [input("津市"), long.clone()] {
+            // A4 is the smallest sheet: one design unit is 1 mm.
+            let sheet = Sheet::new(A4, &PrintOptions::default());
+            let svg = set.render_svg(&design, &site, &sheet).unwrap();
+            let url = site.url.clone().unwrap();
+            let doc = usvg::roxmltree::Document::parse(&svg).unwrap();
+            let mut printed = String::new();
+            for text in doc.descendants().filter(|n| n.has_tag_name("text")) {
+                let content: String = text
+                    .descendants()
+                    .filter(|n| n.is_text())
+                    .filter_map(|n| n.text())
+                    .collect();
+                if content.len() >= 4 && url.contains(content.trim()) {
+                    let size: f64 = text
+                        .ancestors()
+                        .find_map(|a| a.attribute("font-size"))
+                        .unwrap()
+                        .parse()
+                        .unwrap();
+                    let points = size * sheet.scale * 72.0 / 25.4;
+                    assert!(points >= 7.0, "{design}: 「{content}」 at {points:.1} pt");
+                    printed.push_str(content.trim());
+                }
+            }
+            assert_eq!(printed, url, "{design}: the whole URL is printed, in order");
+        }
+    }
+}
+
+#[test]
+fn a_site_without_url_gets_the_national_sites_qr_code_and_says_so() {
+    let mut problems = Problems::new();
+    let set = PosterSet::load(&theme_dir(), fonts(), &mut problems).unwrap();
+    let mut site = input("梼原町");
+    site.url = None;
+    site.national_url = Some("https://www.example.jp/careplan/".into());
+    for design in set.designs() {
+        let poster = set
+            .render(&design, &site, A4, &PrintOptions::default(), date())
+            .unwrap();
+        assert!(poster.svg.contains("全国のサイトが開きます"), "{design}");
+        assert!(!poster.svg.contains("梼原町のウェブサイト"), "{design}");
+        assert!(
+            poster.svg.contains("data-alt=\"QRコード: 全国のサイト（ケアプランデータ連携システム 普及支援サイト）https://www.example.jp/careplan/\""),
+            "{design}"
+        );
+    }
+    // A site with its own URL: its own page, named.
+    let own = set
+        .render(
+            "standard",
+            &input("梼原町"),
+            A4,
+            &PrintOptions::default(),
+            date(),
+        )
+        .unwrap();
+    assert!(own.svg.contains("梼原町のウェブサイト"));
+    assert!(!own.svg.contains("全国のサイトが開きます"));
+}
+
+#[test]
+fn the_national_poster_has_one_natural_headline() {
+    let mut problems = Problems::new();
+    let set = PosterSet::load(&theme_dir(), fonts(), &mut problems).unwrap();
+    let mut national = input("全国");
+    national.site_kind = "national".into();
+    for design in set.designs() {
+        let sheet = Sheet::new(A4, &PrintOptions::default());
+        let svg = set.render_svg(&design, &national, &sheet).unwrap();
+        let split = structure::split(&svg).unwrap();
+        let h1 = &split.roots[0];
+        assert_eq!(h1.role, structure::Role::H(1), "{design}");
+        assert_eq!(
+            h1.text, "ケアプランデータ連携システム 全国の介護事業所のみなさまへ",
+            "{design}"
+        );
+    }
+}
