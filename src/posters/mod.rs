@@ -961,8 +961,7 @@ fn wrap(text: &str, width: f64, measure: impl Fn(&str) -> f64) -> Vec<String> {
             .char_indices()
             .filter(|(_, c)| matches!(c, '/' | '.' | '-' | '?' | '&' | '=' | '_' | ' '))
             .map(|(i, c)| i + c.len_utf8())
-            .filter(|end| *end < rest.len())
-            .last();
+            .rfind(|end| *end < rest.len());
         let cut = soft.unwrap_or(fit);
         lines.push(rest[..cut].trim_end().to_string());
         rest = rest[cut..].trim_start();

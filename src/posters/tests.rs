@@ -584,3 +584,25 @@ fn the_national_poster_has_one_natural_headline() {
         );
     }
 }
+
+#[test]
+fn wrap_breaks_a_url_after_a_slash_or_dot_and_keeps_every_character() {
+    // One unit per character: lines of at most 12.
+    let measure = |s: &str| s.chars().count() as f64;
+    let url = "https://www.city.shizuoka.example/careplan/";
+    let lines = wrap(url, 12.0, measure);
+    assert_eq!(
+        lines,
+        vec![
+            "https://www.",
+            "city.",
+            "shizuoka.",
+            "example/",
+            "careplan/"
+        ]
+    );
+    assert_eq!(lines.concat(), url);
+    // No break opportunity: between characters.
+    assert_eq!(wrap("abcdefghij", 4.0, measure), vec!["abcd", "efgh", "ij"]);
+    assert_eq!(wrap("short", 12.0, measure), vec!["short"]);
+}
