@@ -23,7 +23,7 @@
 //! The PDF is tagged from roles the template declares with `data-tag`
 //! (`H1`, `P`, `Figure` with `data-alt`, `Sect`, `L`/`LI`/`LBody`…; see
 //! [`structure`]): reading order is document order, untagged drawing is an
-//! artifact. Alternative texts come from the data: `chart_alt` describes the
+//! artifact, and a template needs at least one role. Alternative texts come from the data: `chart_alt` describes the
 //! comparison chart, `qr.alt` the QR code and where it leads.
 //!
 //! The function `fit_text(text=…, width=…, max=…, bold=true|false,
@@ -643,6 +643,16 @@ impl PosterSet {
         if pieces.is_empty() {
             return Err(PosterError::PageSize {
                 template: self.template_path(design),
+            });
+        }
+        if split.roots.is_empty() {
+            // Nothing to read: a tagged PDF needs at least one structure element.
+            return Err(PosterError::Structure {
+                template: self.template_path(design),
+                message: format!(
+                    "読み上げる部分がありません。見出しや文章の要素に data-tag（{}）を書いてください",
+                    structure::ROLE_NAMES
+                ),
             });
         }
         Ok(PageArt {

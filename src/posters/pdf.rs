@@ -208,9 +208,9 @@ fn describe(error: KrillaError) -> String {
             let mut messages: Vec<String> = errors
                 .iter()
                 .map(|(e, _)| match e {
-                    ValidationError::ContainsNotDefGlyph(_, _, text) => {
-                        format!("文字「{text}」がフォントにありません")
-                    }
+                    ValidationError::ContainsNotDefGlyph(_, _, text) => format!(
+                        "文字「{text}」がフォントにありません（data/sites.yaml などに書いた文字を、フォントにある字に置き換えてください）"
+                    ),
                     ValidationError::MissingAltText(_) => {
                         "図（Figure）に代替テキストがありません".to_string()
                     }

@@ -606,3 +606,83 @@ fn wrap_breaks_a_url_after_a_slash_or_dot_and_keeps_every_character() {
     assert_eq!(wrap("abcdefghij", 4.0, measure), vec!["abcd", "efgh", "ij"]);
     assert_eq!(wrap("short", 12.0, measure), vec!["short"]);
 }
+
+#[test]
+fn a_figure_without_alt_text_or_an_unknown_role_is_a_load_error_with_template_and_line() {
+    let broken = MINIMAL.replace(
+        "</svg>",
+        "<g data-tag=\"Figure\"><rect width=\"1\" height=\"1\"/></g>\n<text data-tag=\"Heading\">x</text>\n</svg>",
+    );
+    let dir = theme_with(&[("ok.svg", MINIMAL), ("broken.svg", &broken)]);
+    let mut problems = Problems::new();
+    assert!(PosterSet::load(dir.path(), fonts(), &mut problems).is_none());
+    let found = problems.sorted();
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert!(found.iter().all(|p| p.file.ends_with("posters/broken.svg")));
+    assert_eq!((found[0].line, found[1].line), (3, 4), "{found:?}");
+    assert!(found[0].message.contains("data-alt"), "{}", found[0]);
+    assert!(found[1].message.contains("Heading"), "{}", found[1]);
+}
+
+#[test]
+fn a_role_written_with_markup_is_checked_when_the_poster_is_made() {
+    let dynamic = MINIMAL.replace("<text x=", "<text data-tag=\"{{ design }}\" x=");
+    let dir = theme_with(&[("Para.svg", &dynamic), ("P.svg", &dynamic)]);
+    let mut problems = Problems::new();
+    let set = PosterSet::load(dir.path(), fonts(), &mut problems).expect("loads");
+    let err = set
+        .render(
+            "Para",
+            &input("梼原町"),
+            A4,
+            &PrintOptions::default(),
+            date(),
+        )
+        .err()
+        .expect("unknown role");
+    match &err {
+        PosterError::Structure { template, message } => {
+            assert!(template.ends_with("Para.svg"), "{err}");
+            assert!(
+                message.contains("Para") && message.contains("2 行"),
+                "{err}"
+            );
+        }
+        other => panic!("{other}"),
+    }
+    // A template that declares no role at all cannot make a tagged PDF.
+    let plain = theme_with(&[("plain.svg", MINIMAL)]);
+    let set_plain = PosterSet::load(plain.path(), fonts(), &mut problems).expect("loads");
+    let err = set_plain
+        .render(
+            "plain",
+            &input("梼原町"),
+            A4,
+            &PrintOptions::default(),
+            date(),
+        )
+        .err()
+        .expect("no roles");
+    assert!(
+        matches!(&err, PosterError::Structure { message, .. } if message.contains("data-tag")),
+        "{err}"
+    );
+    // The same template with a known role makes a tagged PDF.
+    let poster = set
+        .render("P", &input("梼原町"), A4, &PrintOptions::default(), date())
+        .unwrap();
+    assert!(poster.pdf.starts_with(b"%PDF-1.7"));
+}
+
+#[test]
+fn a_character_the_fonts_lack_is_named_instead_of_printed_as_a_box() {
+    let mut problems = Problems::new();
+    let set = PosterSet::load(&theme_dir(), fonts(), &mut problems).unwrap();
+    let mut site = input("梼原町");
+    site.local_department = Some("長寿介護課🙂".into());
+    let err = set
+        .render("standard", &site, A4, &PrintOptions::default(), date())
+        .err()
+        .expect("no glyph for 🙂");
+    assert!(err.to_string().contains("「🙂」"), "{err}");
+}
