@@ -494,6 +494,31 @@ fn fixture_with_national_url() -> Fixture {
 
 const NATIONAL_URL: &str = "https://www.example.jp/careplan/";
 
+/// The file `stem` + `ext` in a site's `posters/` folder, with or without a
+/// site tag after the stem (`poster-standard-a4.pdf`, `poster-standard-a4-221007.pdf`).
+fn poster_file(out: &Path, site_dir: &str, stem: &str, ext: &str) -> PathBuf {
+    let dir = out.join(site_dir).join("posters");
+    let mut found: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            name == format!("{stem}{ext}")
+                || (name.starts_with(&format!("{stem}-"))
+                    && name.ends_with(ext)
+                    && !name[stem.len()..].contains("print"))
+        })
+        .collect();
+    found.sort();
+    assert_eq!(
+        found.len(),
+        1,
+        "{stem}*{ext} in {}: {found:?}",
+        dir.display()
+    );
+    found.remove(0)
+}
+
 #[test]
 fn every_poster_and_print_pack_of_a_fixture_build_is_a_tagged_pdf_and_builds_repeat_byte_for_byte()
 {
@@ -545,14 +570,19 @@ fn every_poster_and_print_pack_of_a_fixture_build_is_a_tagged_pdf_and_builds_rep
     }
 
     // 静岡市 has its own URL; 浜松市 has none and gets the national site's.
-    let own = PdfFacts::read(&first.out().join("m/221007/posters/poster-standard-a4.pdf"));
+    let own = PdfFacts::read(&poster_file(
+        &first.out(),
+        "m/221007",
+        "poster-standard-a4",
+        ".pdf",
+    ));
     assert!(
         own.figures.iter().any(|a| a.starts_with("QRコード")
             && a.contains("https://www.city.shizuoka.example/careplan/")),
         "{:?}",
         own.figures
     );
-    let fallback = first.out().join("m/221309/posters/poster-standard-a4.pdf");
+    let fallback = poster_file(&first.out(), "m/221309", "poster-standard-a4", ".pdf");
     let facts = PdfFacts::read(&fallback);
     assert!(
         facts.figures.iter().any(|a| a.starts_with("QRコード")
@@ -570,7 +600,7 @@ fn every_poster_and_print_pack_of_a_fixture_build_is_a_tagged_pdf_and_builds_rep
         check_png(&png, NATIONAL_URL);
     }
     // The national poster: one natural headline.
-    let national = first.out().join("posters/poster-standard-a4.pdf");
+    let national = poster_file(&first.out(), "", "poster-standard-a4", ".pdf");
     let facts = PdfFacts::read(&national);
     assert!(
         facts.headings[0].contains("全国の介護事業所のみなさまへ"),
