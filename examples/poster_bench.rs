@@ -44,7 +44,12 @@ fn input(i: usize) -> PosterInput {
         helpdesk_hours: "平日 9:00〜17:00".into(),
         local_department: Some("健康福祉部 長寿介護課".into()),
         local_phone: Some("000-000-0000".into()),
+        local_email: None,
+        local_address: None,
+        local_hours: None,
         url: Some(format!("https://example.lg.jp/careplan/{i:06}/")),
+        national_url: None,
+        national_title: "ケアプランデータ連携システム 普及支援サイト".into(),
     }
 }
 
@@ -60,6 +65,7 @@ fn main() {
     let set = PosterSet::load(&theme, fonts, &mut problems).expect("poster templates");
     println!("load: {:.1} ms", started.elapsed().as_secs_f64() * 1000.0);
     let inputs: Vec<PosterInput> = (0..n).map(input).collect();
+    let date: jiff::civil::Date = "2026-11-29".parse().unwrap();
     let print = PrintOptions {
         bleed_and_marks: false,
     };
@@ -69,7 +75,9 @@ fn main() {
     let mut png_bytes = 0;
     for (i, input) in inputs.iter().enumerate() {
         let design = if i % 2 == 0 { "standard" } else { "simple" };
-        let poster = set.render(design, input, A4, &print).expect("renders");
+        let poster = set
+            .render(design, input, A4, &print, date)
+            .expect("renders");
         pdf_bytes += poster.pdf.len();
         png_bytes += poster.png.len();
     }
@@ -87,7 +95,7 @@ fn main() {
         .unwrap();
     let started = Instant::now();
     let pack = one.install(|| {
-        set.print_pack("standard", &inputs, A4, &print)
+        set.print_pack("standard", &inputs, A4, &print, "サンプル県", date)
             .expect("pack")
     });
     let elapsed = started.elapsed().as_secs_f64() * 1000.0;
@@ -107,6 +115,8 @@ fn main() {
             &PrintOptions {
                 bleed_and_marks: true,
             },
+            "サンプル県",
+            date,
         )
         .expect("pack");
     println!(

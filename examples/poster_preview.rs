@@ -31,7 +31,12 @@ fn sample(name: &str, prefecture: &str, url: Option<&str>, illustrative: bool) -
         helpdesk_hours: "平日 9:00〜17:00".into(),
         local_department: Some("健康福祉部 長寿介護課 介護保険係".into()),
         local_phone: Some("0996-33-5633".into()),
+        local_email: None,
+        local_address: None,
+        local_hours: None,
         url: url.map(str::to_string),
+        national_url: None,
+        national_title: "ケアプランデータ連携システム 普及支援サイト".into(),
     }
 }
 
@@ -48,6 +53,7 @@ fn main() {
     for p in problems.sorted() {
         eprintln!("{p}");
     }
+    let date: jiff::civil::Date = "2026-11-29".parse().unwrap();
     let inputs = [
         sample(
             "いちき串木野市",
@@ -64,7 +70,7 @@ fn main() {
                     let print = PrintOptions {
                         bleed_and_marks: marks,
                     };
-                    let poster = set.render(&design, input, size, &print).unwrap();
+                    let poster = set.render(&design, input, size, &print, date).unwrap();
                     let stem = format!("{}-{i}", file_stem(&design, size, &print));
                     std::fs::write(out.join(format!("{stem}.pdf")), &poster.pdf).unwrap();
                     std::fs::write(out.join(format!("{stem}.png")), &poster.png).unwrap();

@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use svg2pdf::usvg::fontdb;
+use resvg::usvg::fontdb;
 
 use crate::problems::Problems;
 

@@ -720,11 +720,11 @@ fn every_chart_in_a_built_site_parses_and_carries_title_and_desc() {
             assert!(svg.contains(r#"role="img""#), "{rel}");
             assert!(svg.contains("<title id="), "{rel}");
             assert!(svg.contains("<desc id="), "{rel}");
-            let options = svg2pdf::usvg::Options {
+            let options = resvg::usvg::Options {
                 fontdb: fonts.database(),
                 ..Default::default()
             };
-            svg2pdf::usvg::Tree::from_str(svg, &options).unwrap_or_else(|e| panic!("{rel}: {e}"));
+            resvg::usvg::Tree::from_str(svg, &options).unwrap_or_else(|e| panic!("{rel}: {e}"));
             charts += 1;
             rest = &rest[end..];
         }

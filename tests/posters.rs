@@ -1,10 +1,17 @@
 //! Posters checked with the tools a print shop and a reader would use:
 //! poppler (pdffonts, pdftotext, pdfinfo), qpdf and zbarimg. A missing tool
-//! fails the test (CI installs poppler-utils, qpdf and zbar-tools).
+//! fails the test (CI installs poppler-utils, qpdf and zbar-tools). The
+//! tagged structure (PDF/UA-1) is read back with `qpdf --json`.
 
+mod common;
+
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::{Arc, OnceLock};
+
+use common::Fixture;
+use serde_json::Value;
 
 use outreach::fonts::Fonts;
 use outreach::posters::{A3, A4, PaperSize, PosterInput, PosterSet, PrintOptions, file_stem};
@@ -75,8 +82,17 @@ fn input(site: &Site) -> PosterInput {
         helpdesk_hours: "平日 9:00〜17:00".into(),
         local_department: Some("保健福祉課 介護保険係".into()),
         local_phone: Some("0889-65-1111".into()),
+        local_email: None,
+        local_address: None,
+        local_hours: None,
         url: Some(site.url.into()),
+        national_url: None,
+        national_title: "ケアプランデータ連携システム 普及支援サイト".into(),
     }
+}
+
+fn date() -> jiff::civil::Date {
+    "2026-11-29".parse().unwrap()
 }
 
 /// Run a tool; panics (fails the test) when it is not installed.
@@ -153,8 +169,30 @@ fn check_pdf(pdf: &Path, site: &Site, size: PaperSize, marks: bool) {
         );
     }
 
+    // The headline reads in order, after the site's name.
+    let mut at = text.find(site.name).unwrap();
+    for part in ["やり取りを、", "FAXから", "データ連携へ。"] {
+        let found = text[at..].find(part);
+        assert!(found.is_some(), "{file}: 「{part}」 out of order\n{text}");
+        at += found.unwrap();
+    }
+
     let (ok, check) = run("qpdf", &["--check", file]);
     assert!(ok, "qpdf --check {file}: {check}");
+    let facts = PdfFacts::read(pdf);
+    facts.assert_tagged(file, 1);
+    assert!(facts.title.contains(site.name), "{file}: {}", facts.title);
+    let h1 = facts.headings.first().expect("an H1");
+    assert!(
+        h1.starts_with("H1 ") && h1.contains(site.name),
+        "{file}: {h1}"
+    );
+    let qr = facts.figures.iter().find(|alt| alt.starts_with("QRコード"));
+    assert!(
+        qr.is_some_and(|alt| alt.contains(site.url)),
+        "{file}: the QR code's alternative text names its URL: {:?}",
+        facts.figures
+    );
 
     let (ok, info) = run("pdfinfo", &["-box", file]);
     assert!(ok, "pdfinfo {file}: {info}");
@@ -207,7 +245,9 @@ fn posters_pass_the_print_shop_tools() {
                     let print = PrintOptions {
                         bleed_and_marks: marks,
                     };
-                    let poster = set.render(&design, &input(site), size, &print).unwrap();
+                    let poster = set
+                        .render(&design, &input(site), size, &print, date())
+                        .unwrap();
                     let stem = format!("{}-{}", file_stem(&design, size, &print), site.name);
                     let pdf = dir.path().join(format!("{stem}.pdf"));
                     let png = dir.path().join(format!("{stem}.png"));
@@ -229,7 +269,7 @@ fn a_print_pack_has_one_page_per_poster_in_order() {
         bleed_and_marks: true,
     };
     let pack = posters()
-        .print_pack("standard", &inputs, A4, &print)
+        .print_pack("standard", &inputs, A4, &print, "サンプル県", date())
         .unwrap();
     let pdf = dir.path().join("pack.pdf");
     std::fs::write(&pdf, &pack).unwrap();
@@ -252,6 +292,11 @@ fn a_print_pack_has_one_page_per_poster_in_order() {
         ok && text.contains("龍ケ崎市") && !text.contains("梼原町"),
         "{text}"
     );
+    let facts = PdfFacts::read(&pdf);
+    facts.assert_tagged(file, 6);
+    assert!(facts.title.contains("サンプル県"), "{}", facts.title);
+    let names: Vec<String> = inputs.iter().map(|i| i.full_name.clone()).collect();
+    assert_eq!(facts.outline, names, "one bookmark per poster, in order");
 }
 
 #[test]
@@ -260,9 +305,324 @@ fn the_same_input_gives_the_same_bytes() {
     let print = PrintOptions {
         bleed_and_marks: true,
     };
-    let a = set.render("simple", &input(&SITES[0]), A4, &print).unwrap();
-    let b = set.render("simple", &input(&SITES[0]), A4, &print).unwrap();
+    let a = set
+        .render("simple", &input(&SITES[0]), A4, &print, date())
+        .unwrap();
+    let b = set
+        .render("simple", &input(&SITES[0]), A4, &print, date())
+        .unwrap();
     assert!(a.svg == b.svg, "svg");
     assert!(a.png == b.png, "png");
     assert!(a.pdf == b.pdf, "pdf");
+}
+
+/// What a reader's software learns from a PDF's catalog and structure tree,
+/// read with `qpdf --json`.
+#[derive(Debug, Default)]
+struct PdfFacts {
+    pages: usize,
+    lang: Option<String>,
+    title: String,
+    display_doc_title: bool,
+    marked: bool,
+    struct_tree: bool,
+    /// Structure element types in reading order (depth first).
+    roles: Vec<String>,
+    /// "H1 title", "H2 title" in reading order.
+    headings: Vec<String>,
+    /// The /Alt of every Figure, in reading order ("" when missing).
+    figures: Vec<String>,
+    /// Outline (bookmark) titles at the top level, in order.
+    outline: Vec<String>,
+}
+
+impl PdfFacts {
+    fn read(pdf: &Path) -> PdfFacts {
+        let output = Command::new("qpdf")
+            .args(["--json", "--json-key=qpdf"])
+            .arg(pdf)
+            .output()
+            .unwrap_or_else(|e| {
+                panic!("qpdf を実行できません（qpdf をインストールしてください）: {e}")
+            });
+        assert!(output.status.success(), "qpdf --json {}", pdf.display());
+        let json: Value = serde_json::from_slice(&output.stdout).unwrap();
+        let objects = json["qpdf"][1].as_object().expect("qpdf JSON v2").clone();
+        let objects: BTreeMap<String, Value> = objects.into_iter().collect();
+        let get = |v: &Value| -> Value {
+            match v.as_str() {
+                Some(r) if r.ends_with(" R") => {
+                    let o = &objects[&format!("obj:{r}")];
+                    o.get("value")
+                        .or_else(|| o.get("stream").map(|s| &s["dict"]))
+                        .cloned()
+                        .unwrap_or(Value::Null)
+                }
+                _ => v.clone(),
+            }
+        };
+        let text = |v: &Value| -> String {
+            let v = get(v);
+            let s = v.as_str().unwrap_or("");
+            s.strip_prefix("u:").unwrap_or(s).to_string()
+        };
+        let trailer = &objects["trailer"]["value"];
+        let root = get(&trailer["/Root"]);
+        let mut facts = PdfFacts {
+            pages: get(&root["/Pages"])["/Count"].as_u64().unwrap_or(0) as usize,
+            lang: root.get("/Lang").map(&text),
+            display_doc_title: get(&root["/ViewerPreferences"])["/DisplayDocTitle"] == true,
+            marked: get(&root["/MarkInfo"])["/Marked"] == true,
+            struct_tree: root.get("/StructTreeRoot").is_some(),
+            ..Default::default()
+        };
+        if let Some(info) = trailer.get("/Info") {
+            facts.title = text(&get(info)["/Title"]);
+        }
+        fn walk(
+            node: &Value,
+            get: &dyn Fn(&Value) -> Value,
+            text: &dyn Fn(&Value) -> String,
+            facts: &mut PdfFacts,
+        ) {
+            let element = get(node);
+            let Some(role) = element.get("/S").and_then(Value::as_str) else {
+                return;
+            };
+            let role = role.trim_start_matches('/').to_string();
+            if role.starts_with('H') && role.len() == 2 {
+                facts
+                    .headings
+                    .push(format!("{role} {}", text(&element["/T"])));
+            }
+            if role == "Figure" {
+                facts.figures.push(text(&element["/Alt"]));
+            }
+            facts.roles.push(role);
+            match element.get("/K") {
+                Some(Value::Array(kids)) => {
+                    for kid in kids {
+                        walk(kid, get, text, facts);
+                    }
+                }
+                Some(kid) => walk(kid, get, text, facts),
+                None => {}
+            }
+        }
+        if let Some(tree) = root.get("/StructTreeRoot") {
+            let tree = get(tree);
+            match &tree["/K"] {
+                Value::Array(kids) => {
+                    for kid in kids {
+                        walk(kid, &get, &text, &mut facts);
+                    }
+                }
+                kid => walk(kid, &get, &text, &mut facts),
+            }
+        }
+        if let Some(outlines) = root.get("/Outlines") {
+            let mut next = get(outlines).get("/First").cloned();
+            while let Some(item) = next {
+                let item = get(&item);
+                facts.outline.push(text(&item["/Title"]));
+                next = item.get("/Next").cloned();
+            }
+        }
+        facts
+    }
+
+    /// PDF/UA-1's catalog entries, a structure tree with headings and
+    /// figures that all have alternative text, and one bookmark per page.
+    fn assert_tagged(&self, file: &str, pages: usize) {
+        assert_eq!(self.pages, pages, "{file}");
+        assert!(self.struct_tree, "{file}: no StructTreeRoot");
+        assert_eq!(self.lang.as_deref(), Some("ja-JP"), "{file}");
+        assert!(!self.title.is_empty(), "{file}: no /Title");
+        assert!(self.display_doc_title, "{file}: DisplayDocTitle");
+        assert!(self.marked, "{file}: MarkInfo /Marked");
+        assert_eq!(
+            self.roles.first().map(String::as_str),
+            Some("Document"),
+            "{file}"
+        );
+        assert!(
+            self.roles.iter().any(|r| r == "P"),
+            "{file}: {:?}",
+            self.roles
+        );
+        assert!(
+            self.headings.len() >= 2 * pages,
+            "{file}: headings {:?}",
+            self.headings
+        );
+        assert!(!self.figures.is_empty(), "{file}: no figure");
+        for alt in &self.figures {
+            assert!(!alt.trim().is_empty(), "{file}: a Figure without /Alt");
+        }
+        assert_eq!(
+            self.outline.len(),
+            pages,
+            "{file}: outline {:?}",
+            self.outline
+        );
+    }
+}
+
+/// Every PDF under `dir`, sorted.
+fn pdfs_under(dir: &Path) -> Vec<PathBuf> {
+    let mut found: Vec<PathBuf> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .map(|e| e.into_path())
+        .filter(|p| p.extension().is_some_and(|x| x == "pdf"))
+        .collect();
+    found.sort();
+    found
+}
+
+/// The basic fixture with a public URL for the national site only, so the
+/// sites without their own URL get the national site's QR code.
+fn fixture_with_national_url() -> Fixture {
+    let fx = Fixture::new("basic");
+    let config = std::fs::read_to_string(fx.project().join("config.yaml")).unwrap();
+    fx.write(
+        "config.yaml",
+        &format!("{config}\nhosting:\n  national: {NATIONAL_URL}\n"),
+    );
+    fx
+}
+
+const NATIONAL_URL: &str = "https://www.example.jp/careplan/";
+
+/// The file `stem` + `ext` in a site's `posters/` folder, with or without a
+/// site tag after the stem (`poster-standard-a4.pdf`, `poster-standard-a4-221007.pdf`).
+fn poster_file(out: &Path, site_dir: &str, stem: &str, ext: &str) -> PathBuf {
+    let dir = out.join(site_dir).join("posters");
+    let mut found: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            name == format!("{stem}{ext}")
+                || (name.starts_with(&format!("{stem}-"))
+                    && name.ends_with(ext)
+                    && !name[stem.len()..].contains("print"))
+        })
+        .collect();
+    found.sort();
+    assert_eq!(
+        found.len(),
+        1,
+        "{stem}*{ext} in {}: {found:?}",
+        dir.display()
+    );
+    found.remove(0)
+}
+
+#[test]
+fn every_poster_and_print_pack_of_a_fixture_build_is_a_tagged_pdf_and_builds_repeat_byte_for_byte()
+{
+    let first = fixture_with_national_url();
+    let mut options = first.options(&first.out());
+    options.posters = true;
+    let report = outreach::build::build(&options).unwrap();
+    assert!(
+        report.problems.sorted().is_empty(),
+        "{:?}",
+        report.problems.sorted()
+    );
+
+    let pdfs = pdfs_under(&first.out());
+    assert!(pdfs.len() >= 8 * 4, "{} PDFs", pdfs.len());
+    for pdf in &pdfs {
+        let file = path_str(pdf);
+        let (ok, check) = run("qpdf", &["--check", file]);
+        assert!(ok, "qpdf --check {file}: {check}");
+        let (ok, fonts) = run("pdffonts", &[file]);
+        assert!(
+            ok && fonts
+                .lines()
+                .skip(2)
+                .all(|l| l.trim().is_empty() || l.contains(" yes yes yes ")),
+            "{file}: every font embedded, subset, with a ToUnicode map\n{fonts}"
+        );
+        let facts = PdfFacts::read(pdf);
+        let is_pack = file.contains("print-pack-");
+        let pages = if is_pack { facts.pages } else { 1 };
+        facts.assert_tagged(file, pages);
+        if is_pack {
+            // A pack bookmarks its municipalities in code order and names its prefecture.
+            let (prefecture, municipalities) = if file.contains("/p/220001/") {
+                (
+                    "静岡県",
+                    vec!["静岡県静岡市", "静岡県浜松市", "静岡県沼津市"],
+                )
+            } else {
+                ("北海道", vec!["北海道札幌市", "北海道函館市"])
+            };
+            assert_eq!(facts.outline, municipalities, "{file}");
+            assert!(
+                facts.title.starts_with(prefecture),
+                "{file}: {}",
+                facts.title
+            );
+        }
+    }
+
+    // 静岡市 has its own URL; 浜松市 has none and gets the national site's.
+    let own = PdfFacts::read(&poster_file(
+        &first.out(),
+        "m/221007",
+        "poster-standard-a4",
+        ".pdf",
+    ));
+    assert!(
+        own.figures.iter().any(|a| a.starts_with("QRコード")
+            && a.contains("https://www.city.shizuoka.example/careplan/")),
+        "{:?}",
+        own.figures
+    );
+    let fallback = poster_file(&first.out(), "m/221309", "poster-standard-a4", ".pdf");
+    let facts = PdfFacts::read(&fallback);
+    assert!(
+        facts.figures.iter().any(|a| a.starts_with("QRコード")
+            && a.contains("全国のサイト")
+            && a.contains(NATIONAL_URL)),
+        "{:?}",
+        facts.figures
+    );
+    let (_, text) = run("pdftotext", &[path_str(&fallback), "-"]);
+    assert!(text.contains("全国のサイトが開きます"), "{text}");
+    for design in ["standard", "simple"] {
+        let png = first
+            .out()
+            .join(format!("m/221309/posters/poster-{design}.png"));
+        check_png(&png, NATIONAL_URL);
+    }
+    // The national poster: one natural headline.
+    let national = poster_file(&first.out(), "", "poster-standard-a4", ".pdf");
+    let facts = PdfFacts::read(&national);
+    assert!(
+        facts.headings[0].contains("全国の介護事業所のみなさまへ"),
+        "{:?}",
+        facts.headings
+    );
+
+    // A second build of the same input, from scratch, gives the same bytes.
+    let second = fixture_with_national_url();
+    let mut options = second.options(&second.out());
+    options.posters = true;
+    outreach::build::build(&options).unwrap();
+    let mut compared = 0;
+    for entry in walkdir::WalkDir::new(first.out()) {
+        let entry = entry.unwrap();
+        let rel = entry.path().strip_prefix(first.out()).unwrap();
+        if rel.components().any(|c| c.as_os_str() == "posters") && entry.file_type().is_file() {
+            let a = std::fs::read(entry.path()).unwrap();
+            let b = std::fs::read(second.out().join(rel)).unwrap();
+            assert!(a == b, "{} differs between two builds", rel.display());
+            compared += 1;
+        }
+    }
+    assert!(compared > pdfs.len(), "{compared} files compared");
 }

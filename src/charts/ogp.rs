@@ -1,6 +1,6 @@
 //! The 1200×630 OGP image, drawn as SVG and rasterised with resvg and the bundled fonts.
 
-use svg2pdf::usvg;
+use resvg::usvg;
 
 use plotters::element::Rectangle;
 use plotters::style::text_anchor::VPos;

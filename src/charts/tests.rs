@@ -1,7 +1,7 @@
 use std::path::Path;
 use std::sync::OnceLock;
 
-use svg2pdf::usvg;
+use resvg::usvg;
 
 use super::palette::{self, BANDS, BLUE, DARK, GREY, RED};
 use super::*;

@@ -2,7 +2,7 @@
 //! fonts. usvg quietly substitutes (or drops) text whose family is missing, so
 //! a typo in `font-family` would otherwise only show up on the printed poster.
 
-use svg2pdf::usvg;
+use resvg::usvg;
 
 use crate::fonts::Fonts;
 

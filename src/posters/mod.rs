@@ -1,6 +1,6 @@
 //! Print-ready posters: SVG templates (Tera markup) in the theme's `posters/`
-//! folder, filled with a site's figures, turned into a PDF with embedded
-//! Japanese fonts (text stays text) and a PNG preview.
+//! folder, filled with a site's figures, turned into a tagged PDF (PDF/UA-1
+//! and PDF/A-2a, Japanese fonts embedded, text stays text) and a PNG preview.
 //!
 //! # Template contract
 //! A poster template is one SVG file, `themes/<theme>/posters/<design>.svg`.
@@ -14,21 +14,33 @@
 //! The view box is in millimetres with (0, 0) at the top left of the trim,
 //! whatever the bleed. Templates lay out in *design units*: inside
 //! `<g transform="scale({{ page.scale }})">` the trim is `page.w` (always 210)
-//! by `page.h` (about 297) units, so one layout serves A4, A3, B3 and B2.
+//! by `page.h` (about 297) units, so one layout serves A4, A3, B3 and B2; on
+//! A4 one unit is 1 mm, so text for reading is at least 2.5 units (7 pt).
 //! `page.x0`, `page.y0`, `page.full_w`, `page.full_h` give the bleed box in
 //! design units: backgrounds that touch an edge must cover it. Keep text at
 //! least 5 units inside the trim. Crop marks are added by Rust.
 //!
+//! The PDF is tagged from roles the template declares with `data-tag`
+//! (`H1`, `P`, `Figure` with `data-alt`, `Sect`, `L`/`LI`/`LBody`…; see
+//! [`structure`]): reading order is document order, untagged drawing is an
+//! artifact, and a template needs at least one role. Alternative texts come from the data: `chart_alt` describes the
+//! comparison chart, `qr.alt` the QR code and where it leads.
+//!
 //! The function `fit_text(text=…, width=…, max=…, bold=true|false,
 //! family="BIZ UDPGothic")` returns the largest font size, at most `max`, at
-//! which `text` fits in `width` (measured with the bundled fonts), and
-//! `text_width(text=…, size=…, bold=…, family=…)` the width of a text. The QR
-//! code (`qr.path`, `qr.size` modules including the quiet zone, `qr.text`) is
-//! present only when the site has a URL.
+//! which `text` fits in `width` (measured with the bundled fonts),
+//! `text_width(text=…, size=…, bold=…, family=…)` the width of a text, and
+//! `wrap_text(text=…, width=…, size=…)` the text broken into lines that fit
+//! (a URL breaks after `/` or `.`). The QR code (`qr.path`, `qr.size` modules
+//! including the quiet zone, `qr.text` the URL, `qr.own` false when it leads
+//! to the national site because the site has no URL of its own) is present
+//! only when the site or the national site has a URL. `has_local_contact`
+//! tells whether the site has any contact field of its own.
 
 mod fontcheck;
 mod pdf;
 pub mod qr;
+pub(crate) mod structure;
 
 pub use pdf::PageArt;
 
@@ -36,7 +48,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rayon::prelude::*;
-use svg2pdf::usvg;
+use resvg::usvg;
 use tera::{Context, Kwargs, State, Tera, Value};
 
 use crate::render::theme::locate;
@@ -74,8 +86,30 @@ pub struct PosterInput {
     pub helpdesk_hours: String,
     pub local_department: Option<String>,
     pub local_phone: Option<String>,
-    /// The site's public URL, the QR code's target; `None`: no QR code.
+    pub local_email: Option<String>,
+    pub local_address: Option<String>,
+    pub local_hours: Option<String>,
+    /// The site's public URL, the QR code's target.
     pub url: Option<String>,
+    /// The national site's URL: the QR code's target when the site has none.
+    pub national_url: Option<String>,
+    /// The national site's title, named when the QR code leads there.
+    pub national_title: String,
+}
+
+impl PosterInput {
+    /// Whether the site has any contact detail of its own.
+    pub fn has_local_contact(&self) -> bool {
+        [
+            &self.local_department,
+            &self.local_phone,
+            &self.local_email,
+            &self.local_address,
+            &self.local_hours,
+        ]
+        .iter()
+        .any(|f| f.as_deref().is_some_and(|v| !v.trim().is_empty()))
+    }
 }
 
 /// A trimmed paper size, portrait.
@@ -172,6 +206,8 @@ pub enum PosterError {
         family: String,
         text: String,
     },
+    #[error("ポスターのテンプレート {template} の文書構造（data-tag）の誤り: {message}")]
+    Structure { template: String, message: String },
     #[error("ポスター（{template}）の URL が長すぎて QR コードにできません: {url}")]
     Qr { template: String, url: String },
     #[error("ポスター（{template}）を PDF にできません: {message}")]
@@ -370,6 +406,18 @@ impl PosterSet {
                     ),
                 );
             }
+            for found in structure::check_source(&text) {
+                problems.error(
+                    path,
+                    found.line,
+                    found.column,
+                    found.message,
+                    format!(
+                        "data-tag には {} のどれかを、Figure には data-alt（図の内容を文章で）も書いてください",
+                        structure::ROLE_NAMES
+                    ),
+                );
+            }
             sources.push((name, text));
         }
         if sources.is_empty() && problems.error_count() == errors_before {
@@ -428,60 +476,53 @@ impl PosterSet {
         self.designs.clone()
     }
 
-    /// One poster: the filled-in SVG, its PDF and a PNG preview.
+    /// One poster: the filled-in SVG, its PDF and a PNG preview. `date` is
+    /// the day the PDF is made (its CreationDate).
     pub fn render(
         &self,
         design: &str,
         input: &PosterInput,
         size: PaperSize,
         print: &PrintOptions,
+        date: jiff::civil::Date,
     ) -> Result<Poster, PosterError> {
         let sheet = Sheet::new(size, print);
-        let svg = self.render_svg(design, input, &sheet)?;
-        let tree = self.parse(design, &svg, &sheet)?;
-        let art = pdf::convert(&tree).map_err(|message| PosterError::Pdf {
-            template: self.template_path(design),
-            message,
-        })?;
-        let pdf = pdf::assemble(&[&art], &sheet, &title(input, size));
-        let png = self.preview(design, &tree, &sheet)?;
+        let mut svg = self.render_svg(design, input, &sheet)?;
+        let art = self.page_art(design, input, &svg, &sheet)?;
+        let pdf = self.single_pdf(&art, input, size, print, date)?;
+        let png = self.preview(design, &art, &sheet)?;
+        if sheet.marks {
+            let end = svg.rfind("</svg>").unwrap_or(svg.len());
+            svg.insert_str(end, &sheet.crop_marks());
+        }
         Ok(Poster { svg, pdf, png })
     }
 
     /// One PDF with one poster per page, in the order given (a prefecture's
-    /// print pack). Pages are converted in parallel.
+    /// print pack, `prefecture` names it in the title). Pages are parsed in
+    /// parallel.
     pub fn print_pack(
         &self,
         design: &str,
         inputs: &[PosterInput],
         size: PaperSize,
         print: &PrintOptions,
+        prefecture: &str,
+        date: jiff::civil::Date,
     ) -> Result<Vec<u8>, PosterError> {
-        let sheet = Sheet::new(size, print);
         let pages = inputs
             .par_iter()
-            .map(|input| {
-                let svg = self.render_svg(design, input, &sheet)?;
-                let tree = self.parse(design, &svg, &sheet)?;
-                pdf::convert(&tree).map_err(|message| PosterError::Pdf {
-                    template: self.template_path(design),
-                    message,
-                })
-            })
+            .map(|input| self.render_page(design, input, size, print))
             .collect::<Result<Vec<_>, _>>()?;
-        let title = format!(
-            "ケアプランデータ連携システム ポスター {} {}枚",
-            size.name,
-            inputs.len()
-        );
         let pages: Vec<&PageArt> = pages.iter().collect();
-        Ok(pdf::assemble(&pages, &sheet, &title))
+        self.pack_pdf(&pages, size, print, prefecture, date)
     }
 
     fn template_path(&self, design: &str) -> String {
         self.dir.join(format!("{design}.svg")).display().to_string()
     }
 
+    /// The filled-in template (without crop marks).
     fn render_svg(
         &self,
         design: &str,
@@ -521,35 +562,33 @@ impl PosterSet {
                 }
             })
             .collect();
+        context.insert("chart_alt", &chart_alt(input, &bars));
         context.insert("bars", &bars);
         context.insert("axis_max_text", &format!("{}%", (axis_max * 100.0).round()));
         context.insert("target_axis", &target.map(|t| round4(t / axis_max)));
         context.insert("headline_axis", &headline.map(|h| round4(h / axis_max)));
-        let qr = match &input.url {
-            Some(url) => Some(qr::build(url).ok_or_else(|| PosterError::Qr {
-                template: self.template_path(design),
-                url: url.clone(),
-            })?),
+        context.insert("has_local_contact", &input.has_local_contact());
+        let qr = match qr_target(input) {
+            Some((url, own)) => {
+                let mut qr = qr::build(url).ok_or_else(|| PosterError::Qr {
+                    template: self.template_path(design),
+                    url: url.to_string(),
+                })?;
+                qr.own = own;
+                qr.alt = if own {
+                    format!("QRコード: {}のウェブサイト {url}", input.name)
+                } else {
+                    format!("QRコード: 全国のサイト（{}）{url}", input.national_title)
+                };
+                Some(qr)
+            }
             None => None,
         };
         context.insert("qr", &qr);
 
-        let mut svg = self
-            .tera
+        self.tera
             .render(&format!("{design}.svg"), &context)
-            .map_err(|e| self.template_error(design, &e))?;
-        if sheet.marks {
-            let marks = sheet.crop_marks();
-            match svg.rfind("</svg>") {
-                Some(end) => svg.insert_str(end, &marks),
-                None => {
-                    return Err(PosterError::PageSize {
-                        template: self.template_path(design),
-                    });
-                }
-            }
-        }
-        Ok(svg)
+            .map_err(|e| self.template_error(design, &e))
     }
 
     fn template_error(&self, design: &str, error: &tera::Error) -> PosterError {
@@ -567,7 +606,64 @@ impl PosterSet {
         }
     }
 
-    fn parse(&self, design: &str, svg: &str, sheet: &Sheet) -> Result<usvg::Tree, PosterError> {
+    /// Split a filled-in poster into its tagged pieces and parse each with
+    /// usvg; crop marks become one more piece (an artifact).
+    fn page_art(
+        &self,
+        design: &str,
+        input: &PosterInput,
+        svg: &str,
+        sheet: &Sheet,
+    ) -> Result<PageArt, PosterError> {
+        let split = structure::split(svg).map_err(|message| PosterError::Structure {
+            template: self.template_path(design),
+            message,
+        })?;
+        let options = self.usvg_options();
+        let mut pieces = Vec::with_capacity(split.pieces.len() + 1);
+        for piece in &split.pieces {
+            let tree = self.parse(design, &piece.svg, sheet, &options)?;
+            let artifact = piece.artifact.then_some(pdf::ArtifactType::Layout);
+            pieces.push(pdf::Drawn { tree, artifact });
+        }
+        if sheet.marks {
+            let svg = format!(
+                "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{}mm\" height=\"{}mm\" viewBox=\"{}\">{}</svg>",
+                sheet.sheet_width_mm,
+                sheet.sheet_height_mm,
+                sheet.viewbox,
+                sheet.crop_marks()
+            );
+            let tree = self.parse(design, &svg, sheet, &options)?;
+            pieces.push(pdf::Drawn {
+                tree,
+                artifact: Some(pdf::ArtifactType::Page),
+            });
+        }
+        if pieces.is_empty() {
+            return Err(PosterError::PageSize {
+                template: self.template_path(design),
+            });
+        }
+        if split.roots.is_empty() {
+            // Nothing to read: a tagged PDF needs at least one structure element.
+            return Err(PosterError::Structure {
+                template: self.template_path(design),
+                message: format!(
+                    "読み上げる部分がありません。見出しや文章の要素に data-tag（{}）を書いてください",
+                    structure::ROLE_NAMES
+                ),
+            });
+        }
+        Ok(PageArt {
+            pieces,
+            roots: split.roots,
+            label: input.full_name.clone(),
+        })
+    }
+
+    /// How usvg reads posters: the bundled fonts, Japanese, no files or URLs.
+    fn usvg_options(&self) -> usvg::Options<'static> {
         let mut options = usvg::Options {
             font_family: DEFAULT_FAMILY.to_string(),
             languages: vec!["ja".to_string()],
@@ -576,7 +672,17 @@ impl PosterSet {
         };
         // Posters never load files or URLs: only `data:` images are allowed.
         options.image_href_resolver.resolve_string = Box::new(|_, _| None);
-        let tree = usvg::Tree::from_str(svg, &options).map_err(|e| {
+        options
+    }
+
+    fn parse(
+        &self,
+        design: &str,
+        svg: &str,
+        sheet: &Sheet,
+        options: &usvg::Options,
+    ) -> Result<usvg::Tree, PosterError> {
+        let tree = usvg::Tree::from_str(svg, options).map_err(|e| {
             let (line, column) = match &e {
                 usvg::Error::ParsingFailed(x) => (x.pos().row, x.pos().col),
                 _ => (0, 0),
@@ -615,20 +721,15 @@ impl PosterSet {
         input: &PosterInput,
         size: PaperSize,
         print: &PrintOptions,
+        date: jiff::civil::Date,
     ) -> Result<Vec<u8>, PosterError> {
-        let sheet = Sheet::new(size, print);
-        let svg = self.render_svg(design, input, &sheet)?;
-        let tree = self.parse(design, &svg, &sheet)?;
-        let art = pdf::convert(&tree).map_err(|message| PosterError::Pdf {
-            template: self.template_path(design),
-            message,
-        })?;
-        Ok(pdf::assemble(&[&art], &sheet, &title(input, size)))
+        let art = self.render_page(design, input, size, print)?;
+        self.single_pdf(&art, input, size, print, date)
     }
 
-    /// One poster converted for PDF, to be placed on its own page
+    /// One poster parsed for PDF, to be placed on its own page
     /// ([`Self::single_pdf`]) and on a print pack page ([`Self::pack_pdf`])
-    /// without converting it twice.
+    /// without filling in and parsing it twice.
     pub fn render_page(
         &self,
         design: &str,
@@ -638,32 +739,53 @@ impl PosterSet {
     ) -> Result<PageArt, PosterError> {
         let sheet = Sheet::new(size, print);
         let svg = self.render_svg(design, input, &sheet)?;
-        let tree = self.parse(design, &svg, &sheet)?;
-        pdf::convert(&tree).map_err(|message| PosterError::Pdf {
-            template: self.template_path(design),
-            message,
-        })
+        self.page_art(design, input, &svg, &sheet)
     }
 
-    /// The PDF of one poster page from [`Self::render_page`].
+    /// The tagged PDF of one poster page from [`Self::render_page`].
     pub fn single_pdf(
         &self,
         page: &PageArt,
         input: &PosterInput,
         size: PaperSize,
         print: &PrintOptions,
-    ) -> Vec<u8> {
-        pdf::assemble(&[page], &Sheet::new(size, print), &title(input, size))
+        date: jiff::civil::Date,
+    ) -> Result<Vec<u8>, PosterError> {
+        let info = pdf::DocInfo {
+            title: &title(input, size),
+            date,
+        };
+        pdf::document(&[page], &Sheet::new(size, print), &info).map_err(|message| {
+            PosterError::Pdf {
+                template: input.full_name.clone(),
+                message,
+            }
+        })
     }
 
-    /// A print pack from pages rendered with [`Self::render_page`], in order.
-    pub fn pack_pdf(&self, pages: &[&PageArt], size: PaperSize, print: &PrintOptions) -> Vec<u8> {
+    /// A print pack from pages rendered with [`Self::render_page`], in order:
+    /// one outline entry per municipality, the prefecture in the title.
+    pub fn pack_pdf(
+        &self,
+        pages: &[&PageArt],
+        size: PaperSize,
+        print: &PrintOptions,
+        prefecture: &str,
+        date: jiff::civil::Date,
+    ) -> Result<Vec<u8>, PosterError> {
         let title = format!(
-            "ケアプランデータ連携システム ポスター {} {}枚",
+            "{prefecture} 市区町村別ポスター ケアプランデータ連携システム（{}・{}枚）",
             size.name,
             pages.len()
         );
-        pdf::assemble(pages, &Sheet::new(size, print), &title)
+        let info = pdf::DocInfo {
+            title: &title,
+            date,
+        };
+        pdf::document(pages, &Sheet::new(size, print), &info).map_err(|message| PosterError::Pdf {
+            template: title.clone(),
+            message,
+        })
     }
 
     /// The PNG preview of a design. Every paper size shares the A-series
@@ -671,17 +793,12 @@ impl PosterSet {
     pub fn preview_png(&self, design: &str, input: &PosterInput) -> Result<Vec<u8>, PosterError> {
         let sheet = Sheet::new(A4, &PrintOptions::default());
         let svg = self.render_svg(design, input, &sheet)?;
-        let tree = self.parse(design, &svg, &sheet)?;
-        self.preview(design, &tree, &sheet)
+        let art = self.page_art(design, input, &svg, &sheet)?;
+        self.preview(design, &art, &sheet)
     }
 
-    /// The trimmed poster (no bleed, no marks) as a PNG.
-    fn preview(
-        &self,
-        design: &str,
-        tree: &usvg::Tree,
-        sheet: &Sheet,
-    ) -> Result<Vec<u8>, PosterError> {
+    /// The trimmed poster (no bleed, no marks) as a PNG: the pieces drawn in order.
+    fn preview(&self, design: &str, art: &PageArt, sheet: &Sheet) -> Result<Vec<u8>, PosterError> {
         let png_error = || PosterError::Png {
             template: self.template_path(design),
         };
@@ -694,7 +811,11 @@ impl PosterSet {
         let offset = (-(sheet.bleed_mm + sheet.slug_mm) * px_per_mm) as f32;
         let transform =
             resvg::tiny_skia::Transform::from_row(scale, 0.0, 0.0, scale, offset, offset);
-        resvg::render(tree, transform, &mut pixmap.as_mut());
+        for piece in &art.pieces {
+            if piece.artifact != Some(pdf::ArtifactType::Page) {
+                resvg::render(&piece.tree, transform, &mut pixmap.as_mut());
+            }
+        }
         crate::raster::encode_opaque_png(&pixmap, png::Compression::Default)
             .map_err(|_| png_error())
     }
@@ -712,9 +833,38 @@ fn parse_percent(text: &str) -> Option<f64> {
 
 fn title(input: &PosterInput, size: PaperSize) -> String {
     format!(
-        "{} ケアプランデータ連携システム ポスター（{}）",
+        "{} ケアプランデータ連携システムのご案内（ポスター {}）",
         input.full_name, size.name
     )
+}
+
+/// Where the QR code points: the site's own URL, or else the national
+/// site's (`false`: not the site's own).
+fn qr_target(input: &PosterInput) -> Option<(&str, bool)> {
+    match (&input.url, &input.national_url) {
+        (Some(url), _) => Some((url.as_str(), true)),
+        (None, Some(url)) => Some((url.as_str(), false)),
+        (None, None) => None,
+    }
+}
+
+/// The comparison chart in words, from the same figures as its bars.
+fn chart_alt(input: &PosterInput, bars: &[Bar]) -> String {
+    let mut alt = String::from("利用率の比較（横棒グラフ）");
+    if let Some(date) = &input.date_display {
+        alt.push_str(&format!("、{date}時点"));
+    }
+    alt.push_str(": ");
+    let values: Vec<String> = bars
+        .iter()
+        .map(|b| format!("{} {}", b.label, b.text))
+        .collect();
+    alt.push_str(&values.join("、"));
+    alt.push_str(&format!("。破線は目標の{}。", input.target));
+    if input.illustrative {
+        alt.push_str("市区町村別の数値は説明用の架空データです。");
+    }
+    alt
 }
 
 /// Text measurement for templates, with the bundled fonts.
@@ -768,6 +918,7 @@ fn register_functions(tera: &mut Tera, fonts: Arc<Fonts>) {
             Ok((size * 100.0).floor() / 100.0)
         },
     );
+    let measure = fonts.clone();
     tera.register_function(
         "text_width",
         move |kwargs: Kwargs, _: &State| -> tera::TeraResult<f64> {
@@ -776,9 +927,56 @@ fn register_functions(tera: &mut Tera, fonts: Arc<Fonts>) {
                 tera::Error::message("text_width には size（文字サイズ）が必要です")
             })?;
             let (bold, family) = style_args(&kwargs)?;
-            Ok(round2(fonts.measure(&text, &family, size, bold)))
+            Ok(round2(measure.measure(&text, &family, size, bold)))
         },
     );
+    tera.register_function(
+        "wrap_text",
+        move |kwargs: Kwargs, _: &State| -> tera::TeraResult<Vec<String>> {
+            let text = text_arg(&kwargs)?;
+            let width = number_arg(&kwargs, "width")?
+                .ok_or_else(|| tera::Error::message("wrap_text には width（行の幅）が必要です"))?;
+            let size = number_arg(&kwargs, "size")?.ok_or_else(|| {
+                tera::Error::message("wrap_text には size（文字サイズ）が必要です")
+            })?;
+            let (bold, family) = style_args(&kwargs)?;
+            Ok(wrap(&text, width, |s| {
+                fonts.measure(s, &family, size, bold)
+            }))
+        },
+    );
+}
+
+/// Break `text` into lines no wider than `width` (as `measure` says),
+/// preferring to break after `/`, `.`, `-`, `?`, `&`, `=`, `_` or a space,
+/// as a URL or a name is best broken; a line that still overflows is broken
+/// between characters. Every character is kept, in order.
+fn wrap(text: &str, width: f64, measure: impl Fn(&str) -> f64) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut rest = text.trim();
+    while !rest.is_empty() {
+        if measure(rest) <= width {
+            lines.push(rest.to_string());
+            break;
+        }
+        // The longest prefix that fits (at least one character).
+        let ends: Vec<usize> = rest.char_indices().map(|(i, c)| i + c.len_utf8()).collect();
+        let fit = ends
+            .iter()
+            .copied()
+            .take_while(|end| measure(&rest[..*end]) <= width)
+            .last()
+            .unwrap_or(ends[0]);
+        let soft = rest[..fit]
+            .char_indices()
+            .filter(|(_, c)| matches!(c, '/' | '.' | '-' | '?' | '&' | '=' | '_' | ' '))
+            .map(|(i, c)| i + c.len_utf8())
+            .rfind(|end| *end < rest.len());
+        let cut = soft.unwrap_or(fit);
+        lines.push(rest[..cut].trim_end().to_string());
+        rest = rest[cut..].trim_start();
+    }
+    lines
 }
 
 /// A file name stem for a poster, e.g. `poster-standard-a4` or `poster-simple-a3-print`.

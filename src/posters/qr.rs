@@ -16,6 +16,10 @@ pub struct QrContext {
     pub size: usize,
     /// The encoded text (the site's URL), for printing beside the code.
     pub text: String,
+    /// The code leads to the site's own page (not the national site's).
+    pub own: bool,
+    /// Alternative text for the tagged PDF: what the code is and where it leads.
+    pub alt: String,
 }
 
 /// Encode `text`; `None` when it is too long for any QR version.
@@ -50,6 +54,8 @@ pub fn build(text: &str) -> Option<QrContext> {
         path,
         size: width + 2 * QUIET_ZONE,
         text: text.to_string(),
+        own: true,
+        alt: format!("QRコード: {text}"),
     })
 }
 

@@ -33,8 +33,17 @@ fn input(name: &str) -> PosterInput {
         helpdesk_hours: "平日 9:00〜17:00".into(),
         local_department: Some("長寿介護課".into()),
         local_phone: Some("0889-65-1111".into()),
+        local_email: None,
+        local_address: None,
+        local_hours: None,
         url: Some("https://example.lg.jp/careplan/".into()),
+        national_url: None,
+        national_title: "ケアプランデータ連携システム 普及支援サイト".into(),
     }
+}
+
+fn date() -> jiff::civil::Date {
+    "2026-11-29".parse().unwrap()
 }
 
 /// A theme folder with the bundled fonts and the given poster templates.
@@ -101,7 +110,13 @@ fn a_font_family_written_with_markup_is_checked_when_rendering() {
     let mut problems = Problems::new();
     let set = PosterSet::load(dir.path(), fonts(), &mut problems).expect("loads");
     let err = set
-        .render("MS Mincho", &input("梼原町"), A4, &PrintOptions::default())
+        .render(
+            "MS Mincho",
+            &input("梼原町"),
+            A4,
+            &PrintOptions::default(),
+            date(),
+        )
         .err()
         .expect("missing font");
     let message = err.to_string();
@@ -118,7 +133,13 @@ fn a_rendering_error_names_the_template_and_line() {
     let mut problems = Problems::new();
     let set = PosterSet::load(dir.path(), fonts(), &mut problems).expect("loads");
     let err = set
-        .render("poster", &input("梼原町"), A4, &PrintOptions::default())
+        .render(
+            "poster",
+            &input("梼原町"),
+            A4,
+            &PrintOptions::default(),
+            date(),
+        )
         .err()
         .expect("rendering error");
     match &err {
@@ -136,7 +157,13 @@ fn unknown_designs_are_errors() {
     let mut problems = Problems::new();
     let set = PosterSet::load(&theme_dir(), fonts(), &mut problems).unwrap();
     let err = set
-        .render("fancy", &input("梼原町"), A4, &PrintOptions::default())
+        .render(
+            "fancy",
+            &input("梼原町"),
+            A4,
+            &PrintOptions::default(),
+            date(),
+        )
         .err()
         .unwrap();
     assert!(err.to_string().contains("standard"), "{err}");
@@ -147,7 +174,13 @@ fn long_names_get_smaller_type_and_figures_reach_the_svg() {
     let mut problems = Problems::new();
     let set = PosterSet::load(&theme_dir(), fonts(), &mut problems).unwrap();
     let short = set
-        .render("standard", &input("津市"), A4, &PrintOptions::default())
+        .render(
+            "standard",
+            &input("津市"),
+            A4,
+            &PrintOptions::default(),
+            date(),
+        )
         .unwrap();
     let long = set
         .render(
@@ -155,6 +188,7 @@ fn long_names_get_smaller_type_and_figures_reach_the_svg() {
             &input("いちき串木野市"),
             A4,
             &PrintOptions::default(),
+            date(),
         )
         .unwrap();
     assert!(long.svg.contains("いちき串木野市") && long.svg.contains("7.8%"));
@@ -169,9 +203,8 @@ fn long_names_get_smaller_type_and_figures_reach_the_svg() {
     assert!(long.pdf.starts_with(b"%PDF-"));
     assert!(long.png.starts_with(b"\x89PNG"));
     let name_size = |svg: &str, name: &str| -> f64 {
-        let end = svg
-            .find(&format!("fill=\"#ffffff\">{name}</text>"))
-            .unwrap();
+        // The first text that is the name alone: the headline.
+        let end = svg.find(&format!("\">{name}</text>")).unwrap() + 1;
         let start = svg[..end].rfind("font-size=\"").unwrap() + "font-size=\"".len();
         svg[start..].split('"').next().unwrap().parse().unwrap()
     };
@@ -191,7 +224,7 @@ fn without_url_there_is_no_qr_code() {
     no_url.illustrative = false;
     for design in set.designs() {
         let poster = set
-            .render(&design, &no_url, A4, &PrintOptions::default())
+            .render(&design, &no_url, A4, &PrintOptions::default(), date())
             .unwrap();
         assert!(!poster.svg.contains("QRコード"), "{design}");
         assert!(!poster.svg.contains("架空"), "{design}");
@@ -318,7 +351,9 @@ fn text_stays_inside_the_safe_area_and_never_overlaps() {
                 );
                 for input in &inputs {
                     let svg = set.render_svg(&design, input, &sheet).unwrap();
-                    let tree = set.parse(&design, &svg, &sheet).unwrap();
+                    let tree = set
+                        .parse(&design, &svg, &sheet, &set.usvg_options())
+                        .unwrap();
                     let boxes = text_boxes(&tree, &sheet);
                     assert!(boxes.len() > 10, "{design}: {}", boxes.len());
                     let margin = 5.0;
@@ -348,4 +383,306 @@ fn text_stays_inside_the_safe_area_and_never_overlaps() {
             }
         }
     }
+}
+
+/// Every leaf of a parsed poster (text, path) with its box in design units
+/// (millimetres on A4) from the trim's top left, and the node's id.
+fn leaf_boxes(tree: &usvg::Tree, sheet: &Sheet) -> Vec<(String, String, [f64; 4])> {
+    fn walk(group: &usvg::Group, out: &mut Vec<(String, String, usvg::Rect)>) {
+        for node in group.children() {
+            match node {
+                usvg::Node::Group(g) => walk(g, out),
+                usvg::Node::Text(t) => {
+                    let text: String = t.chunks().iter().map(|c| c.text()).collect();
+                    let tight = t.flattened().bounding_box();
+                    let rect = tight.transform(t.abs_transform()).unwrap();
+                    out.push((t.id().to_string(), text, rect));
+                }
+                usvg::Node::Path(p) => {
+                    out.push((p.id().to_string(), String::new(), p.abs_bounding_box()));
+                }
+                usvg::Node::Image(_) => {}
+            }
+        }
+    }
+    let mut found = Vec::new();
+    walk(tree.root(), &mut found);
+    let unit = 25.4 / 96.0 / sheet.scale;
+    let outer = (sheet.bleed_mm + sheet.slug_mm) / sheet.scale;
+    found
+        .into_iter()
+        .map(|(id, text, r)| {
+            let f = |v: f32| f64::from(v) * unit - outer;
+            (
+                id,
+                text,
+                [f(r.left()), f(r.top()), f(r.right()), f(r.bottom())],
+            )
+        })
+        .collect()
+}
+
+/// The space between the lowest thing drawn inside the box with `id` and
+/// the box's bottom edge, in design units.
+fn empty_band_below(boxes: &[(String, String, [f64; 4])], id: &str) -> f64 {
+    let (_, _, frame) = boxes
+        .iter()
+        .find(|(i, _, _)| i == id)
+        .unwrap_or_else(|| panic!("no #{id}"));
+    let inside = boxes.iter().filter(|(i, _, b)| {
+        i != id
+            && b[0] >= frame[0] - 0.5
+            && b[2] <= frame[2] + 0.5
+            && b[1] >= frame[1] - 0.5
+            && b[3] <= frame[3] + 0.5
+    });
+    let lowest = inside.map(|(_, _, b)| b[3]).fold(frame[1], f64::max);
+    frame[3] - lowest
+}
+
+fn no_contact(mut input: PosterInput) -> PosterInput {
+    input.local_department = None;
+    input.local_phone = None;
+    input.local_email = None;
+    input.local_address = None;
+    input.local_hours = None;
+    input
+}
+
+#[test]
+fn boxes_take_the_height_of_what_they_hold() {
+    let mut problems = Problems::new();
+    let set = PosterSet::load(&theme_dir(), fonts(), &mut problems).unwrap();
+    let mut full = input("静岡市");
+    full.local_email = Some("kaigo@city.shizuoka.example".into());
+    full.local_address = Some("静岡市葵区（架空の住所）".into());
+    full.local_hours = Some("平日 8:30〜17:15".into());
+    let mut bare = no_contact(input("沼津市"));
+    bare.url = None;
+    let mut national = no_contact(input("全国"));
+    national.site_kind = "national".into();
+    national.comparison = vec![("全国".into(), 0.046)];
+    national.url = None;
+    let mut prefecture = no_contact(input("静岡県"));
+    prefecture.site_kind = "prefecture".into();
+    prefecture.comparison = vec![("静岡県".into(), 0.041), ("全国".into(), 0.046)];
+    for design in set.designs() {
+        for size in [A4, B2] {
+            let sheet = Sheet::new(size, &PrintOptions::default());
+            for site in [&full, &bare, &national, &prefecture] {
+                let svg = set.render_svg(&design, site, &sheet).unwrap();
+                let tree = set
+                    .parse(&design, &svg, &sheet, &set.usvg_options())
+                    .unwrap();
+                let boxes = leaf_boxes(&tree, &sheet);
+                let band = empty_band_below(&boxes, "contact-box");
+                assert!(
+                    band < 6.0,
+                    "{design} {} {}: {band:.1} units empty at the bottom of the contact box",
+                    size.name,
+                    site.name
+                );
+                if design == "standard" {
+                    let band = empty_band_below(&boxes, "status-box");
+                    assert!(
+                        band < 6.0,
+                        "{design} {} {}: {band:.1} units empty at the bottom of the figures box",
+                        size.name,
+                        site.name
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn the_url_under_the_qr_code_is_printed_at_7_pt_or_more() {
+    let mut problems = Problems::new();
+    let set = PosterSet::load(&theme_dir(), fonts(), &mut problems).unwrap();
+    let mut long = input("いちき串木野市");
+    long.url =
+        Some("https://www.city.ichikikushikino.lg.jp/kenko/careplan/462161/index.html".into());
+    for design in set.designs() {
+        for site in [input("津市"), long.clone()] {
+            // A4 is the smallest sheet: one design unit is 1 mm.
+            let sheet = Sheet::new(A4, &PrintOptions::default());
+            let svg = set.render_svg(&design, &site, &sheet).unwrap();
+            let url = site.url.clone().unwrap();
+            let doc = usvg::roxmltree::Document::parse(&svg).unwrap();
+            let mut printed = String::new();
+            for text in doc.descendants().filter(|n| n.has_tag_name("text")) {
+                let content: String = text
+                    .descendants()
+                    .filter(|n| n.is_text())
+                    .filter_map(|n| n.text())
+                    .collect();
+                if content.len() >= 4 && url.contains(content.trim()) {
+                    let size: f64 = text
+                        .ancestors()
+                        .find_map(|a| a.attribute("font-size"))
+                        .unwrap()
+                        .parse()
+                        .unwrap();
+                    let points = size * sheet.scale * 72.0 / 25.4;
+                    assert!(points >= 7.0, "{design}: 「{content}」 at {points:.1} pt");
+                    printed.push_str(content.trim());
+                }
+            }
+            assert_eq!(printed, url, "{design}: the whole URL is printed, in order");
+        }
+    }
+}
+
+#[test]
+fn a_site_without_url_gets_the_national_sites_qr_code_and_says_so() {
+    let mut problems = Problems::new();
+    let set = PosterSet::load(&theme_dir(), fonts(), &mut problems).unwrap();
+    let mut site = input("梼原町");
+    site.url = None;
+    site.national_url = Some("https://www.example.jp/careplan/".into());
+    for design in set.designs() {
+        let poster = set
+            .render(&design, &site, A4, &PrintOptions::default(), date())
+            .unwrap();
+        assert!(poster.svg.contains("全国のサイトが開きます"), "{design}");
+        assert!(!poster.svg.contains("梼原町のウェブサイト"), "{design}");
+        assert!(
+            poster.svg.contains("data-alt=\"QRコード: 全国のサイト（ケアプランデータ連携システム 普及支援サイト）https://www.example.jp/careplan/\""),
+            "{design}"
+        );
+    }
+    // A site with its own URL: its own page, named.
+    let own = set
+        .render(
+            "standard",
+            &input("梼原町"),
+            A4,
+            &PrintOptions::default(),
+            date(),
+        )
+        .unwrap();
+    assert!(own.svg.contains("梼原町のウェブサイト"));
+    assert!(!own.svg.contains("全国のサイトが開きます"));
+}
+
+#[test]
+fn the_national_poster_has_one_natural_headline() {
+    let mut problems = Problems::new();
+    let set = PosterSet::load(&theme_dir(), fonts(), &mut problems).unwrap();
+    let mut national = input("全国");
+    national.site_kind = "national".into();
+    for design in set.designs() {
+        let sheet = Sheet::new(A4, &PrintOptions::default());
+        let svg = set.render_svg(&design, &national, &sheet).unwrap();
+        let split = structure::split(&svg).unwrap();
+        let h1 = &split.roots[0];
+        assert_eq!(h1.role, structure::Role::H(1), "{design}");
+        assert_eq!(
+            h1.text, "ケアプランデータ連携システム 全国の介護事業所のみなさまへ",
+            "{design}"
+        );
+    }
+}
+
+#[test]
+fn wrap_breaks_a_url_after_a_slash_or_dot_and_keeps_every_character() {
+    // One unit per character: lines of at most 12.
+    let measure = |s: &str| s.chars().count() as f64;
+    let url = "https://www.city.shizuoka.example/careplan/";
+    let lines = wrap(url, 12.0, measure);
+    assert_eq!(
+        lines,
+        vec![
+            "https://www.",
+            "city.",
+            "shizuoka.",
+            "example/",
+            "careplan/"
+        ]
+    );
+    assert_eq!(lines.concat(), url);
+    // No break opportunity: between characters.
+    assert_eq!(wrap("abcdefghij", 4.0, measure), vec!["abcd", "efgh", "ij"]);
+    assert_eq!(wrap("short", 12.0, measure), vec!["short"]);
+}
+
+#[test]
+fn a_figure_without_alt_text_or_an_unknown_role_is_a_load_error_with_template_and_line() {
+    let broken = MINIMAL.replace(
+        "</svg>",
+        "<g data-tag=\"Figure\"><rect width=\"1\" height=\"1\"/></g>\n<text data-tag=\"Heading\">x</text>\n</svg>",
+    );
+    let dir = theme_with(&[("ok.svg", MINIMAL), ("broken.svg", &broken)]);
+    let mut problems = Problems::new();
+    assert!(PosterSet::load(dir.path(), fonts(), &mut problems).is_none());
+    let found = problems.sorted();
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert!(found.iter().all(|p| p.file.ends_with("posters/broken.svg")));
+    assert_eq!((found[0].line, found[1].line), (3, 4), "{found:?}");
+    assert!(found[0].message.contains("data-alt"), "{}", found[0]);
+    assert!(found[1].message.contains("Heading"), "{}", found[1]);
+}
+
+#[test]
+fn a_role_written_with_markup_is_checked_when_the_poster_is_made() {
+    let dynamic = MINIMAL.replace("<text x=", "<text data-tag=\"{{ design }}\" x=");
+    let dir = theme_with(&[("Para.svg", &dynamic), ("P.svg", &dynamic)]);
+    let mut problems = Problems::new();
+    let set = PosterSet::load(dir.path(), fonts(), &mut problems).expect("loads");
+    let err = set
+        .render(
+            "Para",
+            &input("梼原町"),
+            A4,
+            &PrintOptions::default(),
+            date(),
+        )
+        .err()
+        .expect("unknown role");
+    match &err {
+        PosterError::Structure { template, message } => {
+            assert!(template.ends_with("Para.svg"), "{err}");
+            assert!(
+                message.contains("Para") && message.contains("2 行"),
+                "{err}"
+            );
+        }
+        other => panic!("{other}"),
+    }
+    // A template that declares no role at all cannot make a tagged PDF.
+    let plain = theme_with(&[("plain.svg", MINIMAL)]);
+    let set_plain = PosterSet::load(plain.path(), fonts(), &mut problems).expect("loads");
+    let err = set_plain
+        .render(
+            "plain",
+            &input("梼原町"),
+            A4,
+            &PrintOptions::default(),
+            date(),
+        )
+        .err()
+        .expect("no roles");
+    assert!(
+        matches!(&err, PosterError::Structure { message, .. } if message.contains("data-tag")),
+        "{err}"
+    );
+    // The same template with a known role makes a tagged PDF.
+    let poster = set
+        .render("P", &input("梼原町"), A4, &PrintOptions::default(), date())
+        .unwrap();
+    assert!(poster.pdf.starts_with(b"%PDF-1.7"));
+}
+
+#[test]
+fn a_character_the_fonts_lack_is_named_instead_of_printed_as_a_box() {
+    let mut problems = Problems::new();
+    let set = PosterSet::load(&theme_dir(), fonts(), &mut problems).unwrap();
+    let mut site = input("梼原町");
+    site.local_department = Some("長寿介護課🙂".into());
+    let err = set
+        .render("standard", &site, A4, &PrintOptions::default(), date())
+        .err()
+        .expect("no glyph for 🙂");
+    assert!(err.to_string().contains("「🙂」"), "{err}");
 }

@@ -459,7 +459,10 @@ impl Renderer<'_> {
                         .set
                         .render_page(design, &input, *size, &job.print)
                         .map_err(SiteError::Poster)?;
-                    let pdf = job.set.single_pdf(&page, &input, *size, &job.print);
+                    let pdf = job
+                        .set
+                        .single_pdf(&page, &input, *size, &job.print, self.build_date)
+                        .map_err(SiteError::Poster)?;
                     sink.write(&pdf_rel, &pdf, Some(key))
                         .map_err(SiteError::Output)?;
                     // Its prefecture's print pack, built in this run, takes the page
@@ -516,7 +519,10 @@ impl Renderer<'_> {
                             .map_err(SiteError::Poster)?;
                         let refs: Vec<&crate::posters::PageArt> =
                             pages.iter().map(|p| p.as_ref()).collect();
-                        let pdf = job.set.pack_pdf(&refs, *size, &job.print);
+                        let pdf = job
+                            .set
+                            .pack_pdf(&refs, *size, &job.print, &site.name, self.build_date)
+                            .map_err(SiteError::Poster)?;
                         sink.write(&full, &pdf, Some(key))
                             .map_err(SiteError::Output)?;
                     }

@@ -968,7 +968,17 @@ impl<'a> SiteView<'a> {
             helpdesk_hours: config.helpdesk.hours.clone(),
             local_department: self.site.settings.department.clone(),
             local_phone: self.site.settings.phone.clone(),
+            local_email: self.site.settings.email.clone(),
+            local_address: self.site.settings.address.clone(),
+            local_hours: self.site.settings.hours.clone(),
             url: self.site.url.clone(),
+            national_url: self
+                .model
+                .sites
+                .iter()
+                .find(|s| s.kind == SiteKind::National)
+                .and_then(|s| s.url.clone()),
+            national_title: config.title.clone(),
         }
     }
 
