@@ -94,7 +94,8 @@ pub fn open_data(model: &Model, site: &Site, build_date: &str) -> OpenData {
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
-fn csv_bytes(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Vec<u8> {
+/// A CSV file: UTF-8 with BOM (so Excel opens it correctly), CRLF line ends.
+pub(crate) fn csv_bytes(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Vec<u8> {
     let mut writer = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(BOM.to_vec());
