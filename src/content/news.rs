@@ -43,7 +43,7 @@ pub struct NewsItem {
     pub html: String,
     pub url: String,
     /// What only an event has (`None` for news).
-    pub event: Option<EventInfo>,
+    pub event: Option<Box<EventInfo>>,
     /// After this day (YYYY-MM-DD) the item leaves the lists.
     pub expires: Option<String>,
     /// The prefecture or municipality whose folder the file is in (`None`: shared).
@@ -247,7 +247,7 @@ pub(super) fn build(
     });
 
     let event = if is_event {
-        event_info(&f, &mut c)
+        event_info(&f, &mut c).map(Box::new)
     } else {
         // An event's keys on a news item would be shown nowhere: say so.
         let present: [(&str, Option<(usize, usize)>); 13] = [

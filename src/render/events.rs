@@ -314,7 +314,7 @@ fn list_entry(item: &NewsItem, today: Date) -> ListEntry {
         illustrative: item.illustrative,
         date: item.date.clone(),
         date_display: item.date_display.clone(),
-        when: item.event.as_ref().map(when),
+        when: item.event.as_deref().map(when),
         status: item.event.as_ref().map(|e| status(e, today)),
         has_recording: item
             .event
