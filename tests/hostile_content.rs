@@ -300,7 +300,7 @@ fn control_characters_are_errors_at_load_and_the_feed_is_xml() {
     let fx = Fixture::new("basic");
     fx.write(
         "content/news/markup.md",
-        "---\ntitle: \"<研修> & 'Q&A' \\\"案内\\\"\"\ndate: 2025-07-01\nkind: イベント\ndescription: \"a < b\"\n---\n本文\n",
+        "---\ntitle: \"<研修> & 'Q&A' \\\"案内\\\"\"\ndate: 2025-07-01\nkind: イベント\ndescription: \"a < b\"\nevent_date: 2027-07-01\nvenue: 会場\n---\n本文\n",
     );
     fx.build_ok();
     let feed = fx.read("m/221007/news/feed.xml");
