@@ -71,7 +71,7 @@ impl Project {
             problems.warning(&path, line, 0, message, hint);
         }
         let markdown_started = Instant::now();
-        let content = content::load(&root.join("content"), &master, problems);
+        let content = content::load(&root.join("content"), &master, build_date, problems);
         let markdown_time = markdown_started.elapsed();
         let theme_name = config
             .as_ref()

@@ -8,6 +8,7 @@
 
 pub mod lint;
 pub mod markdown;
+pub mod news;
 pub mod paths;
 pub mod raw_html;
 pub mod resources;
@@ -25,6 +26,7 @@ use crate::dates::parse_iso;
 use crate::problems::Problems;
 use crate::yaml;
 use markdown::{Issue, MAX_DEPTH, MarkdownRenderer};
+pub use news::{EventInfo, NEWS_KINDS, NewsItem};
 use resources::NotLocal;
 use serde_saphyr::Spanned;
 
@@ -72,23 +74,6 @@ pub struct FaqEntry {
     pub updated: Option<String>,
     pub illustrative: bool,
     pub html: String,
-}
-
-/// A news item or event (`news/<slug>.md`).
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct NewsItem {
-    pub slug: String,
-    pub title: String,
-    pub date: String,
-    pub date_display: String,
-    pub kind: String,
-    pub description: String,
-    pub event_date: Option<String>,
-    pub event_date_display: Option<String>,
-    pub venue: Option<String>,
-    pub illustrative: bool,
-    pub html: String,
-    pub url: String,
 }
 
 #[derive(Debug, Clone)]
@@ -162,7 +147,14 @@ struct SourceFile {
 }
 
 /// Load and render every Markdown file under `content_dir`.
-pub fn load(content_dir: &Path, master: &MasterList, problems: &mut Problems) -> Content {
+/// `build_date` is the date the sites are built for: news that has stayed
+/// listed for over a year before it gets a warning.
+pub fn load(
+    content_dir: &Path,
+    master: &MasterList,
+    build_date: Date,
+    problems: &mut Problems,
+) -> Content {
     let mut sources = Vec::new();
     let mut names: Vec<String> = Vec::new();
     if !content_dir.exists() {
@@ -261,7 +253,7 @@ pub fn load(content_dir: &Path, master: &MasterList, problems: &mut Problems) ->
                     visible.extend(set.iter().cloned());
                 }
             }
-            let entry = load_file(&s.path, &s.rel, &renderer, &visible, &mut local);
+            let entry = load_file(&s.path, &s.rel, &renderer, &visible, build_date, &mut local);
             (s.scope.clone(), s.rel.clone(), entry, local)
         })
         .collect();
@@ -269,7 +261,13 @@ pub fn load(content_dir: &Path, master: &MasterList, problems: &mut Problems) ->
     let mut content = Content::default();
     for (scope, rel, entry, local) in loaded {
         problems.extend(local);
-        let Some(entry) = entry else { continue };
+        let Some(mut entry) = entry else { continue };
+        if let Entry::News(item) = &mut entry {
+            item.origin = match &scope {
+                Scope::Shared => None,
+                Scope::Prefecture(code) | Scope::Municipality(code) => Some(code.clone()),
+            };
+        }
         let entry = Arc::new(entry);
         match scope {
             Scope::Shared => {
@@ -421,21 +419,6 @@ struct FaqFront {
     illustrative: bool,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct NewsFront {
-    title: String,
-    date: At<String>,
-    kind: At<String>,
-    description: String,
-    #[serde(default)]
-    event_date: Option<At<String>>,
-    #[serde(default)]
-    venue: Option<String>,
-    #[serde(default)]
-    illustrative: bool,
-}
-
 /// Who an FAQ entry may be addressed to.
 pub const AUDIENCES: &[&str] = &[
     "居宅介護支援事業所",
@@ -443,8 +426,6 @@ pub const AUDIENCES: &[&str] = &[
     "地域包括支援センター",
     "自治体",
 ];
-/// The kinds of news item.
-pub const NEWS_KINDS: &[&str] = &["お知らせ", "イベント"];
 
 /// Front matter text, the body, and the body's first line number in the file.
 fn split_front_matter(text: &str) -> Option<(&str, &str, usize)> {
@@ -480,6 +461,7 @@ fn load_file(
     rel: &str,
     renderer: &MarkdownRenderer,
     visible: &BTreeSet<String>,
+    build_date: Date,
     problems: &mut Problems,
 ) -> Option<Entry> {
     let bytes = match std::fs::read(path) {
@@ -596,37 +578,9 @@ fn load_file(
         }));
     }
     if section == "news" && file_name != "_index.md" {
-        let f: NewsFront = yaml::parse(front, path, 1, None, problems)?;
-        if !NEWS_KINDS.contains(&f.kind.value.as_str()) {
-            let (line, column) = front_at(&f.kind);
-            problems.error(
-                path,
-                line,
-                column,
-                format!(
-                    "kind の「{}」は使えません",
-                    yaml::shorten(&f.kind.value, 40)
-                ),
-                "お知らせ か イベント を書いてください",
-            );
-        }
-        let date = date_field("date", Some(&f.date), problems)?;
-        let event_date = date_field("event_date", f.event_date.as_ref(), problems);
-        let display = |d: &str| parse_iso(d).map(crate::dates::format_western);
-        return Some(Entry::News(NewsItem {
-            slug,
-            title: f.title,
-            date_display: display(&date).unwrap_or_default(),
-            date,
-            kind: f.kind.value,
-            description: f.description,
-            event_date_display: event_date.as_deref().and_then(display),
-            event_date,
-            venue: f.venue,
-            illustrative: f.illustrative,
-            html: render(problems),
-            url,
-        }));
+        let f: news::NewsFront = yaml::parse(front, path, 1, None, problems)?;
+        let html = render(problems);
+        return news::build(f, path, slug, url, html, build_date, problems).map(Entry::News);
     }
     if file_name == "_index.md" {
         let f: SectionFront = yaml::parse(front, path, 1, None, problems)?;

@@ -43,8 +43,8 @@ pub fn sitemap(base: &str, pages: &[String], build_date: &str) -> String {
     out
 }
 
-/// An Atom feed of the site's news and events, newest first.
-pub fn atom(base: &str, title: &str, news: &[NewsItem]) -> String {
+/// An Atom feed of the site's listed news and events, newest posting first.
+pub fn atom(base: &str, title: &str, news: &[&NewsItem]) -> String {
     let updated = news
         .iter()
         .map(|n| n.date.as_str())
@@ -59,12 +59,21 @@ pub fn atom(base: &str, title: &str, news: &[NewsItem]) -> String {
     );
     for item in news {
         let url = escape(&format!("{base}{}", item.url));
+        // A feed reader shows the posting date; an event's own date goes first.
+        let summary = match &item.event {
+            Some(e) => format!(
+                "開催日時: {}。{}",
+                super::events::when(e).display,
+                item.description
+            ),
+            None => item.description.clone(),
+        };
         out.push_str(&format!(
             "  <entry>\n    <title>{}</title>\n    <id>{url}</id>\n    <link rel=\"alternate\" href=\"{url}\"/>\n    <updated>{}T00:00:00Z</updated>\n    <author><name>{}</name></author>\n    <summary>{}</summary>\n  </entry>\n",
             escape(&item.title),
             item.date,
             escape(title),
-            escape(&item.description)
+            escape(&summary)
         ));
     }
     out.push_str("</feed>\n");
@@ -90,8 +99,11 @@ mod tests {
             illustrative: false,
             html: String::new(),
             url: "news/a.html".into(),
+            event: None,
+            expires: None,
+            origin: None,
         };
-        let xml = atom("https://e.jp/?a=1&b=2/", "静岡市 <試行>", &[item]);
+        let xml = atom("https://e.jp/?a=1&b=2/", "静岡市 <試行>", &[&item]);
         let doc = roxmltree::Document::parse(&xml).unwrap_or_else(|e| panic!("{e}: {xml}"));
         let title = doc
             .descendants()

@@ -2,6 +2,7 @@
 //! [`crate::output`] module writes them).
 
 pub mod charts_view;
+pub mod events;
 pub mod feeds;
 pub mod format;
 pub mod open_data;
@@ -226,15 +227,31 @@ impl Renderer<'_> {
                 &none,
             )?;
         }
+        let tag = file_tag(site);
+        let mut event_files: Vec<(String, Vec<u8>)> = Vec::new();
         if !view.news.is_empty() {
             page("news_list.html", "news/index.html", &none, &none)?;
-            for item in &view.news {
+            for (item, facts) in view.news.items.iter().zip(&view.news.pages) {
+                let json_ld = facts
+                    .event
+                    .as_ref()
+                    .and_then(|e| events::json_ld(site, item, e));
                 page(
                     "news_item.html",
                     &item.url,
-                    &|c| c.insert("item", item),
+                    &|c| {
+                        c.insert("item", item);
+                        c.insert("facts", facts);
+                        c.insert("event_json_ld", &json_ld);
+                    },
                     &none,
                 )?;
+                if item.event.is_some() {
+                    event_files.push((
+                        events::ics_path(item, tag),
+                        events::ics(self.model, site, &item.title, &[item], self.build_date),
+                    ));
+                }
             }
         }
         if view.partners.is_some() {
@@ -254,7 +271,6 @@ impl Renderer<'_> {
                 .collect(),
             crate::model::SiteKind::National => self.offices.values().flatten().copied().collect(),
         };
-        let tag = file_tag(site);
         let mut downloads = vec![
             (
                 format!("data/adoption-{tag}.csv"),
@@ -273,6 +289,26 @@ impl Renderer<'_> {
                 "利用している事業所の一覧（CSV）",
                 open_data::offices_csv(&own_offices),
             ));
+        }
+        if !event_files.is_empty() {
+            downloads.push((
+                format!("data/events-{tag}.csv"),
+                "イベント一覧（CSV、自治体標準オープンデータセットの項目）",
+                events::events_csv(self.model, site, &view.news),
+            ));
+            if !view.news.upcoming.is_empty() {
+                downloads.push((
+                    format!("data/events-{tag}.ics"),
+                    "これからのイベント（iCalendar、カレンダーに取り込めます）",
+                    events::site_ics(
+                        self.model,
+                        site,
+                        &view.news,
+                        &view.info_title(),
+                        self.build_date,
+                    ),
+                ));
+            }
         }
         let download_list: Vec<Download> = downloads
             .iter()
@@ -304,6 +340,7 @@ impl Renderer<'_> {
                 c.insert("qr_png", &format!("posters/qr-{tag}.png"));
                 c.insert("open_data_rows", &rows);
                 c.insert("open_data_licence", &self.model.config.open_data);
+                c.insert("has_event_files", &!event_files.is_empty());
             },
             &none,
         )?;
@@ -318,9 +355,10 @@ impl Renderer<'_> {
                 feeds::sitemap(base, &page_urls, &self.build_date.to_string()),
             )];
             if !view.news.is_empty() {
+                // Expired items keep their pages but leave the feed.
                 feeds.push((
                     "news/feed.xml",
-                    feeds::atom(base, &view.info_title(), &view.news),
+                    feeds::atom(base, &view.info_title(), &view.news.listed(self.build_date)),
                 ));
             }
             for (rel, xml) in feeds {
@@ -357,7 +395,10 @@ impl Renderer<'_> {
         let data_files = downloads
             .iter()
             .map(|(rel, _, bytes)| (rel.clone(), bytes.as_slice()));
-        for (rel, bytes) in data_files.chain(assets) {
+        let event_files = event_files
+            .iter()
+            .map(|(rel, bytes)| (rel.clone(), bytes.as_slice()));
+        for (rel, bytes) in data_files.chain(event_files).chain(assets) {
             sink.write(&join(&site.dir, &rel), bytes, None)
                 .map_err(SiteError::Output)?;
             count += 1;

@@ -6,6 +6,7 @@ use jiff::civil::Date;
 use serde::Serialize;
 use tera::Context;
 
+use super::events::{HomeNews, NewsBoard};
 use super::format::{percent, target_percent, thousands};
 use super::subsidy_view::{SubsidiesView, subsidies_view};
 use super::{SiteEntries, json_for_script};
@@ -191,7 +192,7 @@ pub struct HomeView {
     pub trend: Vec<FigureView>,
     pub children: Vec<ChildRow>,
     pub guides: Vec<PageLink>,
-    pub latest_news: Vec<NewsItem>,
+    pub latest_news: HomeNews,
 }
 
 #[derive(Serialize)]
@@ -282,7 +283,7 @@ pub struct SiteView<'a> {
     pub home: HomeView,
     pub sections: Vec<SectionView>,
     pub faq: Vec<FaqGroup>,
-    pub news: Vec<NewsItem>,
+    pub news: NewsBoard,
     pub subsidies: SubsidiesView,
     pub local_programmes: Vec<LocalProgrammes>,
     pub partners: Option<PartnersView>,
@@ -412,7 +413,7 @@ impl<'a> SiteView<'a> {
                 }),
             }
         }
-        news.sort_by(|a, b| (&b.date, &a.slug).cmp(&(&a.date, &b.slug)));
+        let news = NewsBoard::new(model, site, news, build_date);
 
         let mut nav_items = vec![("ホーム".to_string(), "index.html".to_string())];
         for s in &sections {
@@ -471,7 +472,7 @@ impl<'a> SiteView<'a> {
         }
     }
 
-    fn home(model: &Model, site: &Site, sections: &[SectionView], news: &[NewsItem]) -> HomeView {
+    fn home(model: &Model, site: &Site, sections: &[SectionView], news: &NewsBoard) -> HomeView {
         let config = model.config;
         let target = config.municipality_target_ppm();
         let history = model.history(site);
@@ -623,7 +624,7 @@ impl<'a> SiteView<'a> {
                 .find(|s| s.dir == "guides")
                 .map(|s| s.pages.clone())
                 .unwrap_or_default(),
-            latest_news: news.iter().take(3).cloned().collect(),
+            latest_news: news.home(),
         }
     }
 
@@ -903,8 +904,8 @@ impl<'a> SiteView<'a> {
         if page_url == "faq.html" {
             context.insert("faq", &self.faq);
         }
-        if page_url.starts_with("news/") {
-            context.insert("news", &self.news);
+        if page_url == "news/index.html" {
+            context.insert("news", &self.news.lists());
         }
         context.insert("has_faq", &!self.faq.is_empty());
         context.insert("has_news", &!self.news.is_empty());
