@@ -122,8 +122,47 @@ pub struct LicenceFee {
     pub as_of: String,
     /// Where the figure comes from.
     pub note: String,
+    /// The consumption tax rate, for programmes that pay on the tax-exclusive
+    /// fee (or the tax-inclusive one when the fee above is tax-exclusive).
+    #[serde(default)]
+    pub consumption_tax: Option<ConsumptionTax>,
     #[serde(default)]
     pub campaigns: Vec<Campaign>,
+}
+
+/// 消費税率 with the date it was confirmed.
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConsumptionTax {
+    /// Whole percent (10 = 10%).
+    pub percent: u32,
+    /// The date the rate was confirmed.
+    pub as_of: String,
+}
+
+impl LicenceFee {
+    /// The fee per office number per year with tax, when it is known (the fee
+    /// is given with tax, or the tax rate is configured): tax-exclusive fee +
+    /// the tax on it rounded down.
+    pub fn tax_included_yen(&self) -> Option<u64> {
+        if self.tax_included {
+            return Some(self.yen_per_year);
+        }
+        let percent = u64::from(self.consumption_tax.as_ref()?.percent);
+        Some(self.yen_per_year + self.yen_per_year * percent / 100)
+    }
+
+    /// The fee per office number per year without tax, when it is known: the
+    /// tax-inclusive fee ÷ (1 + rate), rounded to the nearest yen (21,000円 at
+    /// 10% → 19,091円).
+    pub fn tax_excluded_yen(&self) -> Option<u64> {
+        if !self.tax_included {
+            return Some(self.yen_per_year);
+        }
+        let percent = u64::from(self.consumption_tax.as_ref()?.percent);
+        let den = 100 + percent;
+        Some((self.yen_per_year * 100 * 2 + den) / (2 * den))
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, serde::Serialize)]
@@ -134,6 +173,12 @@ pub struct Campaign {
     #[serde(default)]
     pub until: Option<String>,
     pub note: String,
+    /// The campaign makes the first year's licence fee free for an office that
+    /// starts using the system while it runs: the cost estimate then shows the
+    /// first year with the campaign as a row of its own. Without it the
+    /// campaign is only announced.
+    #[serde(default)]
+    pub first_year_free: bool,
 }
 
 /// What the adoption figures count, shown beside every figure.
@@ -227,6 +272,37 @@ impl Config {
                 format!("as_of の日付「{}」を読めません", self.licence_fee.as_of),
                 "YYYY-MM-DD の形で書いてください",
             );
+        }
+        if let Some(tax) = &self.licence_fee.consumption_tax {
+            // The line of `key:` inside the consumption_tax mapping.
+            let tax_line = |key: &str| {
+                let lines: Vec<&str> = text.lines().collect();
+                let start = lines
+                    .iter()
+                    .position(|l| l.trim_start().starts_with("consumption_tax:"))?;
+                lines[start..]
+                    .iter()
+                    .position(|l| l.trim_start().starts_with(&format!("{key}:")))
+                    .map(|i| start + i + 1)
+            };
+            if tax.percent > 100 {
+                problems.error(
+                    path,
+                    tax_line("percent").unwrap_or(0),
+                    0,
+                    format!("消費税率 {}% は 100% を超えています", tax.percent),
+                    "10% なら percent: 10 のように整数で書いてください",
+                );
+            }
+            if crate::dates::parse_iso(&tax.as_of).is_none() {
+                problems.error(
+                    path,
+                    tax_line("as_of").unwrap_or(0),
+                    0,
+                    format!("消費税率の as_of の日付「{}」を読めません", tax.as_of),
+                    "YYYY-MM-DD の形で書いてください",
+                );
+            }
         }
         for campaign in &self.licence_fee.campaigns {
             for date in std::iter::once(&campaign.from).chain(campaign.until.as_ref()) {
