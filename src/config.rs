@@ -359,3 +359,58 @@ impl Config {
         (self.kpi.prefecture_target * 1_000_000.0).round() as u64
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fee(yen: u64, tax_included: bool, percent: Option<u32>) -> LicenceFee {
+        LicenceFee {
+            yen_per_year: yen,
+            tax_included,
+            as_of: "2025-04-01".into(),
+            note: String::new(),
+            consumption_tax: percent.map(|percent| ConsumptionTax {
+                percent,
+                as_of: "2025-04-01".into(),
+            }),
+            campaigns: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn the_fee_with_and_without_tax() {
+        // 21,000円 with tax at 10%: 19,090.9… → 19,091円 without.
+        let with = fee(21_000, true, Some(10));
+        assert_eq!(with.tax_included_yen(), Some(21_000));
+        assert_eq!(with.tax_excluded_yen(), Some(19_091));
+        assert_eq!(fee(11_000, true, Some(10)).tax_excluded_yen(), Some(10_000));
+        assert_eq!(fee(10_800, true, Some(8)).tax_excluded_yen(), Some(10_000));
+        // A tax-exclusive fee: the tax is added and rounded down.
+        let without = fee(19_091, false, Some(10));
+        assert_eq!(without.tax_excluded_yen(), Some(19_091));
+        assert_eq!(without.tax_included_yen(), Some(21_000));
+        // Without a rate only the stated amount is known.
+        assert_eq!(fee(21_000, true, None).tax_excluded_yen(), None);
+        assert_eq!(fee(19_091, false, None).tax_included_yen(), None);
+    }
+
+    #[test]
+    fn a_bad_tax_rate_is_reported_at_its_line() {
+        let text = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("config.yaml"),
+        )
+        .unwrap()
+        .replace("    percent: 10\n", "    percent: 110\n");
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.yaml");
+        std::fs::write(&path, &text).unwrap();
+        let mut problems = Problems::new();
+        assert!(Config::load(&path, &mut problems).is_some());
+        let all = problems.sorted();
+        assert_eq!(all.len(), 1, "{all:#?}");
+        let line = text.lines().position(|l| l == "    percent: 110").unwrap() + 1;
+        assert_eq!(all[0].line, line);
+        assert!(all[0].message.contains("110%"));
+    }
+}

@@ -375,7 +375,7 @@ impl Subsidy {
     /// Whether this programme, by its own rules, lets `other` pay towards the
     /// same expense too.
     pub fn allows(&self, other: &Subsidy) -> bool {
-        self.combinable || self.combinable_with.iter().any(|id| *id == other.id)
+        self.combinable || self.combinable_with.contains(&other.id)
     }
 
     /// Whether the two programmes may be stacked: each allows the other.
