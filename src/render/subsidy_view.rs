@@ -775,3 +775,110 @@ pub fn subsidies_view(
         closing_soonest: closing.into_iter().take(3).map(view).collect(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::subsidies::estimate::Programme;
+    use crate::problems::Problems;
+
+    fn master() -> MasterList {
+        let mut problems = Problems::new();
+        MasterList::load(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/municipalities.csv"),
+            &mut problems,
+        )
+    }
+
+    fn programme(name: &str, num: u32, den: u32, stacks_with: Vec<usize>) -> Programme {
+        Programme {
+            id: name.into(),
+            name: name.into(),
+            numerator: num,
+            denominator: den,
+            basis_yen: 21_000,
+            ceiling_yen: None,
+            ceiling_per_application: false,
+            round_down_to: None,
+            sample: false,
+            stacks_with,
+        }
+    }
+
+    #[test]
+    fn areas_read_as_each_site_needs_them() {
+        let mut problems = Problems::new();
+        let config = Config::load(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("config.yaml"),
+            &mut problems,
+        )
+        .unwrap();
+        let all = crate::data::subsidies::load(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/subsidies"),
+            &master(),
+            Some(&config.licence_fee),
+            &mut problems,
+        );
+        let model = all
+            .iter()
+            .find(|s| s.id == "national-model-region")
+            .unwrap();
+        let m = master();
+        assert_eq!(
+            areas_text(model, &m, None).unwrap(),
+            "福島県（全域）、静岡県（静岡市、浜松市）、大阪府（茨木市）"
+        );
+        assert_eq!(
+            areas_text(model, &m, Some("22")).unwrap(),
+            "静岡市、浜松市（静岡県内の2市区町村）。ほかに2都道府県で実施"
+        );
+        assert_eq!(
+            areas_text(model, &m, Some("07")).unwrap(),
+            "福島県の全域。ほかに2都道府県で実施"
+        );
+        let ict = all.iter().find(|s| s.id == "national-ict").unwrap();
+        assert_eq!(areas_text(ict, &m, None), None);
+    }
+
+    #[test]
+    fn the_sentences_say_which_programme_is_used_and_why_not_the_others() {
+        let year = columns(None);
+        // Not combinable: the better one, and why the other is out.
+        let plan = Plan {
+            fee_yen: 21_000,
+            programmes: vec![programme("A", 1, 2, vec![]), programme("B", 3, 4, vec![])],
+        };
+        let t = estimate_texts(&plan, &year, false, 1);
+        assert_eq!(
+            t.choices,
+            [
+                "「B」で計算しています。「A」は「B」と併用できないため入れていません（合計が大きくなるほうを使っています）。"
+            ]
+        );
+        assert_eq!(t.cells["p0:year"].text, "使わない");
+        assert_eq!(t.cells["p1:year"].text, "−15,750円");
+        assert_eq!(
+            t.summary,
+            "事業所番号1件の実質の負担（年額の目安）: 5,250円。"
+        );
+        // Combinable, but the first pays it all: the second adds nothing.
+        let plan = Plan {
+            fee_yen: 21_000,
+            programmes: vec![programme("A", 1, 1, vec![1]), programme("B", 1, 2, vec![0])],
+        };
+        let t = estimate_texts(&plan, &year, false, 2);
+        assert_eq!(
+            t.choices,
+            ["「A」で計算しています。「B」は、入れても補助額の合計が増えないため入れていません。"]
+        );
+        assert_eq!(t.offices, "2件");
+        // Nothing to use.
+        let empty = Plan {
+            fee_yen: 21_000,
+            programmes: Vec::new(),
+        };
+        let t = estimate_texts(&empty, &year, false, 1);
+        assert_eq!(t.choices, ["計算に使える制度がないため、補助金は0円です。"]);
+        assert_eq!(t.cells.len(), 2, "fee and net only: {:?}", t.cells);
+    }
+}
