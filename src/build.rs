@@ -48,7 +48,12 @@ impl Project {
         let master = MasterList::load(&root.join("data/municipalities.csv"), problems);
         let adoption = adoption::load(&root.join("data/adoption"), &master, build_date, problems);
         let settings = sites::load(&root.join("data/sites.yaml"), &master, problems);
-        let subsidies = subsidies::load(&root.join("data/subsidies"), &master, problems);
+        let subsidies = subsidies::load(
+            &root.join("data/subsidies"),
+            &master,
+            config.as_ref().map(|c| &c.licence_fee),
+            problems,
+        );
         let offices = offices::load_as_of(
             &root.join("data/offices.csv"),
             &master,

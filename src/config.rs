@@ -123,8 +123,47 @@ pub struct LicenceFee {
     pub as_of: String,
     /// Where the figure comes from.
     pub note: String,
+    /// The consumption tax rate, for programmes that pay on the tax-exclusive
+    /// fee (or the tax-inclusive one when the fee above is tax-exclusive).
+    #[serde(default)]
+    pub consumption_tax: Option<ConsumptionTax>,
     #[serde(default)]
     pub campaigns: Vec<Campaign>,
+}
+
+/// 消費税率 with the date it was confirmed.
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConsumptionTax {
+    /// Whole percent (10 = 10%).
+    pub percent: u32,
+    /// The date the rate was confirmed.
+    pub as_of: String,
+}
+
+impl LicenceFee {
+    /// The fee per office number per year with tax, when it is known (the fee
+    /// is given with tax, or the tax rate is configured): tax-exclusive fee +
+    /// the tax on it rounded down.
+    pub fn tax_included_yen(&self) -> Option<u64> {
+        if self.tax_included {
+            return Some(self.yen_per_year);
+        }
+        let percent = u64::from(self.consumption_tax.as_ref()?.percent);
+        Some(self.yen_per_year + self.yen_per_year * percent / 100)
+    }
+
+    /// The fee per office number per year without tax, when it is known: the
+    /// tax-inclusive fee ÷ (1 + rate), rounded to the nearest yen (21,000円 at
+    /// 10% → 19,091円).
+    pub fn tax_excluded_yen(&self) -> Option<u64> {
+        if !self.tax_included {
+            return Some(self.yen_per_year);
+        }
+        let percent = u64::from(self.consumption_tax.as_ref()?.percent);
+        let den = 100 + percent;
+        Some((self.yen_per_year * 100 * 2 + den) / (2 * den))
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, serde::Serialize)]
@@ -135,6 +174,12 @@ pub struct Campaign {
     #[serde(default)]
     pub until: Option<String>,
     pub note: String,
+    /// The campaign makes the first year's licence fee free for an office that
+    /// starts using the system while it runs: the cost estimate then shows the
+    /// first year with the campaign as a row of its own. Without it the
+    /// campaign is only announced.
+    #[serde(default)]
+    pub first_year_free: bool,
 }
 
 /// What the adoption figures count, shown beside every figure.
@@ -229,6 +274,37 @@ impl Config {
                 "YYYY-MM-DD の形で書いてください",
             );
         }
+        if let Some(tax) = &self.licence_fee.consumption_tax {
+            // The line of `key:` inside the consumption_tax mapping.
+            let tax_line = |key: &str| {
+                let lines: Vec<&str> = text.lines().collect();
+                let start = lines
+                    .iter()
+                    .position(|l| l.trim_start().starts_with("consumption_tax:"))?;
+                lines[start..]
+                    .iter()
+                    .position(|l| l.trim_start().starts_with(&format!("{key}:")))
+                    .map(|i| start + i + 1)
+            };
+            if tax.percent > 100 {
+                problems.error(
+                    path,
+                    tax_line("percent").unwrap_or(0),
+                    0,
+                    format!("消費税率 {}% は 100% を超えています", tax.percent),
+                    "10% なら percent: 10 のように整数で書いてください",
+                );
+            }
+            if crate::dates::parse_iso(&tax.as_of).is_none() {
+                problems.error(
+                    path,
+                    tax_line("as_of").unwrap_or(0),
+                    0,
+                    format!("消費税率の as_of の日付「{}」を読めません", tax.as_of),
+                    "YYYY-MM-DD の形で書いてください",
+                );
+            }
+        }
         for campaign in &self.licence_fee.campaigns {
             for date in std::iter::once(&campaign.from).chain(campaign.until.as_ref()) {
                 if crate::dates::parse_iso(date).is_none() {
@@ -282,5 +358,60 @@ impl Config {
 
     pub fn prefecture_target_ppm(&self) -> u64 {
         (self.kpi.prefecture_target * 1_000_000.0).round() as u64
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fee(yen: u64, tax_included: bool, percent: Option<u32>) -> LicenceFee {
+        LicenceFee {
+            yen_per_year: yen,
+            tax_included,
+            as_of: "2025-04-01".into(),
+            note: String::new(),
+            consumption_tax: percent.map(|percent| ConsumptionTax {
+                percent,
+                as_of: "2025-04-01".into(),
+            }),
+            campaigns: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn the_fee_with_and_without_tax() {
+        // 21,000円 with tax at 10%: 19,090.9… → 19,091円 without.
+        let with = fee(21_000, true, Some(10));
+        assert_eq!(with.tax_included_yen(), Some(21_000));
+        assert_eq!(with.tax_excluded_yen(), Some(19_091));
+        assert_eq!(fee(11_000, true, Some(10)).tax_excluded_yen(), Some(10_000));
+        assert_eq!(fee(10_800, true, Some(8)).tax_excluded_yen(), Some(10_000));
+        // A tax-exclusive fee: the tax is added and rounded down.
+        let without = fee(19_091, false, Some(10));
+        assert_eq!(without.tax_excluded_yen(), Some(19_091));
+        assert_eq!(without.tax_included_yen(), Some(21_000));
+        // Without a rate only the stated amount is known.
+        assert_eq!(fee(21_000, true, None).tax_excluded_yen(), None);
+        assert_eq!(fee(19_091, false, None).tax_included_yen(), None);
+    }
+
+    #[test]
+    fn a_bad_tax_rate_is_reported_at_its_line() {
+        let text = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("config.yaml"),
+        )
+        .unwrap()
+        .replace("    percent: 10\n", "    percent: 110\n");
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.yaml");
+        std::fs::write(&path, &text).unwrap();
+        let mut problems = Problems::new();
+        assert!(Config::load(&path, &mut problems).is_some());
+        let all = problems.sorted();
+        assert_eq!(all.len(), 1, "{all:#?}");
+        let line = text.lines().position(|l| l == "    percent: 110").unwrap() + 1;
+        assert_eq!(all[0].line, line);
+        assert!(all[0].message.contains("110%"));
     }
 }

@@ -166,8 +166,17 @@ fn the_shipped_sample_project_checks_clean() {
     // The one warning: the sample configures a public URL for 静岡市 only, so
     // links to the other sites are left out, and check says so once.
     assert!(stdout.contains("エラー 0 件、警告 1 件"), "{stdout}");
+    // At the (commented-out) hosting key of config.yaml.
+    let config = std::fs::read_to_string(root.join("config.yaml")).unwrap();
+    let line = config
+        .lines()
+        .position(|l| l.starts_with("# hosting:"))
+        .unwrap()
+        + 1;
     assert!(
-        stdout.contains("config.yaml:40: 警告: 公開先 URL のない 1788 サイトへのリンクは出さず"),
+        stdout.contains(&format!(
+            "config.yaml:{line}: 警告: 公開先 URL のない 1788 サイトへのリンクは出さず"
+        )),
         "{stdout}"
     );
 }

@@ -19,6 +19,18 @@
 //! | `link` | | 公式ページの URL（http:// または https:// のみ） |
 //! | `confirmed` | ○ | 内容を最後に確認した日（`2025-06-01`）。未来の日付でもよい |
 //! | `illustrative` | | サンプル・架空のデータなら `true`（既定は `false`） |
+//! | `areas` | | 実施地域を限るときの6桁の団体コードの一覧。国の制度は都道府県または市区町村のコード、都道府県の制度はその都道府県内の市区町村のコード。市区町村の制度には書けない。省くと従来どおり（国は全国、都道府県は管内全域） |
+//! | `areas_illustrative` | | `areas` がサンプル・架空の地域指定なら `true`。ページに「サンプル」と示す |
+//! | `ceiling_per` | | 上限額の単位: `office`（事業所番号ごと、既定）か `application`（1回の申請ごと） |
+//! | `fee_basis` | | 補助の対象額: `tax_included`（税込、既定）か `tax_excluded`（税抜。消費税率は config.yaml の `licence_fee.consumption_tax`） |
+//! | `round_down_to` | | 補助額の端数の切り捨て単位（円）。千円未満切り捨てなら `1000` |
+//! | `combinable` | | ほかの制度と併用できるなら `true`（既定は `false`） |
+//! | `combinable_with` | | 併用できる制度のファイル名（拡張子なし）の一覧 |
+//!
+//! A programme is stacked with another in the cost estimate only when both
+//! allow it (`combinable: true` or the other's id in `combinable_with`);
+//! otherwise the estimate takes the programme (or allowed combination) that
+//! pays most. See [`estimate`].
 //!
 //! Dates are strict `YYYY-MM-DD`. Every problem of every file is reported in
 //! one [`load`] call; a file whose YAML cannot be read at all (syntax error,
@@ -38,10 +50,66 @@ use jiff::civil::Date;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
+use crate::config::LicenceFee;
 use crate::data::jis::{MasterList, validate_code};
 use crate::data::table::{ControlChar, control_char, normalize_width};
 use crate::dates::parse_iso;
 use crate::problems::Problems;
+
+pub mod estimate;
+
+/// What a programme's ceiling is counted per.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CeilingPer {
+    /// Per office number (事業所番号ごと): n office numbers, n ceilings.
+    #[default]
+    Office,
+    /// Per application (1申請ごと): one ceiling however many office numbers.
+    Application,
+}
+
+impl CeilingPer {
+    pub fn label(&self) -> &'static str {
+        match self {
+            CeilingPer::Office => "1事業所番号あたり",
+            CeilingPer::Application => "1申請あたり",
+        }
+    }
+}
+
+/// Which amount of the fee a programme pays on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FeeBasis {
+    /// 税込
+    #[default]
+    TaxIncluded,
+    /// 税抜
+    TaxExcluded,
+}
+
+impl FeeBasis {
+    pub fn label(&self) -> &'static str {
+        match self {
+            FeeBasis::TaxIncluded => "税込",
+            FeeBasis::TaxExcluded => "税抜",
+        }
+    }
+
+    /// The fee per office number on this basis, when it is known.
+    pub fn fee_yen(&self, fee: &LicenceFee) -> Option<u64> {
+        match self {
+            FeeBasis::TaxIncluded => fee.tax_included_yen(),
+            FeeBasis::TaxExcluded => fee.tax_excluded_yen(),
+        }
+    }
+}
+
+/// A prefecture's 6-digit code (`PP000C`), as opposed to a municipality's.
+pub fn is_prefecture_code(code: &str) -> bool {
+    code.get(2..5) == Some("000")
+}
 
 /// Who funds and runs a programme. Ordered national → prefecture → municipality, then by code.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
@@ -202,10 +270,22 @@ pub struct Subsidy {
     #[serde(serialize_with = "ser_date")]
     pub confirmed: Date,
     pub illustrative: bool,
+    /// 6-digit codes the programme is limited to, in code order; empty = no limit.
+    pub areas: Vec<String>,
+    /// The `areas` are an illustrative choice (サンプル).
+    pub areas_illustrative: bool,
+    pub ceiling_per: CeilingPer,
+    pub fee_basis: FeeBasis,
+    /// Round the amount down to a multiple of this many yen (1000 = 千円未満切り捨て).
+    pub round_down_to: Option<u64>,
+    /// Combinable with any programme that allows it too.
+    pub combinable: bool,
+    /// Ids of programmes it may be combined with.
+    pub combinable_with: Vec<String>,
     pub source: PathBuf,
 }
 
-/// The `covers` entry that [`Subsidy::licence_fee_subsidy`] looks for.
+/// The `covers` entry that the cost estimate looks for.
 pub const LICENCE_FEE: &str = "ライセンス料";
 
 /// The fixed vocabulary of `eligible`.
@@ -252,50 +332,67 @@ impl Subsidy {
         self.window_start.is_some() || self.window_end.is_some()
     }
 
-    /// Whether this programme applies to a site. National programmes apply to
-    /// every site; a prefecture's to its own site and its municipalities' sites;
-    /// a municipality's only to that municipality's site. The national site
-    /// (`None`, `None`) sees national programmes only. For a municipality site
-    /// the prefecture may be omitted: it is taken from the municipality code.
+    /// Whether this programme applies to a site. Without `areas`, national
+    /// programmes apply to every site; a prefecture's to its own site and its
+    /// municipalities' sites; a municipality's only to that municipality's site.
+    /// With `areas`, a national programme applies to the national site (which
+    /// lists its areas), to the site of each prefecture that has an area and to
+    /// each municipality listed or inside a listed prefecture; a prefecture's
+    /// programme to its own site and its listed municipalities. The national
+    /// site (`None`, `None`) sees national programmes only. For a municipality
+    /// site the prefecture may be omitted: it is taken from the municipality code.
     pub fn applies_to(
         &self,
         site_prefecture: Option<&str>,
         site_municipality: Option<&str>,
     ) -> bool {
+        let site_number = site_prefecture
+            .or(site_municipality)
+            .and_then(|c| c.get(..2));
         match &self.provider {
-            Provider::National => true,
+            Provider::National => {
+                if self.areas.is_empty() {
+                    return true;
+                }
+                match (site_number, site_municipality) {
+                    (None, _) => true,
+                    (Some(_), Some(m)) => self
+                        .areas
+                        .iter()
+                        .any(|a| a == m || (is_prefecture_code(a) && a.get(..2) == m.get(..2))),
+                    (Some(n), None) => self.areas.iter().any(|a| a.get(..2) == Some(n)),
+                }
+            }
             Provider::Prefecture(p) => {
-                let site_number = site_prefecture
-                    .or(site_municipality)
-                    .and_then(|c| c.get(..2));
-                site_number.is_some() && site_number == p.get(..2)
+                site_number.is_some()
+                    && site_number == p.get(..2)
+                    && site_municipality
+                        .is_none_or(|m| self.areas.is_empty() || self.areas.iter().any(|a| a == m))
             }
             Provider::Municipality(m) => site_municipality == Some(m.as_str()),
         }
     }
 
+    /// Whether this programme, by its own rules, lets `other` pay towards the
+    /// same expense too.
+    pub fn allows(&self, other: &Subsidy) -> bool {
+        self.combinable || self.combinable_with.contains(&other.id)
+    }
+
+    /// Whether the two programmes may be stacked: each allows the other.
+    pub fn stacks_with(&self, other: &Subsidy) -> bool {
+        self.allows(other) && other.allows(self)
+    }
+
+    /// Whether what a reader sees of this programme rests on sample data: the
+    /// programme itself or the areas it is shown for.
+    pub fn shown_as_sample(&self) -> bool {
+        self.illustrative || (self.areas_illustrative && !self.areas.is_empty())
+    }
+
     /// Whether the programme pays towards the licence fee.
     pub fn covers_licence_fee(&self) -> bool {
         self.covers.iter().any(|c| c == LICENCE_FEE)
-    }
-
-    /// The subsidy towards one office's licence fee (yen): `min(fee × rate, ceiling)`
-    /// rounded down, when the programme covers ライセンス料; 0 when it does not or
-    /// when its rate is not known.
-    pub fn licence_fee_subsidy(&self, fee_yen: u64) -> u64 {
-        if !self.covers_licence_fee() {
-            return 0;
-        }
-        let Some(rate) = self.rate else {
-            return 0;
-        };
-        let amount =
-            u128::from(fee_yen) * u128::from(rate.numerator) / u128::from(rate.denominator);
-        let amount = u64::try_from(amount).unwrap_or(u64::MAX);
-        match self.ceiling_yen {
-            Some(ceiling) => amount.min(ceiling),
-            None => amount,
-        }
     }
 }
 
@@ -314,7 +411,7 @@ fn ser_opt_date<S: serde::Serializer>(d: &Option<Date>, s: S) -> Result<S::Ok, S
 // Loading
 
 /// Every top-level key, in the order the documentation lists them.
-const KEYS: [&str; 14] = [
+const KEYS: [&str; 21] = [
     "name",
     "provider",
     "administered_by",
@@ -329,6 +426,13 @@ const KEYS: [&str; 14] = [
     "link",
     "confirmed",
     "illustrative",
+    "areas",
+    "areas_illustrative",
+    "ceiling_per",
+    "fee_basis",
+    "round_down_to",
+    "combinable",
+    "combinable_with",
 ];
 const WINDOW_KEYS: [&str; 2] = ["start", "end"];
 /// Keys whose text may run over several lines (`|` blocks).
@@ -356,6 +460,13 @@ struct Raw {
     link: Text,
     confirmed: Text,
     illustrative: Text,
+    areas: List,
+    areas_illustrative: Text,
+    ceiling_per: Text,
+    fee_basis: Text,
+    round_down_to: Text,
+    combinable: Text,
+    combinable_with: List,
 }
 
 #[derive(Debug, Deserialize)]
@@ -367,8 +478,15 @@ struct RawWindow {
 
 /// Load every `*.yaml` in `dir`, sorted by provider then id. An absent
 /// directory means no programmes. Problems go to `problems`; a file with an
-/// error is left out of the result.
-pub fn load(dir: &Path, master: &MasterList, problems: &mut Problems) -> Vec<Subsidy> {
+/// error is left out of the result. `fee` (config.yaml's licence fee, when it
+/// could be read) tells whether a `fee_basis` can be computed; `combinable_with`
+/// is checked across the files.
+pub fn load(
+    dir: &Path,
+    master: &MasterList,
+    fee: Option<&LicenceFee>,
+    problems: &mut Problems,
+) -> Vec<Subsidy> {
     if !dir.exists() {
         return Vec::new();
     }
@@ -397,6 +515,9 @@ pub fn load(dir: &Path, master: &MasterList, problems: &mut Problems) -> Vec<Sub
     paths.sort();
 
     let mut subsidies = Vec::new();
+    let mut ids = std::collections::BTreeSet::new();
+    // Every file's combinable_with, whether or not the file has other errors.
+    let mut partners: Vec<(PathBuf, String, Vec<Spanned<String>>)> = Vec::new();
     for path in paths {
         match path.extension().and_then(|e| e.to_str()) {
             Some("yaml") => {}
@@ -415,15 +536,78 @@ pub fn load(dir: &Path, master: &MasterList, problems: &mut Problems) -> Vec<Sub
             }
             _ => continue,
         }
-        if let Some(s) = load_file(&path, master, problems) {
+        let id = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        ids.insert(id.clone());
+        let (loaded, with) = load_file(&path, master, fee, problems);
+        if let Some(s) = loaded {
             subsidies.push(s);
         }
+        partners.push((path, id, with));
     }
+    check_combinations(&subsidies, &partners, &ids, problems);
     subsidies.sort_by(|a, b| (&a.provider, &a.id).cmp(&(&b.provider, &b.id)));
     subsidies
 }
 
-fn load_file(path: &Path, master: &MasterList, problems: &mut Problems) -> Option<Subsidy> {
+/// `combinable_with` names programme files that exist, not the programme
+/// itself; naming one that does not allow it back is a warning (the estimate
+/// stacks two programmes only when both allow it).
+fn check_combinations(
+    subsidies: &[Subsidy],
+    partners: &[(PathBuf, String, Vec<Spanned<String>>)],
+    ids: &std::collections::BTreeSet<String>,
+    problems: &mut Problems,
+) {
+    for (path, own_id, with) in partners {
+        for item in with {
+            let at = spanned_loc(item);
+            let id = item.value.as_str();
+            if id == own_id {
+                problems.error(
+                    path,
+                    at.0,
+                    at.1,
+                    format!("combinable_with にこの制度自身（{id}）が書かれています"),
+                    "併用できるほかの制度のファイル名（拡張子なし）を書いてください",
+                );
+            } else if !ids.contains(id) {
+                problems.error(
+                    path,
+                    at.0,
+                    at.1,
+                    format!("combinable_with の「{id}」という制度のファイル（data/subsidies/{id}.yaml）がありません"),
+                    "併用できる制度のファイル名を、拡張子 .yaml を除いて書いてください（例: shizuoka-pref-example）",
+                );
+            } else if let Some(other) = subsidies.iter().find(|o| o.id == id)
+                && !(other.combinable || other.combinable_with.iter().any(|w| w == own_id))
+            {
+                problems.warning(
+                    path,
+                    at.0,
+                    at.1,
+                    format!(
+                        "「{}」（{id}.yaml）の側には、この制度との併用が書かれていません。費用の試算では2つを併用しません",
+                        other.name
+                    ),
+                    format!(
+                        "両方の要綱が併用を認めているなら、{id}.yaml にも combinable_with: [{}] か combinable: true を書いてください",
+                        own_id
+                    ),
+                );
+            }
+        }
+    }
+}
+
+fn load_file(
+    path: &Path,
+    master: &MasterList,
+    fee: Option<&LicenceFee>,
+    problems: &mut Problems,
+) -> (Option<Subsidy>, Vec<Spanned<String>>) {
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
         Err(e) => {
@@ -434,7 +618,7 @@ fn load_file(path: &Path, master: &MasterList, problems: &mut Problems) -> Optio
                 format!("ファイルを読めません: {e}"),
                 "ファイルの権限と場所を確認してください",
             );
-            return None;
+            return (None, Vec::new());
         }
     };
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
@@ -453,7 +637,7 @@ fn load_file(path: &Path, master: &MasterList, problems: &mut Problems) -> Optio
                 "文字コードが UTF-8 ではありません",
                 "UTF-8 で保存し直してください（Shift_JIS は読めません）",
             );
-            return None;
+            return (None, Vec::new());
         }
     };
     if text
@@ -467,14 +651,16 @@ fn load_file(path: &Path, master: &MasterList, problems: &mut Problems) -> Optio
             "ファイルが空です",
             "name、provider などの項目を書いてください（不要なファイルなら削除してください）",
         );
-        return None;
+        return (None, Vec::new());
     }
     let schema = crate::yaml::Schema {
         keys: &KEYS,
         nested: &[("window", &WINDOW_KEYS)],
     };
-    let raw = crate::yaml::parse::<Raw>(text, path, 0, Some(&schema), problems)?;
-    validate(raw, path, text, master, problems)
+    let Some(raw) = crate::yaml::parse::<Raw>(text, path, 0, Some(&schema), problems) else {
+        return (None, Vec::new());
+    };
+    validate(raw, path, text, master, fee, problems)
 }
 
 fn loc_of(l: serde_saphyr::Location) -> (usize, usize) {
@@ -621,6 +807,152 @@ impl Checker<'_> {
         }
     }
 
+    /// `true` / `false`; absent means `false`.
+    fn boolean(&mut self, key: &str, value: Option<Spanned<String>>, hint: &str) -> Option<bool> {
+        match self.optional(key, value) {
+            None => Some(false),
+            Some(v) => match v.value.as_str() {
+                "true" => Some(true),
+                "false" => Some(false),
+                other => {
+                    self.error_at(
+                        spanned_loc(&v),
+                        format!("{key} の値「{other}」は true か false ではありません"),
+                        hint,
+                    );
+                    None
+                }
+            },
+        }
+    }
+
+    /// A list that may be left out; written but empty is an error.
+    fn optional_list(
+        &mut self,
+        key: &str,
+        v: Option<Spanned<Vec<Spanned<String>>>>,
+        hint: &str,
+    ) -> (Vec<Spanned<String>>, Option<(usize, usize)>) {
+        if v.is_none() && top_level_key_line(self.text, key).is_none() {
+            return (Vec::new(), None);
+        }
+        let at = v
+            .as_ref()
+            .map(spanned_loc)
+            .or_else(|| top_level_key_line(self.text, key));
+        (self.list(key, v, hint), at)
+    }
+
+    /// Every code of `areas` is a real code that the provider may name.
+    fn areas(
+        &mut self,
+        items: Vec<Spanned<String>>,
+        list_at: Option<(usize, usize)>,
+        provider: Option<&Provider>,
+        master: &MasterList,
+    ) -> Vec<String> {
+        let hint_for = |provider: Option<&Provider>| match provider {
+            Some(Provider::Prefecture(_)) => {
+                "都道府県の制度の areas には、その都道府県内の市区町村の6桁の団体コードを \"221007\" のように引用符で囲んで書いてください"
+            }
+            _ => {
+                "実施する都道府県または市区町村の6桁の団体コードを \"221007\" のように引用符で囲んで書いてください（data/municipalities.csv にあるもの）"
+            }
+        };
+        if let Some(Provider::Municipality(code)) = provider {
+            if let Some(at) = list_at {
+                self.error_at(
+                    at,
+                    format!("市区町村（{code}）の制度には areas を書けません"),
+                    "市区町村の制度は、その市区町村のサイトにだけ載ります。areas の行を消してください",
+                );
+            }
+            return Vec::new();
+        }
+        let check_master = !master.prefectures.is_empty();
+        let name_of = |code: &str| -> Option<String> {
+            if is_prefecture_code(code) {
+                master.prefecture(code).map(|p| p.name.clone())
+            } else {
+                master.municipality(code).map(|m| m.name.clone())
+            }
+        };
+        let mut out: Vec<(String, (usize, usize))> = Vec::new();
+        for item in items {
+            let at = spanned_loc(&item);
+            let code = item.value.as_str();
+            if let Err(e) = validate_code(code) {
+                self.error_at(
+                    at,
+                    format!("areas の値「{code}」が使えません: {e}"),
+                    hint_for(provider),
+                );
+                continue;
+            }
+            let name = name_of(code);
+            if check_master && name.is_none() {
+                let kind = if is_prefecture_code(code) {
+                    "都道府県"
+                } else {
+                    "市区町村"
+                };
+                self.error_at(
+                    at,
+                    format!("areas の団体コード「{code}」の{kind}が団体コード一覧にありません"),
+                    hint_for(provider),
+                );
+                continue;
+            }
+            let named = match &name {
+                Some(n) => format!("「{code}」（{n}）"),
+                None => format!("「{code}」"),
+            };
+            if let Some(Provider::Prefecture(p)) = provider {
+                let pref_name = name_of(p).unwrap_or_else(|| p.clone());
+                if code == p {
+                    self.error_at(
+                        at,
+                        format!("areas に provider の{pref_name}自身のコード{named}があります"),
+                        "管内全域が対象なら areas の行を消してください。一部の市区町村だけが対象なら、その市区町村のコードを書きます",
+                    );
+                    continue;
+                }
+                if is_prefecture_code(code) || code.get(..2) != p.get(..2) {
+                    self.error_at(
+                        at,
+                        format!("areas の{named}は provider の{pref_name}の外です"),
+                        hint_for(provider),
+                    );
+                    continue;
+                }
+            }
+            out.push((code.to_string(), at));
+        }
+        // A municipality inside a listed prefecture adds nothing.
+        for (code, at) in &out {
+            if is_prefecture_code(code) {
+                continue;
+            }
+            if let Some((pref, _)) = out
+                .iter()
+                .find(|(p, _)| is_prefecture_code(p) && p.get(..2) == code.get(..2))
+            {
+                self.warning_at(
+                    *at,
+                    format!(
+                        "areas の「{code}」（{}）は、同じ areas にある「{pref}」（{}）に含まれています",
+                        name_of(code).unwrap_or_default(),
+                        name_of(pref).unwrap_or_default()
+                    ),
+                    "都道府県の全域が対象なら、その中の市区町村の行は消してください",
+                );
+            }
+        }
+        let mut codes: Vec<String> = out.into_iter().map(|(c, _)| c).collect();
+        codes.sort();
+        codes
+    }
+
     fn list(
         &mut self,
         key: &str,
@@ -671,8 +1003,9 @@ fn validate(
     path: &Path,
     text: &str,
     master: &MasterList,
+    fee: Option<&LicenceFee>,
     problems: &mut Problems,
-) -> Option<Subsidy> {
+) -> (Option<Subsidy>, Vec<Spanned<String>>) {
     let mut c = Checker {
         path,
         text,
@@ -848,21 +1181,107 @@ fn validate(
         )
         .and_then(|v| c.date("confirmed", &v));
 
-    let illustrative = match c.optional("illustrative", raw.illustrative) {
-        None => Some(false),
+    let illustrative = c.boolean(
+        "illustrative",
+        raw.illustrative,
+        "架空・サンプルのデータなら true、実在の制度なら false を書いてください",
+    );
+
+    let (area_items, areas_at) = c.optional_list(
+        "areas",
+        raw.areas,
+        "areas: の次の行から「  - \"221007\"」のように、実施地域の6桁の団体コードを書いてください。全域なら areas の行を消します",
+    );
+    let areas = c.areas(area_items, areas_at, provider.as_ref(), master);
+    let areas_illustrative = c.boolean(
+        "areas_illustrative",
+        raw.areas_illustrative,
+        "areas がサンプル・架空の地域指定なら true を書いてください",
+    );
+    if areas_illustrative == Some(true) && areas_at.is_none() {
+        c.warning_at(
+            top_level_key_line(text, "areas_illustrative").unwrap_or((0, 0)),
+            "areas_illustrative がありますが areas がありません".to_string(),
+            "実施地域を限らないなら areas_illustrative の行を消してください",
+        );
+    }
+
+    let ceiling_per = match c.optional("ceiling_per", raw.ceiling_per) {
+        None => Some(CeilingPer::Office),
         Some(v) => match v.value.as_str() {
-            "true" => Some(true),
-            "false" => Some(false),
+            "office" => Some(CeilingPer::Office),
+            "application" => Some(CeilingPer::Application),
             other => {
                 c.error_at(
                     spanned_loc(&v),
-                    format!("illustrative の値「{other}」は true か false ではありません"),
-                    "架空・サンプルのデータなら true、実在の制度なら false を書いてください",
+                    format!("ceiling_per の値「{other}」は office か application ではありません"),
+                    "上限額が事業所番号ごとなら office、1回の申請ごとなら application を書いてください",
                 );
                 None
             }
         },
     };
+    if ceiling_per == Some(CeilingPer::Application) && ceiling_yen.is_none() {
+        c.warning_at(
+            top_level_key_line(text, "ceiling_per").unwrap_or((0, 0)),
+            "ceiling_per がありますが上限額（ceiling_yen）がありません".to_string(),
+            "上限額があるなら ceiling_yen を書き、なければ ceiling_per の行を消してください",
+        );
+    }
+
+    let fee_basis = match c.optional("fee_basis", raw.fee_basis) {
+        None => Some(FeeBasis::TaxIncluded),
+        Some(v) => {
+            let basis = match v.value.as_str() {
+                "tax_included" => Some(FeeBasis::TaxIncluded),
+                "tax_excluded" => Some(FeeBasis::TaxExcluded),
+                other => {
+                    c.error_at(
+                        spanned_loc(&v),
+                        format!("fee_basis の値「{other}」は tax_excluded か tax_included ではありません"),
+                        "税抜の額に補助するなら tax_excluded、税込の額なら tax_included を書いてください",
+                    );
+                    None
+                }
+            };
+            if let (Some(basis), Some(fee)) = (basis, fee)
+                && basis.fee_yen(fee).is_none()
+            {
+                c.error_at(
+                    spanned_loc(&v),
+                    format!(
+                        "fee_basis: {} の額を計算するには消費税率が要りますが、config.yaml の licence_fee に consumption_tax がありません",
+                        v.value
+                    ),
+                    "config.yaml の licence_fee に「consumption_tax: {percent: 10, as_of: 2025-04-01}」のように消費税率と確認日を書いてください",
+                );
+            }
+            basis
+        }
+    };
+
+    let round_down_to = c.optional("round_down_to", raw.round_down_to).and_then(|v| match parse_yen(&v.value) {
+        Some(n) if n > 0 => Some(n),
+        _ => {
+            c.error_at(
+                spanned_loc(&v),
+                format!("端数の切り捨て単位「{}」が読み取れません", v.value),
+                "千円未満切り捨てなら round_down_to: 1000 のように、1以上の円単位の整数で書いてください",
+            );
+            None
+        }
+    });
+
+    let combinable = c.boolean(
+        "combinable",
+        raw.combinable,
+        "ほかの制度と併用できるなら true、できないなら false を書いてください（併用できる制度を限るなら combinable_with）",
+    );
+    let (partners, _) = c.optional_list(
+        "combinable_with",
+        raw.combinable_with,
+        "combinable_with: の次の行から「  - shizuoka-pref-example」のように、併用できる制度のファイル名（拡張子なし）を書いてください",
+    );
 
     if let (Some(name), Some(illustrative)) = (&name, illustrative) {
         let labelled = name.value.starts_with("（架空）");
@@ -885,27 +1304,38 @@ fn validate(
     }
 
     if !c.ok {
-        return None;
+        return (None, partners);
     }
-    Some(Subsidy {
-        id,
-        name: name?.value,
-        provider: provider?,
-        administered_by: administered_by?.value,
-        budget_source: budget_source?.value,
-        eligible,
-        covers,
-        rate,
-        ceiling_yen,
-        window_start,
-        window_end,
-        how_to_apply: how_to_apply?.value,
-        contact: contact?.value,
-        link,
-        confirmed: confirmed?,
-        illustrative: illustrative?,
-        source: path.to_path_buf(),
-    })
+    let combinable_with = partners.iter().map(|p| p.value.clone()).collect();
+    let subsidy = (|| {
+        Some(Subsidy {
+            id,
+            name: name?.value,
+            provider: provider?,
+            administered_by: administered_by?.value,
+            budget_source: budget_source?.value,
+            eligible,
+            covers,
+            rate,
+            ceiling_yen,
+            window_start,
+            window_end,
+            how_to_apply: how_to_apply?.value,
+            contact: contact?.value,
+            link,
+            confirmed: confirmed?,
+            illustrative: illustrative?,
+            areas,
+            areas_illustrative: areas_illustrative?,
+            ceiling_per: ceiling_per?,
+            fee_basis: fee_basis?,
+            round_down_to,
+            combinable: combinable?,
+            combinable_with,
+            source: path.to_path_buf(),
+        })
+    })();
+    (subsidy, partners)
 }
 
 fn is_http_url(s: &str) -> bool {
@@ -1011,13 +1441,33 @@ mod tests {
             link: None,
             confirmed: date(2026, 4, 1),
             illustrative: true,
+            areas: Vec::new(),
+            areas_illustrative: false,
+            ceiling_per: CeilingPer::Office,
+            fee_basis: FeeBasis::TaxIncluded,
+            round_down_to: None,
+            combinable: false,
+            combinable_with: Vec::new(),
             source: PathBuf::from("test.yaml"),
         }
     }
 
+    /// The sample project's licence fee (21,000円 with tax, 10%).
+    fn fee() -> LicenceFee {
+        let mut problems = Problems::new();
+        let config = crate::config::Config::load(&root().join("config.yaml"), &mut problems)
+            .expect("the sample config loads");
+        config.licence_fee
+    }
+
     fn shipped() -> Vec<Subsidy> {
         let mut problems = Problems::new();
-        let list = load(&root().join("data/subsidies"), &master(), &mut problems);
+        let list = load(
+            &root().join("data/subsidies"),
+            &master(),
+            Some(&fee()),
+            &mut problems,
+        );
         assert!(problems.is_empty(), "{:#?}", problems.sorted());
         list
     }
@@ -1121,68 +1571,81 @@ mod tests {
                 .map(|s| s.id.as_str())
                 .collect()
         };
-        let national = [
+        let everywhere = ["national-ict", "national-productivity-fund"];
+        let with_model = [
             "national-ict",
             "national-model-region",
             "national-productivity-fund",
         ];
-        // 静岡市: national + 静岡県 + 静岡市, never 浜松市's or 北海道's.
-        let mut shizuoka_city = national.to_vec();
+        // 静岡市: national (the model region lists it) + 静岡県's (its areas list it) + 静岡市's.
+        let mut shizuoka_city = with_model.to_vec();
         shizuoka_city.extend(["shizuoka-pref-example", "shizuoka-city-licence"]);
         assert_eq!(ids(Some("220001"), Some("221007")), shizuoka_city);
         // The prefecture may be left out for a municipality site.
         assert_eq!(ids(None, Some("221007")), shizuoka_city);
-        // 浜松市 sees the prefecture's but not 静岡市's.
-        let mut hamamatsu = national.to_vec();
-        hamamatsu.extend(["shizuoka-pref-example", "hamamatsu-city-example"]);
+        // 浜松市 is a model region but not in 静岡県's areas; never 静岡市's.
+        let mut hamamatsu = with_model.to_vec();
+        hamamatsu.push("hamamatsu-city-example");
         assert_eq!(ids(Some("220001"), Some("221309")), hamamatsu);
-        // 静岡県's site: national + its own, not its municipalities'.
-        let mut shizuoka_pref = national.to_vec();
+        // 沼津市 is in 静岡県's areas, not a model region.
+        let mut numazu = everywhere.to_vec();
+        numazu.push("shizuoka-pref-example");
+        assert_eq!(ids(Some("220001"), Some("222038")), numazu);
+        // 静岡県's site: national (it has model-region municipalities) + its own, not its municipalities'.
+        let mut shizuoka_pref = with_model.to_vec();
         shizuoka_pref.push("shizuoka-pref-example");
         assert_eq!(ids(Some("220001"), None), shizuoka_pref);
-        // 札幌市 (北海道) sees 北海道's, not 静岡's.
-        let mut sapporo = national.to_vec();
+        // 福島県 is a model region as a whole: every municipality in it, and its own site.
+        assert_eq!(ids(Some("070009"), Some("072010")), with_model.to_vec());
+        assert_eq!(ids(Some("070009"), None), with_model.to_vec());
+        // 札幌市 (北海道) sees 北海道's, not 静岡's, and no model region.
+        let mut sapporo = everywhere.to_vec();
         sapporo.push("hokkaido-example");
         assert_eq!(ids(Some("010006"), Some("011002")), sapporo);
-        // The national site sees national programmes only.
-        assert_eq!(ids(None, None), national.to_vec());
+        assert_eq!(ids(Some("010006"), None), sapporo);
+        // The national site sees every national programme (the model region with its areas).
+        assert_eq!(ids(None, None), with_model.to_vec());
     }
 
     // --- licence fee ------------------------------------------------------
 
     #[test]
-    fn licence_fee_subsidy_applies_rate_then_ceiling() {
+    fn shipped_programmes_pay_on_their_own_basis_and_ceiling() {
+        use estimate::Plan;
         let list = shipped();
-        let city = by_id(&list, "shizuoka-city-licence"); // 10/10, ceiling 21,000
-        assert_eq!(city.licence_fee_subsidy(21_000), 21_000);
-        assert_eq!(city.licence_fee_subsidy(30_000), 21_000);
-        assert_eq!(city.licence_fee_subsidy(0), 0);
-        let pref = by_id(&list, "shizuoka-pref-example"); // 3/4, ceiling 50,000
-        assert_eq!(pref.licence_fee_subsidy(21_000), 15_750);
-        assert_eq!(pref.licence_fee_subsidy(21_001), 15_750); // rounded down
-        assert_eq!(pref.licence_fee_subsidy(100_000), 50_000);
-        let hamamatsu = by_id(&list, "hamamatsu-city-example"); // 1/2, ceiling 10,500
-        assert_eq!(hamamatsu.licence_fee_subsidy(21_000), 10_500);
-        assert_eq!(hamamatsu.licence_fee_subsidy(40_000), 10_500);
-        // Does not cover the licence fee.
-        assert_eq!(by_id(&list, "national-ict").licence_fee_subsidy(21_000), 0);
-
-        let mut s = subsidy(Provider::National, None, None);
-        s.ceiling_yen = None;
-        assert_eq!(s.licence_fee_subsidy(21_000), 15_750);
-        assert_eq!(s.licence_fee_subsidy(u64::MAX), u64::MAX / 4 * 3 + 2);
-        s.rate = None;
-        assert_eq!(
-            s.licence_fee_subsidy(21_000),
-            0,
-            "unknown rate → no estimate"
+        let fee = fee();
+        assert_eq!(fee.tax_included_yen(), Some(21_000));
+        assert_eq!(fee.tax_excluded_yen(), Some(19_091));
+        let alone = |id: &str, n: u64| {
+            let s = by_id(&list, id);
+            Plan::new(&[s], &fee).outcome(n, false).paid[0]
+        };
+        // 静岡県: 3/4 of the tax-exclusive 19,091円, 千円未満切り捨て, 50,000円 per application.
+        let pref = by_id(&list, "shizuoka-pref-example");
+        assert_eq!(pref.fee_basis, FeeBasis::TaxExcluded);
+        assert_eq!(pref.ceiling_per, CeilingPer::Application);
+        assert_eq!(pref.round_down_to, Some(1_000));
+        assert_eq!(alone("shizuoka-pref-example", 1), Some(14_000));
+        assert_eq!(alone("shizuoka-pref-example", 3), Some(42_000)); // 57,273 × 3/4 = 42,954
+        assert_eq!(alone("shizuoka-pref-example", 4), Some(50_000)); // one ceiling
+        // 静岡市: half of the fee with tax, 10,000円 per office number.
+        assert_eq!(alone("shizuoka-city-licence", 1), Some(10_000));
+        assert_eq!(alone("shizuoka-city-licence", 4), Some(40_000));
+        // 浜松市: 1/2, 10,500円 per office number.
+        assert_eq!(alone("hamamatsu-city-example", 2), Some(21_000));
+        // The two Shizuoka programmes allow each other; national ones say nothing.
+        let city = by_id(&list, "shizuoka-city-licence");
+        assert!(pref.stacks_with(city) && city.stacks_with(pref));
+        assert!(!pref.stacks_with(by_id(&list, "hamamatsu-city-example")));
+        // A programme that does not cover the licence fee, or has no rate, is not in a plan.
+        assert!(
+            Plan::new(&[by_id(&list, "national-ict")], &fee)
+                .programmes
+                .is_empty()
         );
-        s.rate = Some(Rate {
-            numerator: 1,
-            denominator: 1,
-        });
-        s.covers = vec!["介護ソフト".into()];
-        assert_eq!(s.licence_fee_subsidy(21_000), 0);
+        let mut no_rate = subsidy(Provider::National, None, None);
+        no_rate.rate = None;
+        assert!(Plan::new(&[&no_rate], &fee).programmes.is_empty());
     }
 
     // --- rates and amounts ---------------------------------------------------
@@ -1291,8 +1754,17 @@ mod tests {
         }
         let city = by_id(&list, "shizuoka-city-licence");
         assert_eq!(city.provider, Provider::Municipality("221007".into()));
-        assert_eq!(city.rate.map(|r| r.display()), Some("10/10".into()));
-        assert_eq!(city.ceiling_yen, Some(21_000));
+        assert_eq!(city.rate.map(|r| r.display()), Some("1/2".into()));
+        assert_eq!(city.ceiling_yen, Some(10_000));
+        assert_eq!(city.combinable_with, ["shizuoka-pref-example"]);
+        // Areas: the real national model programme with illustrative areas, and 静岡県's.
+        let model = by_id(&list, "national-model-region");
+        assert!(!model.illustrative && model.areas_illustrative && model.shown_as_sample());
+        assert_eq!(model.areas, ["070009", "221007", "221309", "272116"]);
+        let pref = by_id(&list, "shizuoka-pref-example");
+        assert_eq!(pref.areas, ["221007", "222038", "222101"]);
+        assert!(pref.areas_illustrative);
+        assert!(!by_id(&list, "national-ict").shown_as_sample());
         assert_eq!(city.window_start, Some(date(2026, 4, 1)));
         assert_eq!(city.window_end, Some(date(2026, 12, 10)));
         assert!(
@@ -1340,6 +1812,7 @@ mod tests {
         let list = load(
             &root().join("tests/fixtures/subsidies/nothing-here"),
             &master(),
+            Some(&fee()),
             &mut problems,
         );
         assert!(list.is_empty());
@@ -1352,6 +1825,7 @@ mod tests {
         let list = load(
             &root().join("tests/fixtures/subsidies/valid"),
             &master(),
+            Some(&fee()),
             &mut problems,
         );
         assert!(problems.is_empty(), "{:#?}", problems.sorted());
@@ -1395,6 +1869,7 @@ mod tests {
         let list = load(
             &root().join("tests/fixtures/subsidies/errors"),
             &master(),
+            Some(&fee()),
             &mut problems,
         );
         let all = problems.sorted();
@@ -1553,7 +2028,7 @@ mod tests {
         std::fs::write(dir.path().join("a.yaml"), body("実在風の名前", "true")).unwrap();
         std::fs::write(dir.path().join("b.yaml"), body("（架空）名前", "false")).unwrap();
         let mut problems = Problems::new();
-        let list = load(dir.path(), &master(), &mut problems);
+        let list = load(dir.path(), &master(), Some(&fee()), &mut problems);
         assert_eq!(list.len(), 2, "warnings do not drop the programme");
         let all = problems.sorted();
         assert!(!problems.has_errors(), "{all:#?}");

@@ -8,7 +8,7 @@ use tera::Context;
 
 use super::events::{HomeNews, NewsBoard};
 use super::format::{percent, target_percent, thousands};
-use super::subsidy_view::{SubsidiesView, subsidies_view};
+use super::subsidy_view::{ProgrammeStatus, SubsidiesView, programme_status, subsidies_view};
 use super::{SiteEntries, json_for_script};
 use crate::content::markdown::root_prefix;
 use crate::content::{Entry, FaqEntry, NewsItem, Page};
@@ -177,7 +177,7 @@ pub struct LocalProgrammes {
     pub name: String,
     pub site_path: String,
     pub href: Option<String>,
-    pub programmes: Vec<String>,
+    pub programmes: Vec<ProgrammeStatus>,
     /// For the national table: how many of the prefecture's municipalities run their own.
     pub municipalities_with_own: u64,
 }
@@ -445,7 +445,7 @@ impl<'a> SiteView<'a> {
             config,
             build_date,
         );
-        let local_programmes = Self::local_programmes(model, site, all_subsidies);
+        let local_programmes = Self::local_programmes(model, site, all_subsidies, build_date);
 
         let home = Self::home(model, site, &sections, &news);
         let shows_illustrative_figures = home.headline.as_ref().is_some_and(|h| h.illustrative)
@@ -716,11 +716,16 @@ impl<'a> SiteView<'a> {
     /// Prefecture site: its municipalities that run their own programme.
     /// National site: every prefecture, with its own programmes and how many of
     /// its municipalities run one.
-    fn local_programmes(model: &Model, site: &Site, all: &[Subsidy]) -> Vec<LocalProgrammes> {
-        let own = |code: &str| -> Vec<String> {
+    fn local_programmes(
+        model: &Model,
+        site: &Site,
+        all: &[Subsidy],
+        build_date: Date,
+    ) -> Vec<LocalProgrammes> {
+        let own = |code: &str| -> Vec<ProgrammeStatus> {
             all.iter()
                 .filter(|s| s.provider.code() == Some(code))
-                .map(|s| s.name.clone())
+                .map(|s| programme_status(s, model.config, build_date))
                 .collect()
         };
         match site.kind {
