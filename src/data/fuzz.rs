@@ -410,7 +410,7 @@ fn fuzz_yaml_loaders() {
             std::fs::write(subsidies.join("x.yaml"), &subsidy).unwrap();
             std::fs::write(dir.path().join("sites.yaml"), &sites).unwrap();
             let mut problems = Problems::new();
-            for s in crate::data::subsidies::load(&subsidies, master(), &mut problems) {
+            for s in crate::data::subsidies::load(&subsidies, master(), None, &mut problems) {
                 prop_assert!(table::control_char(&s.name, false).is_none());
             }
             let settings =
@@ -455,7 +455,12 @@ fn fuzz_front_matter() {
                     std::fs::write(folder.join("x.md"), bytes).unwrap();
                 }
                 let mut problems = Problems::new();
-                crate::content::load(dir.path(), master(), &mut problems);
+                crate::content::load(
+                    dir.path(),
+                    master(),
+                    jiff::civil::date(2026, 11, 29),
+                    &mut problems,
+                );
                 check_problems(&problems, dir.path())
             },
         )

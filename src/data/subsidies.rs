@@ -1786,7 +1786,7 @@ mod tests {
         let yaml = "name: \"（架空）制御\\t文字\"\nprovider: \"221007\"\nadministered_by: 静岡市\nbudget_source: 市町村単独予算\neligible:\n  - 居宅介護支援事業所\ncovers:\n  - \"ライセンス料\\n[2J\"\nhow_to_apply: |\n  申請書を\n  \t提出します。\ncontact: \"静岡市\\r介護保険課\"\nconfirmed: 2025-06-01\nillustrative: true\n";
         std::fs::write(dir.path().join("x.yaml"), yaml).unwrap();
         let mut problems = Problems::new();
-        let list = load(dir.path(), &master(), &mut problems);
+        let list = load(dir.path(), &master(), None, &mut problems);
         assert!(list.is_empty());
         let all = problems.sorted();
         let lines: Vec<(usize, &str)> = all

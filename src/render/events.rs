@@ -705,7 +705,7 @@ pub fn events_csv(model: &Model, site: &Site, board: &NewsBoard) -> Vec<u8> {
             text(event.end_time.clone().unwrap_or_default()),
             text(String::new()),
             text(item.description.clone()),
-            number(event.fee.map(u64::from)),
+            number(event.fee),
             text(String::new()),
             text(organizer.clone()),
             text(event.apply_phone.clone().unwrap_or_default()),
