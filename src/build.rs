@@ -361,7 +361,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
         None
     };
     let timers = crate::render::Timers::default();
+    let search_indexes = crate::render::SearchIndexes::default();
     let renderer = Renderer {
+        search_indexes: &search_indexes,
         timers: &timers,
         ogp_images: options.ogp_images,
         posters: poster_job.as_ref(),
