@@ -415,7 +415,7 @@ fn main() {
             let address = sample::address(&p.name, &m.name, fnv(&key, "address"));
             let phone = sample::phone(code, fnv(code, "area"), fnv(&key, "phone"));
             // Most offices give their corporation's number; some leave it out.
-            let corporate = if fnv(&key, "corporate") % 4 == 0 {
+            let corporate = if fnv(&key, "corporate").is_multiple_of(4) {
                 String::new()
             } else {
                 sample::corporate_number(fnv(&key, "corporate-number"))

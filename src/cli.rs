@@ -99,6 +99,20 @@ pub struct BenchArgs {
     /// (for benches/hugo_compare.sh), and the outreach project beside it.
     #[arg(long)]
     pub hugo_site: Option<PathBuf>,
+    /// Benchmark the office finder and the site search instead: the sample
+    /// project with generated offices, pages only; prints what each partner
+    /// page loads and every site's search index size.
+    #[arg(long)]
+    pub finder: bool,
+    /// Offices in the country (with --finder).
+    #[arg(long, default_value_t = 20_000)]
+    pub offices: usize,
+    /// The prefecture that holds --prefecture-offices of them (with --finder).
+    #[arg(long, default_value = "220001")]
+    pub prefecture: String,
+    /// Offices in --prefecture (with --finder).
+    #[arg(long, default_value_t = 2_000)]
+    pub prefecture_offices: usize,
 }
 
 #[derive(clap::Args, Debug)]
@@ -149,6 +163,21 @@ fn print_problems(problems: &Problems) {
     }
 }
 
+/// Print a benchmark's report, or the problems that stopped it.
+fn print_report(result: std::result::Result<String, BuildError>) -> Result<ExitCode> {
+    match result {
+        Ok(report) => {
+            print!("{report}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(BuildError::Problems(p)) => {
+            print_problems(&p);
+            Ok(ExitCode::from(1))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
 pub fn run() -> Result<ExitCode> {
     let cli = Cli::parse();
     match cli.command {
@@ -162,6 +191,15 @@ pub fn run() -> Result<ExitCode> {
                 sites: args.sites,
                 posters: args.posters,
             };
+            if args.finder {
+                let shape = crate::bench::FinderShape {
+                    offices: args.offices,
+                    prefecture: args.prefecture.clone(),
+                    prefecture_offices: args.prefecture_offices.min(args.offices),
+                    sites: args.sites,
+                };
+                return print_report(crate::bench::run_finder(&args.project, &work, &shape, date));
+            }
             if let Some(hugo) = &args.hugo_site {
                 let sites = args.sites.unwrap_or(1789);
                 crate::bench::generate_hugo(hugo, sites, args.pages)?;
@@ -175,17 +213,7 @@ pub fn run() -> Result<ExitCode> {
                 );
                 return Ok(ExitCode::SUCCESS);
             }
-            match crate::bench::run(&args.project, &work, &shape, date) {
-                Ok(report) => {
-                    print!("{report}");
-                    Ok(ExitCode::SUCCESS)
-                }
-                Err(BuildError::Problems(p)) => {
-                    print_problems(&p);
-                    Ok(ExitCode::from(1))
-                }
-                Err(e) => Err(e.into()),
-            }
+            print_report(crate::bench::run(&args.project, &work, &shape, date))
         }
         Command::Merge(args) => {
             let files = crate::output::merge(&args.inputs, &args.out)?;

@@ -293,3 +293,62 @@ pub fn finder_script(offices: &[&Office], master: &MasterList) -> String {
     };
     format!("window.OUTREACH_OFFICES={};\n", json_for_script(&data))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn office(code: &str, name: &str, service: &str) -> Office {
+        Office {
+            number: "2271009017".into(),
+            name: name.into(),
+            service_type: service.into(),
+            municipality_code: code.into(),
+            since: "2024-04-01".parse().unwrap(),
+            illustrative: false,
+            reading: None,
+            address: Some("静岡県静岡市<b>架空町</b>".into()),
+            phone: Some("054-000-0101".into()),
+            corporate_number: None,
+        }
+    }
+
+    #[test]
+    fn the_data_numbers_repeated_values_and_escapes_markup() {
+        let master = crate::data::jis::shipped();
+        let offices = [
+            office("221007", "</script><script>alert(1)</script>", "訪問介護"),
+            office("221007", "さくら & あおば", "居宅介護支援"),
+            office("011002", "すずらん", "訪問介護"),
+        ];
+        let refs: Vec<&Office> = offices.iter().collect();
+        let script = finder_script(&refs, master);
+        for c in ['<', '>', '&'] {
+            assert!(!script.contains(c), "{c:?} in {script}");
+        }
+        let json = script
+            .strip_prefix("window.OUTREACH_OFFICES=")
+            .and_then(|s| s.strip_suffix(";\n"))
+            .unwrap();
+        let data: serde_json::Value = serde_json::from_str(json).unwrap();
+        // Types in the order of SERVICE_TYPES, each once; places and prefectures once.
+        assert_eq!(
+            data["types"],
+            serde_json::json!(["居宅介護支援", "訪問介護"])
+        );
+        assert_eq!(
+            data["places"],
+            serde_json::json!([["221007", "静岡市", 0], ["011002", "札幌市", 1]])
+        );
+        assert_eq!(
+            data["prefectures"],
+            serde_json::json!([["220001", "静岡県"], ["010006", "北海道"]])
+        );
+        assert_eq!(data["offices"][0][1], "</script><script>alert(1)</script>");
+        assert_eq!(data["offices"][0][3], 1);
+        assert_eq!(data["offices"][2][4], 1);
+        assert_eq!(data["offices"][1][2], "");
+        assert_eq!(data["offices"][1][7], 20240401);
+        assert_eq!(data["offices"][1][8], 0);
+    }
+}

@@ -309,6 +309,27 @@ mod tests {
     }
 
     #[test]
+    fn no_text_can_end_the_script_or_run_in_it() {
+        let doc = SearchDoc {
+            title: "</script><script>alert(1)</script>".into(),
+            url: "faq.html#x".into(),
+            kind: "よくある質問".into(),
+            text: "<!-- a && b \u{2028} c \u{2029}".into(),
+        };
+        let script = index_script(&[doc.clone()]);
+        for c in ['<', '>', '&', '\u{2028}', '\u{2029}'] {
+            assert!(!script.contains(c), "{c:?} in {script}");
+        }
+        let json = script
+            .strip_prefix("window.OUTREACH_SEARCH=")
+            .and_then(|s| s.strip_suffix(";\n"))
+            .unwrap();
+        let value: serde_json::Value = serde_json::from_str(json).unwrap();
+        assert_eq!(value["docs"][0][0], doc.title.as_str());
+        assert_eq!(value["docs"][0][3], doc.text.as_str());
+    }
+
+    #[test]
     fn postings_name_each_document_holding_a_bigram() {
         let doc = |title: &str, text: &str| SearchDoc {
             title: title.into(),

@@ -27,7 +27,7 @@
   // Name and reading, normalised once; U+FFFF keeps a word from running from one into the other.
   var keys = new Array(rows.length);
   for (var i = 0; i < rows.length; i++) {
-    keys[i] = T.normalize(rows[i][1]) + '\uffff' + T.normalize(rows[i][2]);
+    keys[i] = T.normalize(rows[i][1] + '\uffff' + rows[i][2]);
   }
 
   function option(select, value, text) {

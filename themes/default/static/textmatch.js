@@ -37,35 +37,57 @@
 
   // Characters that join the one before them (voiced sound marks, combining marks).
   var JOINER = /^[\p{M}\uff9e\uff9f]$/u;
+  var joins = new Map();
+  var pieces = new Map();
+
+  function isJoiner(ch) {
+    var j = joins.get(ch);
+    if (j === undefined) {
+      j = JOINER.test(ch);
+      joins.set(ch, j);
+    }
+    return j;
+  }
+
+  function piece(cluster) {
+    var p = pieces.get(cluster);
+    if (p === undefined) {
+      p = normalize(cluster);
+      if (pieces.size < 20000) pieces.set(cluster, p);
+    }
+    return p;
+  }
 
   // normalize() with, for each UTF-16 code unit of the result, the range of
   // the original text it came from: { text, from, to }. null when normalising
-  // the text piece by piece does not give normalize(text) (then a match cannot
-  // be placed in the original and is not highlighted).
+  // the text piece by piece (a character with the marks that join it) does
+  // not give normalize(text): then a match cannot be placed in the original
+  // and is not highlighted.
   function normalizeWithMap(text) {
-    var chars = Array.from(String(text));
+    text = String(text);
+    var whole = normalize(text);
     var out = '';
     var from = [];
     var to = [];
-    var offset = 0;
     var i = 0;
-    while (i < chars.length) {
-      var cluster = chars[i];
-      i++;
-      while (i < chars.length && JOINER.test(chars[i])) {
-        cluster += chars[i];
-        i++;
+    while (i < text.length) {
+      var start = i;
+      var code = text.charCodeAt(i);
+      i += code >= 0xd800 && code <= 0xdbff && i + 1 < text.length ? 2 : 1;
+      while (i < text.length) {
+        var next = text.codePointAt(i);
+        var ch = String.fromCodePoint(next);
+        if (!isJoiner(ch)) break;
+        i += ch.length;
       }
-      var piece = normalize(cluster);
-      for (var k = 0; k < piece.length; k++) {
-        from.push(offset);
-        to.push(offset + cluster.length);
+      var p = piece(text.slice(start, i));
+      for (var k = 0; k < p.length; k++) {
+        from.push(start);
+        to.push(i);
       }
-      out += piece;
-      offset += cluster.length;
+      out += p;
     }
-    if (out !== normalize(text)) return null;
-    return { text: out, from: from, to: to };
+    return out === whole ? { text: out, from: from, to: to } : null;
   }
 
   // The words of a query, each normalised; empty words left out.
