@@ -11,7 +11,7 @@
 //     hiragana) finds that office, with its address
 //     and a tel: link, and the count the page announces (role="status") agrees;
 //     the service-type filter keeps only that type; the page loads no other
-//     municipality's offices;
+//     municipality's offices; printed, it shows the complete list, not the finder;
 //   - on the national partners page, choosing 静岡県 and then 静岡市 keeps only
 //     静岡市's offices;
 //   - searching 電子証明書 on the national site's search.html lists the FAQ entry
@@ -107,7 +107,8 @@ async function main() {
   // What the finder shows: the names of the results, and the announced count.
   const results = (page) => page.evaluate(() => ({
     names: [...document.querySelectorAll('.finder-results .finder-name')].map((e) => e.textContent),
-    items: [...document.querySelectorAll('.finder-results .finder-item')].map((li) => li.innerText),
+    // textContent: a card off screen is not rendered (content-visibility), so it has no innerText.
+    items: [...document.querySelectorAll('.finder-results .finder-item')].map((li) => li.textContent),
     tels: [...document.querySelectorAll('.finder-results a[href^="tel:"]')].map((a) => a.getAttribute('href')),
     marks: [...document.querySelectorAll('.finder-results mark')].map((m) => m.textContent),
     status: document.querySelector('.finder-status').textContent,
@@ -180,6 +181,13 @@ async function main() {
       const expected = data.offices.filter((o) => o[3] === office[3]).length;
       check(typed.names.length === expected && typed.items.every((t) => t.includes(type)), rel,
         `filtering by ${type} shows ${typed.names.length} (expected ${expected})`);
+      // On paper the complete list is printed, not the finder's first results.
+      await page.emulateMedia({ media: 'print' });
+      const printed = await page.evaluate(() => ({
+        list: getComputedStyle(document.querySelector('.partner-list')).display,
+        finder: getComputedStyle(document.querySelector('.finder')).display,
+      }));
+      check(printed.list === 'block' && printed.finder === 'none', rel, `printing shows ${JSON.stringify(printed)}`);
       await page.close();
     }
 

@@ -59,9 +59,15 @@
     return n;
   }
 
+  // Each document's text normalised with its map back to the text, made when
+  // the document is first among the results and kept for the next queries.
+  var maps = [];
+
   // Up to about 120 characters of the text around the first place a word occurs.
-  function snippet(text, words) {
-    var mapped = T.normalizeWithMap(text);
+  function snippet(index, words) {
+    var text = docs[index][3];
+    if (maps[index] === undefined) maps[index] = T.normalizeWithMap(text);
+    var mapped = maps[index];
     var first = -1;
     if (mapped) {
       words.forEach(function (w) {
@@ -101,7 +107,7 @@
       badge.textContent = d[2];
       title.appendChild(badge);
       li.appendChild(title);
-      var text = snippet(d[3], words);
+      var text = snippet(r.index, words);
       if (text) {
         var p = document.createElement('p');
         p.className = 'search-snippet';
@@ -163,5 +169,8 @@
   if (initial) {
     input.value = initial;
     search(initial);
+  } else {
+    // Normalise the documents while the reader starts typing.
+    setTimeout(prepare, 0);
   }
 })();
