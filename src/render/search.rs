@@ -316,7 +316,7 @@ mod tests {
             kind: "よくある質問".into(),
             text: "<!-- a && b \u{2028} c \u{2029}".into(),
         };
-        let script = index_script(&[doc.clone()]);
+        let script = index_script(std::slice::from_ref(&doc));
         for c in ['<', '>', '&', '\u{2028}', '\u{2029}'] {
             assert!(!script.contains(c), "{c:?} in {script}");
         }
