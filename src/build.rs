@@ -551,9 +551,11 @@ fn render(
 ) -> Result<Rendered, BuildError> {
     let timers = crate::render::Timers::default();
     let untagged_pdfs = crate::render::accessibility::untagged_pdfs(&project.theme.assets);
+    let search_indexes = crate::render::SearchIndexes::default();
     let renderer = Renderer {
         accessibility: &project.accessibility,
         untagged_pdfs: &untagged_pdfs,
+        search_indexes: &search_indexes,
         timers: &timers,
         ogp_images: options.ogp_images,
         posters: plan.posters.as_ref(),
