@@ -76,26 +76,42 @@ fn a_site_without_a_record_gets_no_results_page_and_its_policy_says_so() {
     let fx = Fixture::new("basic");
     fx.build_ok();
     for site in ["", "p/220001/", "m/221007/"] {
-        assert!(!fx.out().join(format!("{site}accessibility-results.html")).exists());
+        assert!(
+            !fx.out()
+                .join(format!("{site}accessibility-results.html"))
+                .exists()
+        );
         let policy = main_text(&fx.read(&format!("{site}accessibility.html")));
         assert!(
             policy.contains("このサイトの試験の結果は、まだ公開していません"),
             "{policy}"
         );
-        assert!(policy.contains("このサイトの対応度の表記は「配慮」です"), "{policy}");
+        assert!(
+            policy.contains("このサイトの対応度の表記は「配慮」です"),
+            "{policy}"
+        );
         assert!(!policy.contains("準拠」です"), "{policy}");
         // The policy's dates come from config.yaml, never the build date.
-        assert!(policy.contains("2027年3月31日（令和9年3月31日）までに達成"), "{policy}");
+        assert!(
+            policy.contains("2027年3月31日（令和9年3月31日）までに達成"),
+            "{policy}"
+        );
         assert!(policy.contains("2026年4月1日（令和8年4月1日）"), "{policy}");
         assert!(!policy.contains("2026年11月29日"), "{policy}");
         assert!(policy.contains("JIS X 8341-3:2016"), "{policy}");
-        assert!(policy.contains("適合レベル AA に準拠することを目標"), "{policy}");
+        assert!(
+            policy.contains("適合レベル AA に準拠することを目標"),
+            "{policy}"
+        );
         // No untagged files, no posters in this build.
         assert!(policy.contains("例外事項 ありません。"), "{policy}");
     }
     // Each site's own contact and scope.
     let city = main_text(&fx.read("m/221007/accessibility.html"));
-    assert!(city.contains("静岡市 介護保険課（テスト）までお知らせください"), "{city}");
+    assert!(
+        city.contains("静岡市 介護保険課（テスト）までお知らせください"),
+        "{city}"
+    );
     assert!(city.contains("054-000-0001"), "{city}");
     assert!(
         city.contains("https://www.city.shizuoka.example/careplan/ 以下が対象です"),
@@ -128,19 +144,29 @@ fn the_results_page_declares_the_degree_its_results_support() {
         policy.contains("に表明した試験の結果: JIS X 8341-3:2016 の適合レベル AA に準拠"),
         "{policy}"
     );
-    assert!(page.contains("表明日 2026年11月26日（令和8年11月26日）"), "{page}");
+    assert!(
+        page.contains("表明日 2026年11月26日（令和8年11月26日）"),
+        "{page}"
+    );
     assert!(
         page.contains("試験実施期間 2026年11月20日（令和8年11月20日）から2026年11月25日（令和8年11月25日）まで"),
         "{page}"
     );
-    assert!(page.contains("依存したウェブコンテンツ技術 HTML、CSS"), "{page}");
+    assert!(
+        page.contains("依存したウェブコンテンツ技術 HTML、CSS"),
+        "{page}"
+    );
     assert!(page.contains("試験実施者 静岡市 介護保険課（テスト）"));
     assert!(page.contains("全ページを選びました（JB.1.2 a）。 二つ目の段落です。"));
     // The checklist: all 38 criteria with level, 適用 and 結果.
     let html = fx.read("m/221007/accessibility-results.html");
     for c in CRITERIA {
-        let row = format!(r#"<tr><th scope="row" class="nowrap">{}</th><td class="name">{}</td><td>{}</td>"#,
-            c.number, c.name, c.level.label());
+        let row = format!(
+            r#"<tr><th scope="row" class="criterion"><span class="number">{}</span> {}</th><td>{}</td>"#,
+            c.number,
+            c.name,
+            c.level.label()
+        );
         assert!(html.contains(&row), "{row}");
     }
     assert_eq!(html.matches("<tr><th scope=\"row\"").count(), 38);
@@ -150,20 +176,38 @@ fn the_results_page_declares_the_degree_its_results_support() {
     assert!(html.contains(r#"<a href="guides/flow.html" class="url">https://www.city.shizuoka.example/careplan/guides/flow.html</a>"#));
     assert!(html.contains(r#"<span class="url">https://www.city.shizuoka.example/careplan/guides/gone.html</span>（現在このサイトにないページ）"#));
     // The page is in the sitemap; the other sites have no record, so no results page.
-    assert!(fx.read("m/221007/sitemap.xml").contains("careplan/accessibility-results.html"));
-    assert!(!fx.out().join("m/221309/accessibility-results.html").exists());
     assert!(
-        main_text(&fx.read("m/221309/accessibility.html")).contains("まだ公開していません")
+        fx.read("m/221007/sitemap.xml")
+            .contains("careplan/accessibility-results.html")
     );
+    assert!(
+        !fx.out()
+            .join("m/221309/accessibility-results.html")
+            .exists()
+    );
+    assert!(main_text(&fx.read("m/221309/accessibility.html")).contains("まだ公開していません"));
 
     // One AA criterion not met, with a plan: 一部準拠 at AA.
     fx.write(
         file,
-        &record(CITY, |n| if n == "1.4.3" { "不適合" } else { all_met(n) }, true),
+        &record(
+            CITY,
+            |n| {
+                if n == "1.4.3" {
+                    "不適合"
+                } else {
+                    all_met(n)
+                }
+            },
+            true,
+        ),
     );
     fx.build_ok();
     let (page, policy) = claim_of(&fx);
-    assert!(page.contains("JIS X 8341-3:2016 の適合レベル AA に一部準拠"), "{page}");
+    assert!(
+        page.contains("JIS X 8341-3:2016 の適合レベル AA に一部準拠"),
+        "{page}"
+    );
     assert!(page.contains("不適合 1"), "{page}");
     assert!(policy.contains("の適合レベル AA に一部準拠"), "{policy}");
     assert!(page.contains("今後の対応方針 満たしていない達成基準は 2027年3月までに直します。"));
@@ -171,7 +215,17 @@ fn the_results_page_declares_the_degree_its_results_support() {
     // One Level A criterion not met: no claim at AA, 一部準拠 at A.
     fx.write(
         file,
-        &record(CITY, |n| if n == "1.1.1" { "不適合" } else { all_met(n) }, true),
+        &record(
+            CITY,
+            |n| {
+                if n == "1.1.1" {
+                    "不適合"
+                } else {
+                    all_met(n)
+                }
+            },
+            true,
+        ),
     );
     fx.build_ok();
     let (page, _) = claim_of(&fx);
@@ -182,7 +236,17 @@ fn the_results_page_declares_the_degree_its_results_support() {
     // A criterion nobody checked is never counted as met: not 準拠.
     fx.write(
         file,
-        &record(CITY, |n| if n == "2.4.7" { "未確認" } else { all_met(n) }, true),
+        &record(
+            CITY,
+            |n| {
+                if n == "2.4.7" {
+                    "未確認"
+                } else {
+                    all_met(n)
+                }
+            },
+            true,
+        ),
     );
     fx.build_ok();
     let (page, _) = claim_of(&fx);
@@ -192,11 +256,24 @@ fn the_results_page_declares_the_degree_its_results_support() {
     // Unmet criteria and no plan for them: 配慮, and the build says why.
     fx.write(
         file,
-        &record(CITY, |n| if n == "1.4.3" { "不適合" } else { all_met(n) }, false),
+        &record(
+            CITY,
+            |n| {
+                if n == "1.4.3" {
+                    "不適合"
+                } else {
+                    all_met(n)
+                }
+            },
+            false,
+        ),
     );
     let report = fx.build_ok();
     let (page, policy) = claim_of(&fx);
-    assert!(page.contains("JIS X 8341-3:2016 の適合レベル AA に配慮"), "{page}");
+    assert!(
+        page.contains("JIS X 8341-3:2016 の適合レベル AA に配慮"),
+        "{page}"
+    );
     assert!(policy.contains("の適合レベル AA に配慮"), "{policy}");
     let warnings = report.problems.sorted();
     assert!(
@@ -219,8 +296,13 @@ fn the_results_page_declares_the_degree_its_results_support() {
     let (page, _) = claim_of(&fx);
     assert!(page.contains("表明日 2026年11月28日"), "{page}");
     assert!(page.contains("AA に準拠"), "{page}");
-    assert!(report.problems.sorted().iter().any(|p| p.file.ends_with("2026-12-24.yaml")
-        && p.message.contains("まだ使いません")));
+    assert!(
+        report
+            .problems
+            .sorted()
+            .iter()
+            .any(|p| p.file.ends_with("2026-12-24.yaml") && p.message.contains("まだ使いません"))
+    );
 }
 
 #[test]
@@ -229,9 +311,15 @@ fn a_bad_record_is_refused_with_every_problem_located() {
     let good = record(CITY, all_met, true);
     let bad = good
         .replace("end: 2026-11-25", "end: 2026-11-30")
-        .replace("  \"221007\": [index.html", "  \"221008\": [index.html]\n  \"220001\": [../index.html")
+        .replace(
+            "  \"221007\": [index.html",
+            "  \"221008\": [index.html]\n  \"220001\": [../index.html",
+        )
         .replace("  1.4.3: {result: 適合", "  1.4.3: {result: 合格")
-        .replace("  4.1.2: {result: 適合, note: \"4.1.2 の確認\"}\n", "  1.4.6: {result: 適合}\n")
+        .replace(
+            "  4.1.2: {result: 適合, note: \"4.1.2 の確認\"}\n",
+            "  1.4.6: {result: 適合}\n",
+        )
         .replace("tools: [axe-core]\n", "tools: [axe-core]\nverdict: 準拠\n");
     fx.write("data/accessibility/2026-11-26.yaml", &bad);
     let options = fx.options(&fx.out());
@@ -293,7 +381,11 @@ fn a_bad_record_is_refused_with_every_problem_located() {
         column_of("合格", "1.4.3: {result: 合格"),
         "結果「合格」は使えません",
     );
-    expect(line_of("1.4.6:"), 3, "レベル A・AA の達成基準の番号ではありません");
+    expect(
+        line_of("1.4.6:"),
+        3,
+        "レベル A・AA の達成基準の番号ではありません",
+    );
     expect(line_of("criteria:"), 1, "達成基準 4.1.2 の結果がありません");
     assert_eq!(found.len(), 6, "{found:#?}");
 }
@@ -347,7 +439,10 @@ fn anchors(html: &str) -> Vec<(String, String)> {
         };
         let href = &attrs[h + 6..];
         let href = &href[..href.find('"').unwrap()];
-        out.push((href.to_string(), main_text(&format!("<main>{inner}</main>"))));
+        out.push((
+            href.to_string(),
+            main_text(&format!("<main>{inner}</main>")),
+        ));
     }
     out
 }
@@ -393,8 +488,9 @@ fn every_link_to_a_file_shows_its_type_and_its_size_on_disk() {
             let size = fs::metadata(fx.out().join(&target))
                 .unwrap_or_else(|e| panic!("{rel}: {href} → {target}: {e}"))
                 .len();
-            let (kind, shown) = type_and_size(&text)
-                .unwrap_or_else(|| panic!("{rel}: the link to {href} shows no type and size: 「{text}」"));
+            let (kind, shown) = type_and_size(&text).unwrap_or_else(|| {
+                panic!("{rel}: the link to {href} shows no type and size: 「{text}」")
+            });
             assert_eq!(kind, ext.to_ascii_uppercase(), "{rel}: {href}: 「{text}」");
             assert!(
                 size_matches(&shown, size),
@@ -405,7 +501,10 @@ fn every_link_to_a_file_shows_its_type_and_its_size_on_disk() {
         }
     }
     for ext in ["pdf", "png", "csv", "json", "ics"] {
-        assert!(seen.contains_key(ext), "no link to a .{ext} file was checked: {seen:?}");
+        assert!(
+            seen.contains_key(ext),
+            "no link to a .{ext} file was checked: {seen:?}"
+        );
     }
     // Every site's downloads page: CSV, JSON, posters (PDF, PNG), packs, QR, calendars.
     assert!(checked > 60, "{checked} links checked: {seen:?}");
@@ -420,7 +519,11 @@ fn every_link_to_a_file_shows_its_type_and_its_size_on_disk() {
         }
     }
     let policy = main_text(&fx.read("m/221007/accessibility.html"));
-    assert!(policy.contains("ポスターの PDF は、読み上げの順序、見出し、図の代替テキストを持つタグ付き PDF"));
+    assert!(
+        policy.contains(
+            "ポスターの PDF は、読み上げの順序、見出し、図の代替テキストを持つタグ付き PDF"
+        )
+    );
     assert!(policy.contains("例外事項 ありません。"), "{policy}");
 }
 

@@ -469,7 +469,11 @@ impl Checker<'_> {
         if let Some(c) =
             control_char(trimmed, multiline).filter(|c| matches!(c.ch, '\t' | '\n' | '\r'))
         {
-            self.error(loc(&value), c.message(&format!("{key} の値")), ControlChar::HINT);
+            self.error(
+                loc(&value),
+                c.message(&format!("{key} の値")),
+                ControlChar::HINT,
+            );
             return None;
         }
         Some(trimmed.to_string())
@@ -623,7 +627,10 @@ impl Checker<'_> {
         &mut self,
         raw: Option<Spanned<HashMap<Spanned<String>, Spanned<Vec<Spanned<String>>>>>>,
         master: &MasterList,
-    ) -> (Option<BTreeMap<String, Vec<String>>>, HashMap<String, (usize, usize)>) {
+    ) -> (
+        Option<BTreeMap<String, Vec<String>>>,
+        HashMap<String, (usize, usize)>,
+    ) {
         let mut places = HashMap::new();
         let Some(raw) = raw else {
             let at = key_line(self.text, "sites");
@@ -807,10 +814,16 @@ fn page_path_problem(path: &str) -> Option<&'static str> {
     if path.starts_with('/') || path.contains('\\') {
         return Some("サイトのフォルダからの位置ではありません");
     }
-    if path.split('/').any(|part| part.is_empty() || part == "." || part == "..") {
+    if path
+        .split('/')
+        .any(|part| part.is_empty() || part == "." || part == "..")
+    {
         return Some("サイトのフォルダの外か、空の部分を指しています");
     }
-    if path.chars().any(|c| c.is_whitespace() || matches!(c, '#' | '?' | '%' | ':')) {
+    if path
+        .chars()
+        .any(|c| c.is_whitespace() || matches!(c, '#' | '?' | '%' | ':'))
+    {
         return Some("ページの位置に使えない文字を含んでいます");
     }
     if !path.ends_with(".html") {

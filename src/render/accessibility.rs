@@ -100,8 +100,14 @@ impl Counts {
 /// The degree of conformance a record supports for the `target` level.
 ///
 /// The wording follows WAIC's 「ウェブコンテンツの JIS X 8341-3:2016 対応度表記
-/// ガイドライン」 (2016年3月版 §2–3, kept in the 2021年4月版), read on
-/// waic.jp/docs/jis2016/compliance-guidelines/ and in public results pages:
+/// ガイドライン」 (2016年3月版 §2–3, kept in the 2021年4月版). Checked on
+/// 2026-12-01 against pages that quote it: weblab.co.jp/blog/staff/other/14242.html
+/// (quotes the 準拠 and 一部準拠 rules word for word), a11yc.com's 「適合、準拠、
+/// 一部準拠、配慮」 (準拠 and 一部準拠 need a test, 配慮 needs none but a policy),
+/// chirashiya.com/web-accessibility/5487 (the guideline's table: policy, results,
+/// what must be added), and WAIC's own 「ウェブアクセシビリティ方針策定ガイドライン」
+/// (waic.jp/docs/jis2016/accessibility-plan-guidelines/202112: a 対応度 claim
+/// needs a published policy first):
 ///
 /// - 「準拠」: the pages were tested following 附属書JB and every success criterion
 ///   of the target level is met (§3.1); the policy and the results are published.
@@ -394,7 +400,11 @@ pub fn results_view(
     pages: &[String],
 ) -> ResultsView {
     let level = target(policy);
-    let tested = record.sites.get(code).map(Vec::as_slice).unwrap_or_default();
+    let tested = record
+        .sites
+        .get(code)
+        .map(Vec::as_slice)
+        .unwrap_or_default();
     let pages: Vec<TestedPage> = tested
         .iter()
         .map(|path| TestedPage {
@@ -502,12 +512,30 @@ mod tests {
 
     #[test]
     fn one_unmet_aa_criterion_makes_the_claim_partial_at_aa() {
-        let r = record(|n| if n == "1.4.3" { Outcome::NotMet } else { na_for_media(n) }, true);
+        let r = record(
+            |n| {
+                if n == "1.4.3" {
+                    Outcome::NotMet
+                } else {
+                    na_for_media(n)
+                }
+            },
+            true,
+        );
         let c = claim(&r, Level::AA);
         assert_eq!((c.level, c.degree), (Level::AA, Degree::Partial));
         assert!(c.reason.contains("不適合 1"), "{}", c.reason);
         // Without a plan for it, only 配慮.
-        let r = record(|n| if n == "1.4.3" { Outcome::NotMet } else { na_for_media(n) }, false);
+        let r = record(
+            |n| {
+                if n == "1.4.3" {
+                    Outcome::NotMet
+                } else {
+                    na_for_media(n)
+                }
+            },
+            false,
+        );
         assert_eq!(claim(&r, Level::AA).degree, Degree::Considered);
         // Targeting A only, an AA criterion does not count.
         assert_eq!(claim(&r, Level::A).degree, Degree::Conforms);
@@ -515,7 +543,16 @@ mod tests {
 
     #[test]
     fn an_unmet_level_a_criterion_lowers_the_claim_to_level_a() {
-        let r = record(|n| if n == "1.1.1" { Outcome::NotMet } else { Outcome::Met }, true);
+        let r = record(
+            |n| {
+                if n == "1.1.1" {
+                    Outcome::NotMet
+                } else {
+                    Outcome::Met
+                }
+            },
+            true,
+        );
         let c = claim(&r, Level::AA);
         assert_eq!((c.level, c.degree), (Level::A, Degree::Partial));
         assert_eq!(c.text, "JIS X 8341-3:2016 の適合レベル A に一部準拠");
@@ -523,7 +560,16 @@ mod tests {
 
     #[test]
     fn unverified_criteria_never_yield_conformance() {
-        let r = record(|n| if n == "2.4.7" { Outcome::Unverified } else { Outcome::Met }, true);
+        let r = record(
+            |n| {
+                if n == "2.4.7" {
+                    Outcome::Unverified
+                } else {
+                    Outcome::Met
+                }
+            },
+            true,
+        );
         assert_eq!(claim(&r, Level::AA).degree, Degree::Partial);
         // Nothing confirmed: no test result to speak of.
         let r = record(|_| Outcome::Unverified, true);
@@ -546,7 +592,9 @@ mod tests {
         let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
         std::io::Write::write_all(&mut z, catalog).unwrap();
         let packed = z.finish().unwrap();
-        let mut pdf = b"%PDF-1.7\n5 0 obj << /Type /ObjStm /N 1 /First 4 /Filter /FlateDecode /Length ".to_vec();
+        let mut pdf =
+            b"%PDF-1.7\n5 0 obj << /Type /ObjStm /N 1 /First 4 /Filter /FlateDecode /Length "
+                .to_vec();
         pdf.extend_from_slice(format!("{} >>\nstream\n", packed.len()).as_bytes());
         pdf.extend_from_slice(&packed);
         pdf.extend_from_slice(b"\nendstream\nendobj\n%%EOF");

@@ -318,7 +318,10 @@ impl Renderer<'_> {
             ));
             downloads.push((
                 format!("data/offices-standard-{tag}.csv"),
-                "利用している事業所の一覧（自治体標準オープンデータセット「介護サービス事業所一覧」の項目名、CSV）",
+                (
+                    "利用している事業所の一覧（標準の項目名）",
+                    Some("自治体標準オープンデータセット「介護サービス事業所一覧」の項目名"),
+                ),
                 open_data::offices_standard_csv(&own_offices, self.model.master),
             ));
         }
