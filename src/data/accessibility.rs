@@ -214,6 +214,10 @@ impl Records {
 
 type Text = Option<Spanned<String>>;
 type List = Option<Spanned<Vec<Spanned<String>>>>;
+/// `sites:` as written: code → tested pages.
+type RawSites = Option<Spanned<HashMap<Spanned<String>, Spanned<Vec<Spanned<String>>>>>>;
+/// Where each site code was written in a record (line, column).
+type CodePlaces = HashMap<String, (usize, usize)>;
 
 const KEYS: [&str; 8] = [
     "tester",
@@ -239,7 +243,7 @@ struct Raw {
     technologies: List,
     tools: List,
     plan: Text,
-    sites: Option<Spanned<HashMap<Spanned<String>, Spanned<Vec<Spanned<String>>>>>>,
+    sites: RawSites,
     criteria: Option<Spanned<HashMap<Spanned<String>, Spanned<RawCriterion>>>>,
 }
 
@@ -295,7 +299,7 @@ pub fn load(dir: &Path, master: &MasterList, build_date: Date, problems: &mut Pr
         })
         .collect();
     paths.sort();
-    let mut records: Vec<(Record, PathBuf, HashMap<String, (usize, usize)>)> = Vec::new();
+    let mut records: Vec<(Record, PathBuf, CodePlaces)> = Vec::new();
     for path in paths {
         let name = path
             .file_name()
@@ -369,7 +373,7 @@ fn load_file(
     date: Date,
     master: &MasterList,
     problems: &mut Problems,
-) -> Option<(Record, HashMap<String, (usize, usize)>)> {
+) -> Option<(Record, CodePlaces)> {
     if name.ends_with(".yml") {
         problems.error(
             path,
@@ -526,7 +530,7 @@ impl Checker<'_> {
         name: &str,
         date: Date,
         master: &MasterList,
-    ) -> Option<(Record, HashMap<String, (usize, usize)>)> {
+    ) -> Option<(Record, CodePlaces)> {
         let tester = self.required(
             "tester",
             raw.tester,
@@ -622,15 +626,11 @@ impl Checker<'_> {
         Some((start, end))
     }
 
-    #[allow(clippy::type_complexity)]
     fn sites(
         &mut self,
-        raw: Option<Spanned<HashMap<Spanned<String>, Spanned<Vec<Spanned<String>>>>>>,
+        raw: RawSites,
         master: &MasterList,
-    ) -> (
-        Option<BTreeMap<String, Vec<String>>>,
-        HashMap<String, (usize, usize)>,
-    ) {
+    ) -> (Option<BTreeMap<String, Vec<String>>>, CodePlaces) {
         let mut places = HashMap::new();
         let Some(raw) = raw else {
             let at = key_line(self.text, "sites");
