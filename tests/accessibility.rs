@@ -69,7 +69,7 @@ fn all_met(n: &str) -> &'static str {
     }
 }
 
-const CITY: &str = "  \"221007\": [index.html, faq.html, guides/flow.html, guides/gone.html]\n";
+const CITY: &str = "  \"221007\": [index.html, faq.html, accessibility-results.html, guides/flow.html, guides/gone.html]\n";
 
 #[test]
 fn a_site_without_a_record_gets_no_results_page_and_its_policy_says_so() {
@@ -175,6 +175,9 @@ fn the_results_page_declares_the_degree_its_results_support() {
     // Tested pages: full URLs (the site's URL is known), linked while the page exists.
     assert!(html.contains(r#"<a href="guides/flow.html" class="url">https://www.city.shizuoka.example/careplan/guides/flow.html</a>"#));
     assert!(html.contains(r#"<span class="url">https://www.city.shizuoka.example/careplan/guides/gone.html</span>（現在このサイトにないページ）"#));
+    // The results page is one of the pages the site has (it lists itself).
+    assert!(html.contains(r#"<a href="accessibility-results.html" class="url">https://www.city.shizuoka.example/careplan/accessibility-results.html</a>"#));
+    assert_eq!(html.matches("（現在このサイトにないページ）").count(), 1);
     // The page is in the sitemap; the other sites have no record, so no results page.
     assert!(
         fx.read("m/221007/sitemap.xml")

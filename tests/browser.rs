@@ -324,6 +324,13 @@ fn every_page_kind_passes_axe_vnu_and_the_wrap_check_in_chromium() {
                 "data/accessibility/: {opened} is in the sample record but the browser test did not open it"
             );
         }
+        // Each tested page is linked from the site's results page.
+        let results = fs::read_to_string(out.join(format!("{dir}accessibility-results.html")))
+            .expect("a site named in the record has a results page");
+        assert!(
+            !results.contains("現在このサイトにないページ"),
+            "{dir}accessibility-results.html names a tested page the site does not have"
+        );
         // And the other way: the record's method says every page was chosen,
         // so every page this test opened in the site's folder is listed.
         for opened in &pages {

@@ -400,7 +400,9 @@ impl Renderer<'_> {
             &none,
         )?;
         if let Some(record) = record {
-            let made = page_urls.borrow().clone();
+            // Every page made so far, and the results page itself.
+            let mut made = page_urls.borrow().clone();
+            made.push(accessibility::RESULTS_PAGE.to_string());
             let results =
                 accessibility::results_view(site, &site.code, policy_settings, record, &made);
             page(
