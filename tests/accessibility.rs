@@ -562,3 +562,62 @@ fn normalize(path: &Path) -> String {
     }
     parts.join("/")
 }
+
+#[test]
+fn bad_policy_settings_are_reported_at_their_line_and_column() {
+    let fx = Fixture::new("basic");
+    let config = fs::read_to_string(fx.project().join("config.yaml")).unwrap();
+    let good = "accessibility:\n  target_level: AA\n  policy_date: 2026-04-01\n  target_date: 2027-03-31\n";
+    assert!(config.contains(good));
+    let errors_in = |yaml: &str| {
+        let text = config.replace(good, yaml);
+        fx.write("config.yaml", &text);
+        let Err(BuildError::Problems(problems)) = fx.build() else {
+            panic!("bad policy settings must stop the build");
+        };
+        let line_of = |needle: &str| text.lines().position(|l| l.contains(needle)).unwrap() + 1;
+        let found: Vec<(usize, usize, String)> = problems
+            .sorted()
+            .iter()
+            .filter(|p| p.file.ends_with("config.yaml") && p.message.contains("accessibility."))
+            .map(|p| (p.line, p.column, p.message.clone()))
+            .collect();
+        (
+            found,
+            line_of("target_level:"),
+            line_of("policy_date:"),
+            line_of("target_date:"),
+        )
+    };
+
+    // A level that is not A or AA, and a date that does not exist: both, at their values.
+    let (found, level_line, policy_line, _) = errors_in(
+        "accessibility:\n  target_level: AAA\n  policy_date: 2026-04-31\n  target_date: 2027-03-31\n",
+    );
+    assert_eq!(found.len(), 2, "{found:#?}");
+    assert!(
+        found
+            .iter()
+            .any(|(l, c, m)| *l == level_line && *c == 17 && m.contains("「AAA」")),
+        "{found:#?}"
+    );
+    assert!(
+        found
+            .iter()
+            .any(|(l, c, m)| *l == policy_line && *c == 16 && m.contains("2026-04-31")),
+        "{found:#?}"
+    );
+
+    // A target date before the policy was set.
+    let (found, _, _, target_line) = errors_in(
+        "accessibility:\n  target_level: AA\n  policy_date: 2026-04-01\n  target_date: 2026-03-31\n",
+    );
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0].0, target_line, "{found:#?}");
+    assert!(
+        found[0]
+            .2
+            .contains("方針を定めた日（policy_date、2026-04-01）より前"),
+        "{found:#?}"
+    );
+}
