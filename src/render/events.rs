@@ -14,7 +14,7 @@ use icalendar::{Calendar, Component, Event, EventLike, EventStatus as IcalStatus
 use jiff::civil::{Date, Weekday};
 use serde::Serialize;
 
-use super::format::thousands;
+use crate::format::thousands;
 use super::json_for_script;
 use super::open_data::CsvCell;
 use crate::content::{EventInfo, NewsItem};

@@ -4,7 +4,6 @@
 pub mod charts_view;
 pub mod events;
 pub mod feeds;
-pub mod format;
 pub mod open_data;
 pub mod subsidy_view;
 pub mod theme;

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use jiff::civil::Date;
 use serde::Serialize;
 
-use super::format::thousands;
+use crate::format::thousands;
 use crate::config::{Campaign, Config};
 use crate::data::jis::MasterList;
 use crate::data::subsidies::estimate::{Outcome, Plan};
