@@ -22,4 +22,5 @@ pub mod posters;
 pub mod problems;
 pub mod raster;
 pub mod render;
+pub mod sample;
 pub mod yaml;
