@@ -77,7 +77,9 @@ fn share_arg(value: &Value, filter: &str) -> tera::TeraResult<Option<f64>> {
         return Ok(None);
     }
     value.as_f64().map(Some).ok_or_else(|| {
-        tera::Error::message(format!("{filter} には 0〜1 の割合を渡してください（{value}）"))
+        tera::Error::message(format!(
+            "{filter} には 0〜1 の割合を渡してください（{value}）"
+        ))
     })
 }
 
@@ -152,7 +154,7 @@ mod tests {
             "{{ n | thousands }} {{ r | percent }} {{ none | percent }} {{ t | target_percent }} {{ d | date_ja }} {{ d | date_era }}",
         )
         .unwrap();
-        let context = tera::Context::from_serialize(serde_json::json!({
+        let context = tera::Context::from_serialize(&serde_json::json!({
             "n": 185873, "r": 0.15, "none": null, "t": 0.3, "d": "2026-04-01",
         }))
         .unwrap();
@@ -161,7 +163,7 @@ mod tests {
             "185,873 15.0% — 30% 2026年4月1日 2026年4月1日（令和8年4月1日）"
         );
         tera.add_raw_template("bad", "{{ d | date_ja }}").unwrap();
-        let bad = tera::Context::from_serialize(serde_json::json!({ "d": "令和8年" })).unwrap();
+        let bad = tera::Context::from_serialize(&serde_json::json!({ "d": "令和8年" })).unwrap();
         assert!(tera.render("bad", &bad).is_err());
     }
 }

@@ -191,7 +191,10 @@ mod tests {
             goals.prefectural_definition(),
             "都道府県の目標は、都道府県内の市区町村の50%が市区町村の目標を達成すること"
         );
-        assert_eq!(goals.rate_level_name("都道府県"), "利用率が30%以上の都道府県");
+        assert_eq!(
+            goals.rate_level_name("都道府県"),
+            "利用率が30%以上の都道府県"
+        );
         assert!(goals.rate_reaches_level(0.2996));
         assert!(!goals.rate_reaches_level(0.2994));
         assert_eq!(

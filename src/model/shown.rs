@@ -215,7 +215,10 @@ mod tests {
         );
         let lines = shown.lines(&citations);
         assert_eq!(lines.len(), 3);
-        assert_eq!(lines[0].text, "2023年11月6日時点: 2023-11-06-m-sample.csv（説明用の架空データ（サンプル））");
+        assert_eq!(
+            lines[0].text,
+            "2023年11月6日時点: 2023-11-06-m-sample.csv（説明用の架空データ（サンプル））"
+        );
 
         let mut poster = Shown::new();
         poster.add(SiteKind::National, &sample_2025);

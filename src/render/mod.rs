@@ -470,12 +470,7 @@ impl Renderer<'_> {
         let pack_inputs: Vec<crate::posters::PosterInput> =
             if site.kind == crate::model::SiteKind::Prefecture {
                 self.model
-                    .sites
-                    .iter()
-                    .filter(|m| {
-                        m.kind == crate::model::SiteKind::Municipality
-                            && m.prefecture_code.as_deref() == Some(site.code.as_str())
-                    })
+                    .children(site)
                     .map(|m| {
                         let entries = self
                             .content
@@ -556,7 +551,7 @@ impl Renderer<'_> {
                         && site
                             .prefecture_code
                             .as_ref()
-                            .is_some_and(|p| job.packs_for.contains(p))
+                            .is_some_and(|p| job.packs_for.contains(p.as_str()))
                     {
                         job.memo
                             .lock()

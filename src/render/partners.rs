@@ -253,8 +253,7 @@ pub fn finder_script(offices: &[&Office], master: &MasterList) -> String {
             Some(i) => *i,
             None => {
                 let municipality = master.municipality(code);
-                let prefecture =
-                    municipality.and_then(|m| master.prefecture_by_number(&m.prefecture_number));
+                let prefecture = municipality.and_then(|m| master.prefecture_of(&m.code));
                 let p = match prefecture {
                     Some(p) => match prefectures.iter().position(|(c, _)| *c == p.code) {
                         Some(i) => i,

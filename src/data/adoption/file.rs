@@ -9,9 +9,7 @@ use super::names::{Lookup, NameIndex, is_total_marker, suggestion_hint};
 use super::{Figure, MAX_COUNT, Provenance, Source};
 use crate::data::jis::{Code, CodeKind, MasterList, resolve_code};
 use crate::data::table::number::{NumberError, count_problem, parse_count_up_to};
-use crate::data::table::{
-    Column, Header, Required, Schema, Table, TableRow, parse_rate,
-};
+use crate::data::table::{Column, Header, Required, Schema, Table, TableRow, parse_rate};
 use crate::format::thousands;
 use crate::problems::Problems;
 
