@@ -14,12 +14,19 @@ use std::process::Command;
 use common::Fixture;
 
 /// The SVG of the chart with this id on a page.
+/// (`id` ends with `-` for a prefix: `chart-kpi-`.) From its `<figure>` to
+/// the end of its description.
 fn chart<'a>(html: &'a str, id: &str) -> &'a str {
-    let start = html
-        .find(&format!("<svg id=\"{id}\""))
-        .or_else(|| html.find(&format!("id=\"{id}\"")))
+    let needle = if id.ends_with('-') {
+        format!("id=\"{id}")
+    } else {
+        format!("id=\"{id}-title\"")
+    };
+    let at = html
+        .find(&needle)
         .unwrap_or_else(|| panic!("no chart {id}"));
-    let end = html[start..].find("</figure>").unwrap() + start;
+    let start = html[..at].rfind("<figure").unwrap();
+    let end = html[at..].find("</figure>").unwrap() + at;
     &html[start..end]
 }
 
@@ -54,11 +61,15 @@ fn a_sample_snapshot_marks_every_chart_table_and_download_it_reaches() {
     assert!(kpi_card.contains("badge-sample"), "{kpi_card}");
     // The trend marks the sample point and not the real one.
     let trend = chart(&national, "chart-trend");
+    let trend = &trend[trend.find("<table").unwrap()..];
     assert!(
-        trend.contains("2024年11月5日</th><td>6.7%（サンプル）"),
+        trend.contains("2024年11月5日</th><td class=\"nowrap\">6.7%（サンプル）</td>"),
         "{trend}"
     );
-    assert!(trend.contains("2023年11月6日</th><td>5.5%</td>"), "{trend}");
+    assert!(
+        trend.contains("2023年11月6日</th><td class=\"nowrap\">5.5%</td>"),
+        "{trend}"
+    );
     // The children table marks each sample row, not the others.
     let children = &national[national.find("id=\"children-heading\"").unwrap()..];
     assert!(children.contains("badge-sample"), "{children}");
@@ -66,7 +77,10 @@ fn a_sample_snapshot_marks_every_chart_table_and_download_it_reaches() {
     // Prefecture: its ranking, its own reference line, its goal count.
     let prefecture = fx.read("p/220001/index.html");
     let ranking = chart(&prefecture, "chart-ranking");
-    assert!(ranking.contains("静岡県 6.3%（サンプル）"), "{ranking}");
+    assert!(
+        ranking.contains("静岡県の利用率は25.6%（サンプル値）です。全国の利用率は6.7%（サンプル値）です。"),
+        "{ranking}"
+    );
     assert!(ranking.contains("斜線の棒はサンプル（架空）の値です。"));
     let goal = chart(&prefecture, "chart-kpi-");
     assert!(goal.contains("サンプル"), "{goal}");
@@ -109,10 +123,6 @@ fn a_sample_snapshot_marks_every_chart_table_and_download_it_reaches() {
         ),
         "{downloads}"
     );
-
-    // The OGP text of a sample headline says so (the image is drawn from it).
-    let ogp = fx.read("index.html");
-    assert!(ogp.contains("ogp.png"));
 }
 
 #[test]
@@ -126,9 +136,15 @@ fn a_real_snapshot_is_not_marked() {
     fx.build_ok();
     for page in ["index.html", "p/220001/index.html", "p/010006/index.html"] {
         let html = fx.read(page);
-        assert!(!html.contains("notice-sample"), "{page}");
+        assert!(
+            !html.contains("notice-sample"),
+            "{page}: {}",
+            &html[html.find("notice-sample").unwrap_or(0)..][..400]
+        );
         assert!(!html.contains("サンプル（架空）"), "{page}");
-        assert!(!html.contains("badge-sample"), "{page}");
+        assert!(!html.contains("（サンプル"), "{page}");
+        // (An illustrative guide in the list keeps its own サンプル・架空 badge.)
+        assert!(!html.contains("badge-sample\">架空"), "{page}");
         assert!(
             html.contains("2023年11月6日時点: 2023-11-06.csv（国民健康保険中央会"),
             "{page} cites its file"
@@ -181,13 +197,15 @@ fn the_prefecture_trend_shows_its_goal_not_the_municipal_target() {
     );
     fx.build_ok();
     let prefecture = fx.read("p/220001/index.html");
-    let rate = chart(&prefecture, "chart-trend\"");
+    let rate = chart(&prefecture, "chart-trend");
     assert!(!rate.contains("class=\"target\""), "{rate}");
-    assert!(!rate.contains("30%"), "no 30% line: {rate}");
-    let goal_start = prefecture
-        .find("id=\"chart-trend-")
+    assert!(!rate.contains("目標"), "no target line: {rate}");
+    let goal_title = prefecture
+        .match_indices("<title id=\"chart-trend-")
+        .map(|(i, _)| i)
+        .find(|&i| !prefecture[i..].starts_with("<title id=\"chart-trend-title\""))
         .expect("the goal's trend chart");
-    let goal = &prefecture[goal_start..];
+    let goal = &prefecture[prefecture[..goal_title].rfind("<figure").unwrap()..];
     let goal = &goal[..goal.find("</figure>").unwrap()];
     assert!(goal.contains("都道府県の目標 50%"), "{goal}");
     assert!(

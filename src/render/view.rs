@@ -1088,7 +1088,75 @@ impl<'a> SiteView<'a> {
 
 #[cfg(test)]
 mod tests {
-    use super::tel_href;
+    use super::*;
+
+    /// The sample project's national site: its headline (2025-11-04-sample)
+    /// is illustrative, and its OGP image and poster say so; its goal count
+    /// and comparison carry their own names and marks.
+    #[test]
+    fn the_ogp_text_and_poster_input_carry_the_sample_mark() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut problems = crate::problems::Problems::new();
+        let master =
+            crate::data::jis::MasterList::load(&root.join("data/municipalities.csv"), &mut problems);
+        let config = crate::config::Config::load(&root.join("config.yaml"), &mut problems).unwrap();
+        let adoption = crate::data::adoption::load(
+            &root.join("data/adoption"),
+            &master,
+            jiff::civil::date(2026, 11, 28),
+            &mut problems,
+        );
+        let model = Model::build(&master, &config, &adoption, &BTreeMap::new());
+        let view = |site: &'_ Site| {
+            let site: &Site = model.site(&site.code).unwrap();
+            SiteView::new(
+                &model,
+                site,
+                &SiteEntries::new(),
+                &[],
+                &OfficeIndex::new(),
+                jiff::civil::date(2026, 11, 28),
+            )
+        };
+        let national = view(model.national());
+        let (headline, sub) = national.ogp_text();
+        assert_eq!(headline, "利用率 15.0%");
+        assert!(sub.ends_with("（2025年11月4日時点・サンプルの架空データ）"), "{sub}");
+        let poster = national.poster_input();
+        assert_eq!(
+            poster.sample_notice.as_deref(),
+            Some("※このポスターの数値（2025年11月4日時点）は、すべて説明用の架空データ（サンプル）です。")
+        );
+        assert_eq!(poster.headline_rate.map(crate::format::percent).as_deref(), Some("15.0%"));
+        assert!(poster.kpi_text.unwrap().starts_with("都道府県の目標を達成した都道府県 "));
+        assert_eq!(poster.target_label, "利用率30%");
+        assert!(poster.comparison.iter().all(|b| b.illustrative));
+        // A real headline is not marked: the 2023-11-06 prefecture table alone.
+        let real = crate::data::adoption::Adoption {
+            snapshots: adoption.snapshots[..1]
+                .iter()
+                .map(|s| crate::data::adoption::Snapshot {
+                    municipalities: BTreeMap::new(),
+                    ..s.clone()
+                })
+                .collect(),
+        };
+        let model = Model::build(&master, &config, &real, &BTreeMap::new());
+        let site = model.site("220001").unwrap();
+        let view = SiteView::new(
+            &model,
+            site,
+            &SiteEntries::new(),
+            &[],
+            &OfficeIndex::new(),
+            jiff::civil::date(2026, 11, 28),
+        );
+        let (_, sub) = view.ogp_text();
+        assert!(!sub.contains("サンプル"), "{sub}");
+        let poster = view.poster_input();
+        assert_eq!(poster.sample_notice, None);
+        assert!(!poster.illustrative);
+    }
 
     #[test]
     fn phone_numbers_become_tel_links_of_their_digits() {
