@@ -72,7 +72,9 @@ fn kpi_arithmetic_counts_exactly_thirty_percent_as_met() {
     assert!(shizuoka.contains("30.0%"), "{shizuoka}");
     assert!(shizuoka.contains("市区町村の目標を<strong>達成</strong>しています"));
     assert!(
-        shizuoka.contains("このページの2024年11月5日時点の数値は、説明用の架空データ（サンプル）です。"),
+        shizuoka.contains(
+            "このページの数値（2024年11月5日時点）は、すべて説明用の架空データ（サンプル）です。"
+        ),
         "pages showing sample figures say so: {shizuoka}"
     );
     let hamamatsu = fx.read("m/221309/index.html");
@@ -84,7 +86,8 @@ fn kpi_arithmetic_counts_exactly_thirty_percent_as_met() {
     // 静岡県: 1 of 3 municipalities meets 30% → 33.3% of the 50% goal; 1 more needed.
     let prefecture = fx.read("p/220001/index.html");
     assert!(
-        prefecture.contains("3 市区町村のうち <strong>1 市区町村</strong>が市区町村の目標を達成（33.3%"),
+        prefecture
+            .contains("3 市区町村のうち <strong>1 市区町村</strong>が市区町村の目標を達成（33.3%"),
         "{prefecture}"
     );
     assert!(prefecture.contains("あと <strong>1 市区町村</strong>"));

@@ -78,7 +78,9 @@ fn a_sample_snapshot_marks_every_chart_table_and_download_it_reaches() {
     let prefecture = fx.read("p/220001/index.html");
     let ranking = chart(&prefecture, "chart-ranking");
     assert!(
-        ranking.contains("静岡県の利用率は25.6%（サンプル値）です。全国の利用率は6.7%（サンプル値）です。"),
+        ranking.contains(
+            "静岡県の利用率は25.6%（サンプル値）です。全国の利用率は6.7%（サンプル値）です。"
+        ),
         "{ranking}"
     );
     assert!(ranking.contains("斜線の棒はサンプル（架空）の値です。"));

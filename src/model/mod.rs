@@ -15,6 +15,7 @@ pub use shown::{Shown, SourceLine};
 use crate::config::Config;
 use crate::data::adoption::{Adoption, Figure, Provenance};
 use crate::data::jis::{Code, MasterList};
+use crate::data::offices::Office;
 use crate::data::sites::SiteSettings;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -273,16 +274,23 @@ impl<'a> Model<'a> {
         }
     }
 
-    /// The items (offices, …) of `all` whose municipality lies in a site's
-    /// area, by [`Model::covers`].
-    pub fn offices_of<'s, T>(
-        &'s self,
-        site: &'s Site,
-        all: &'s [T],
-        code_of: impl Fn(&T) -> Option<Code> + 's,
-    ) -> impl Iterator<Item = &'s T> + 's {
-        all.iter()
-            .filter(move |o| code_of(o).is_some_and(|c| self.covers(site, &c)))
+    /// The offices a site lists, from offices grouped by municipality code:
+    /// a municipality its own, a prefecture those of its municipalities, the
+    /// nation all; in municipality code order, each municipality's in the
+    /// order given.
+    pub fn offices_of<'o>(
+        &self,
+        site: &Site,
+        by_municipality: &BTreeMap<String, Vec<&'o Office>>,
+    ) -> Vec<&'o Office> {
+        by_municipality
+            .iter()
+            .filter(|(code, _)| {
+                site.kind == SiteKind::National
+                    || Code::parse(code).is_ok_and(|c| self.covers(site, &c))
+            })
+            .flat_map(|(_, list)| list.iter().copied())
+            .collect()
     }
 
     /// Where every figure of a site's home page comes from: its own history,

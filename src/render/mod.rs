@@ -262,7 +262,7 @@ impl Renderer<'_> {
                 }
             }
         }
-        let own_offices = partners::in_scope(site, self.offices);
+        let own_offices = self.model.offices_of(site, self.offices);
         // Scripts the finder and the search page load: plain files, so that
         // they work opened from disk.
         let mut scripts: Vec<(&str, Vec<u8>)> = Vec::new();

@@ -1097,8 +1097,10 @@ mod tests {
     fn the_ogp_text_and_poster_input_carry_the_sample_mark() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut problems = crate::problems::Problems::new();
-        let master =
-            crate::data::jis::MasterList::load(&root.join("data/municipalities.csv"), &mut problems);
+        let master = crate::data::jis::MasterList::load(
+            &root.join("data/municipalities.csv"),
+            &mut problems,
+        );
         let config = crate::config::Config::load(&root.join("config.yaml"), &mut problems).unwrap();
         let adoption = crate::data::adoption::load(
             &root.join("data/adoption"),
@@ -1121,14 +1123,27 @@ mod tests {
         let national = view(model.national());
         let (headline, sub) = national.ogp_text();
         assert_eq!(headline, "利用率 15.0%");
-        assert!(sub.ends_with("（2025年11月4日時点・サンプルの架空データ）"), "{sub}");
+        assert!(
+            sub.ends_with("（2025年11月4日時点・サンプルの架空データ）"),
+            "{sub}"
+        );
         let poster = national.poster_input();
         assert_eq!(
             poster.sample_notice.as_deref(),
-            Some("※このポスターの数値（2025年11月4日時点）は、すべて説明用の架空データ（サンプル）です。")
+            Some(
+                "※このポスターの数値（2025年11月4日時点）は、すべて説明用の架空データ（サンプル）です。"
+            )
         );
-        assert_eq!(poster.headline_rate.map(crate::format::percent).as_deref(), Some("15.0%"));
-        assert!(poster.kpi_text.unwrap().starts_with("都道府県の目標を達成した都道府県 "));
+        assert_eq!(
+            poster.headline_rate.map(crate::format::percent).as_deref(),
+            Some("15.0%")
+        );
+        assert!(
+            poster
+                .kpi_text
+                .unwrap()
+                .starts_with("都道府県の目標を達成した都道府県 ")
+        );
         assert_eq!(poster.target_label, "利用率30%");
         assert!(poster.comparison.iter().all(|b| b.illustrative));
         // A real headline is not marked: the 2023-11-06 prefecture table alone.
