@@ -354,8 +354,8 @@ impl MasterList {
                 list.municipalities.push(Municipality { code, name, kana });
             }
         }
-        list.prefectures.sort_by(|a, b| a.code.cmp(&b.code));
-        list.municipalities.sort_by(|a, b| a.code.cmp(&b.code));
+        list.prefectures.sort_by_key(|p| p.code);
+        list.municipalities.sort_by_key(|m| m.code);
         list.reindex();
         list
     }

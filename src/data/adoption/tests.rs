@@ -468,7 +468,7 @@ fn municipalities_must_add_up_to_their_prefecture() {
         let using = if i == 0 { 32 } else { 1 };
         writeln!(csv, "{},{offices},{using}", m.code).unwrap();
     }
-    let pref = master().prefecture_by_number("31").unwrap().code.clone();
+    let pref = master().prefecture_by_number("31").unwrap().code;
     let csv = csv.replace("310000", &pref);
     let (_, problems) = run(&[("2024-01-15.csv", csv.as_bytes())]);
     assert!(errors(&problems).is_empty(), "{problems:#?}");
