@@ -2,6 +2,7 @@
 //! [`crate::output`] module writes them).
 
 pub mod charts_view;
+pub mod embed;
 pub mod events;
 pub mod feeds;
 pub mod format;
@@ -208,11 +209,19 @@ impl Renderer<'_> {
             written
         };
 
+        // The home page's charts, computed once for the home page and the
+        // embeddable fragment's images, and only when one of them needs them.
+        let charts = std::cell::OnceCell::new();
+        let home_charts = || {
+            charts.get_or_init(|| {
+                let started = Instant::now();
+                let charts = charts_view::home_charts(self.model, site, self.fonts);
+                Timers::add(&self.timers.charts, started);
+                charts
+            })
+        };
         page("home.html", "index.html", &none, &|c| {
-            let started = Instant::now();
-            let charts = charts_view::home_charts(self.model, site, self.fonts);
-            Timers::add(&self.timers.charts, started);
-            c.insert_derived("charts", &charts);
+            c.insert_derived("charts", home_charts());
         })?;
         for entry in entries.values() {
             if let Entry::Page(p) = entry.as_ref() {
@@ -358,6 +367,7 @@ impl Renderer<'_> {
         )?;
         page("contact.html", "contact.html", &none, &none)?;
         page("accessibility.html", "accessibility.html", &none, &none)?;
+        count += self.render_embed(site, &view, home_charts(), sink, theme_key)?;
 
         // Search engines and feed readers need absolute URLs.
         if let Some(base) = &site.url {
