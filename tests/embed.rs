@@ -370,7 +370,7 @@ fn fragments_carry_the_sites_figures_subsidies_events_and_contacts() {
         assert!(preview.contains(&format!("利用状況の数値: <strong>{date}時点</strong>")));
         let shown = between(
             &preview,
-            "aria-labelledby=\"embed-sample-heading\">",
+            "aria-label=\"部品の見本\">",
             "\n  </div>\n</section>",
         );
         for image in &images {
@@ -384,10 +384,10 @@ fn fragments_carry_the_sites_figures_subsidies_events_and_contacts() {
                 .len();
             let row = between(
                 &preview,
-                &format!("<a href=\"{file}\" download>{file}</a>"),
+                &format!("<a href=\"{file}\" download class=\"url\">{file}</a>"),
                 "</tr>",
             );
-            assert!(row.contains("PNG 画像"), "{row}");
+            assert!(row.contains("PNG 画像、"), "{row}");
             assert!(
                 row.contains(&format!("{:.1} KB", bytes as f64 / 1024.0)),
                 "{site}: {row} ({bytes} bytes)"

@@ -150,6 +150,18 @@ pub fn size_display(bytes: usize) -> String {
     }
 }
 
+/// The fragment without the blank lines its template's tags leave (the
+/// fragment has no `pre`, so lines carry no meaning), easier to read in a CMS's
+/// source view.
+fn tidy(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    for line in html.lines().filter(|l| !l.trim().is_empty()) {
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
 /// The size of one of the charts' SVGs, from its `viewBox="0 0 W H"`.
 fn svg_size(svg: &str) -> Option<(u32, u32)> {
     let rest = &svg[svg.find("viewBox=\"")? + 9..];
@@ -270,14 +282,15 @@ impl Renderer<'_> {
         // The fragment as it is pasted: images under the site's URL when it has one.
         let mut tera_context = context.context.clone();
         tera_context.insert("image_base", &embed.image_base);
-        let fragment = self.render_template("embed_fragment.html", &tera_context, &fragment_rel)?;
+        let fragment =
+            tidy(&self.render_template("embed_fragment.html", &tera_context, &fragment_rel)?);
         // The same fragment shown on the preview page loads its images from
         // beside the page, so the page requests no other server.
         tera_context.insert("image_base", "");
         let shown = if embed.image_base.is_empty() {
             fragment.clone()
         } else {
-            self.render_template("embed_fragment.html", &tera_context, &preview_rel)?
+            tidy(&self.render_template("embed_fragment.html", &tera_context, &preview_rel)?)
         };
         tera_context.insert("fragment_source", &fragment);
         tera_context.insert("fragment_shown", &shown);
