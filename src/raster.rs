@@ -23,3 +23,40 @@ pub fn encode_opaque_png(
     }
     Ok(out)
 }
+
+/// An SVG drawn as an opaque PNG on white.
+#[derive(Debug, Clone)]
+pub struct Raster {
+    pub png: Vec<u8>,
+    /// The drawing's own size in CSS pixels (its viewBox), before `scale`.
+    pub width: u32,
+    pub height: u32,
+}
+
+/// Draw `svg` with resvg and the bundled fonts at `scale` times its own size
+/// (2 for sharp images on phones' high-density screens), on white, as a PNG.
+/// `None` when the SVG cannot be read.
+pub fn svg_png(svg: &str, fonts: &crate::fonts::Fonts, scale: f32) -> Option<Raster> {
+    use resvg::{tiny_skia, usvg};
+    let options = usvg::Options {
+        font_family: crate::fonts::DEFAULT_FAMILY.to_string(),
+        languages: vec!["ja".to_string()],
+        fontdb: fonts.database(),
+        ..Default::default()
+    };
+    let tree = usvg::Tree::from_str(svg, &options).ok()?;
+    let size = tree.size();
+    let (width, height) = (size.width().ceil() as u32, size.height().ceil() as u32);
+    let mut pixmap = tiny_skia::Pixmap::new(
+        (width as f32 * scale).ceil() as u32,
+        (height as f32 * scale).ceil() as u32,
+    )?;
+    pixmap.fill(tiny_skia::Color::WHITE);
+    resvg::render(
+        &tree,
+        tiny_skia::Transform::from_scale(scale, scale),
+        &mut pixmap.as_mut(),
+    );
+    let png = encode_opaque_png(&pixmap, png::Compression::Best).ok()?;
+    Some(Raster { png, width, height })
+}

@@ -22,18 +22,19 @@ fn builds_one_site_per_entity_with_the_expected_pages() {
             .count()
     };
     // Home, guides index, 2 guides, FAQ, news list, 1 news item, subsidies, downloads,
-    // contact, accessibility, search; partners where offices are listed.
+    // contact, accessibility, search, the CMS fragment and its preview (embed/); partners
+    // where offices are listed.
     let national = files
         .keys()
         .filter(|k| !k.starts_with("p/") && !k.starts_with("m/") && k.ends_with(".html"))
         .count();
-    assert_eq!(national, 13, "{:?}", files.keys().collect::<Vec<_>>());
+    assert_eq!(national, 15, "{:?}", files.keys().collect::<Vec<_>>());
     // The prefecture adds its own guide.
-    assert_eq!(count("p/220001/"), 14);
-    assert_eq!(count("p/010006/"), 12);
+    assert_eq!(count("p/220001/"), 16);
+    assert_eq!(count("p/010006/"), 14);
     // 静岡市 overrides a guide (same count) and inherits the prefecture's page.
-    assert_eq!(count("m/221007/"), 14);
-    assert_eq!(count("m/011002/"), 12);
+    assert_eq!(count("m/221007/"), 16);
+    assert_eq!(count("m/011002/"), 14);
     for site in ["", "p/220001/", "m/221007/"] {
         assert!(
             files.contains_key(&format!("{site}assets/style.css")),

@@ -3,6 +3,7 @@
 
 pub mod accessibility;
 pub mod charts_view;
+pub mod embed;
 pub mod events;
 pub mod feeds;
 pub mod open_data;
@@ -220,11 +221,19 @@ impl Renderer<'_> {
             written
         };
 
+        // The home page's charts, computed once for the home page and the
+        // embeddable fragment's images, and only when one of them needs them.
+        let charts = std::cell::OnceCell::new();
+        let home_charts = || {
+            charts.get_or_init(|| {
+                let started = Instant::now();
+                let charts = charts_view::home_charts(self.model, site, self.fonts);
+                Timers::add(&self.timers.charts, started);
+                charts
+            })
+        };
         page("home.html", "index.html", &none, &|c| {
-            let started = Instant::now();
-            let charts = charts_view::home_charts(self.model, site, self.fonts);
-            Timers::add(&self.timers.charts, started);
-            c.insert_derived("charts", &charts);
+            c.insert_derived("charts", home_charts());
         })?;
         for entry in entries.values() {
             if let Entry::Page(p) = entry.as_ref() {
@@ -411,6 +420,7 @@ impl Renderer<'_> {
             )?;
         }
         let mut page_urls = page_urls.into_inner();
+        count += self.render_embed(site, &view, home_charts(), sink, theme_key)?;
 
         // Search engines and feed readers need absolute URLs.
         if let Some(base) = &site.url {

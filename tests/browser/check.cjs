@@ -23,6 +23,7 @@
 // site's), so a new page kind is checked as soon as the sites have it. A per-item page
 // (a page in a sub-folder other than its index.html, e.g. guides/fees.html) is checked
 // in the browser once, in the first site listed that has that path; vnu checks them all.
+// embed/fragment.html (an HTML fragment, not a page) is checked inside embed/index.html.
 //
 // --fonts DIR makes Chromium see the fonts in DIR (the theme's BIZ UD fonts) through a
 // private fontconfig file, so lines break as they do with the first font the stylesheet
@@ -81,7 +82,12 @@ function sitePages(root, site, siteDirs) {
         if (siteDirs.includes(fromRoot) && fromRoot !== site) continue;
         walk(full);
       } else if (entry.name.endsWith('.html')) {
-        out.push(path.relative(base, full).split(path.sep).join('/'));
+        const rel = path.relative(base, full).split(path.sep).join('/');
+        // embed/fragment.html is not a page but the HTML a council pastes into its CMS's
+        // page (no doctype, head or title); it is checked where it is shown, inside
+        // embed/index.html, and by tests/embed.rs.
+        if (rel === 'embed/fragment.html') continue;
+        out.push(rel);
       }
     }
   };
