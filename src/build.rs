@@ -664,6 +664,7 @@ fn render(
             ("  sites, CPU total", nanos(&render_nanos)),
             ("  templates, CPU", nanos(&timers.templates)),
             ("  charts, CPU", nanos(&timers.charts)),
+            ("  fragment images, CPU", nanos(&timers.embed_images)),
             ("  posters, CPU", nanos(&timers.posters)),
             ("  OGP images, CPU", nanos(&timers.ogp)),
             ("  write pages, CPU", nanos(&timers.write)),

@@ -210,7 +210,7 @@ impl Renderer<'_> {
                     _ => {
                         let started = Instant::now();
                         let raster = crate::raster::svg_png(svg, self.fonts, IMAGE_SCALE);
-                        Timers::add(&self.timers.charts, started);
+                        Timers::add(&self.timers.embed_images, started);
                         match raster {
                             Some(raster) => {
                                 sink.write(&rel, &raster.png, Some(key))

@@ -83,6 +83,8 @@ pub type SearchIndexes = Mutex<std::collections::HashMap<u64, Arc<String>>>;
 pub struct Timers {
     pub templates: AtomicU64,
     pub charts: AtomicU64,
+    /// Drawing the CMS fragment's chart images (PNG) from the charts' SVGs.
+    pub embed_images: AtomicU64,
     pub posters: AtomicU64,
     pub ogp: AtomicU64,
     pub write: AtomicU64,
