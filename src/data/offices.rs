@@ -13,7 +13,7 @@ use crate::data::jis::{MasterList, resolve_code};
 use crate::data::table::{
     Column, Header, Required, Schema, Table, TableRow, nearest, normalize_width, parse_date,
 };
-use crate::problems::Problems;
+use crate::problems::{Code, Problems};
 
 /// One office using the system, for one service type.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -155,7 +155,7 @@ pub fn load_as_of(
         return Vec::new();
     };
     let (rows, _) = header.data_rows(&table, &SCHEMA, problems);
-    let column = |role| header.column(role).map_or(0, |c| c + 1);
+    let column = |role| header.column(role).map(|c| c + 1);
     let mut offices = Vec::new();
     let mut seen: HashMap<(String, String), usize> = HashMap::new();
     for row in rows {
@@ -167,6 +167,7 @@ pub fn load_as_of(
         {
             table.warning(
                 problems,
+                Code::OfficesFutureStart,
                 row.line,
                 column(Role::Since),
                 format!(
@@ -180,6 +181,7 @@ pub fn load_as_of(
         if let Some(first) = seen.get(&key) {
             table.error(
                 problems,
+                Code::OfficesDuplicateRow,
                 row.line,
                 column(Role::Number),
                 format!(
@@ -230,8 +232,9 @@ fn read_row(
         if value.is_empty() && role != Role::Illustrative {
             table.error(
                 problems,
+                Code::OfficesBadValue,
                 line,
-                col + 1,
+                Some(col + 1),
                 format!("{}が空欄です", SCHEMA.label(role)),
                 format!("{}を書いてください", SCHEMA.label(role)),
             );
@@ -254,8 +257,9 @@ fn read_row(
             {
                 table.warning(
                     problems,
+                    Code::OfficesCheckDigit,
                     line,
-                    col + 1,
+                    Some(col + 1),
                     format!(
                         "事業所番号「{raw}」の検証番号（10桁目）が計算と合いません（計算では「{}」）",
                         expected as char
@@ -268,8 +272,9 @@ fn read_row(
         Err(hint) => {
             table.error(
                 problems,
+                Code::OfficesBadNumber,
                 line,
-                col + 1,
+                Some(col + 1),
                 format!("事業所番号「{raw}」の形が違います"),
                 hint,
             );
@@ -299,8 +304,9 @@ fn read_row(
         };
         table.error(
             problems,
+            Code::OfficesBadValue,
             line,
-            col + 1,
+            Some(col + 1),
             format!("サービス種別「{raw}」は使えません"),
             hint,
         );
@@ -312,8 +318,9 @@ fn read_row(
         Ok(code) => {
             table.error(
                 problems,
+                Code::OfficesUnknownMunicipality,
                 line,
-                col + 1,
+                Some(col + 1),
                 format!(
                     "市区町村コード「{raw}」は都道府県（{}）のコードです",
                     master.prefecture(&code).map_or("", |p| p.name.as_str())
@@ -322,8 +329,15 @@ fn read_row(
             );
             None
         }
-        Err((message, hint)) => {
-            table.error(problems, line, col + 1, message, hint);
+        Err(e) => {
+            table.error(
+                problems,
+                Code::OfficesUnknownMunicipality,
+                line,
+                Some(col + 1),
+                e.to_string(),
+                e.hint(),
+            );
             None
         }
     });
@@ -333,8 +347,9 @@ fn read_row(
         None => {
             table.error(
                 problems,
+                Code::OfficesBadValue,
                 line,
-                col + 1,
+                Some(col + 1),
                 format!("利用開始日「{raw}」は日付として読めません"),
                 "2024-04-01 や 2024/4/1、2024年4月1日 のように実在する日付で書いてください",
             );
@@ -349,8 +364,9 @@ fn read_row(
             None => {
                 table.error(
                     problems,
+                    Code::OfficesBadValue,
                     line,
-                    col + 1,
+                    Some(col + 1),
                     format!("架空の列の値「{raw}」は はい／いいえ として読めません"),
                     "架空（サンプル）の事業所なら true、実在なら false か空欄にしてください",
                 );
@@ -462,10 +478,9 @@ mod tests {
         assert_eq!(offices.len(), 2, "the office still loads");
         let found = problems.sorted();
         assert_eq!(found.len(), 1, "{found:?}");
-        assert_eq!(
-            (found[0].line, found[0].column, found[0].severity),
-            (3, 5, Severity::Warning)
-        );
+        assert_eq!(found[0].code, Code::OfficesFutureStart);
+        assert_eq!(found[0].location, crate::problems::Location::at(&path, 3, 5));
+        assert_eq!(found[0].severity, Severity::Warning);
         assert!(found[0].message.contains("2027-01-01"));
     }
 
@@ -500,6 +515,11 @@ mod tests {
 
     fn find<'a>(problems: &'a [Problem], needles: &[&str]) -> &'a Problem {
         crate::problems::find_one(problems, needles)
+    }
+
+    /// A problem's code, line and column.
+    fn at(p: &Problem) -> (Code, Option<usize>, Option<usize>) {
+        (p.code, p.location.line_number(), p.location.column_number())
     }
 
     fn date(y: i16, m: i8, d: i8) -> Date {
@@ -587,28 +607,38 @@ mod tests {
     #[test]
     fn every_error_with_line_and_value() {
         let (offices, problems) = fixture("errors/offices.csv");
+        let found: Vec<_> = problems.iter().map(at).collect();
+        let (bad, unknown) = (Code::OfficesBadValue, Code::OfficesUnknownMunicipality);
+        assert_eq!(
+            found,
+            [
+                (Code::OfficesDuplicateRow, Some(3), Some(1)),
+                (Code::OfficesBadNumber, Some(4), Some(1)),
+                (bad, Some(5), Some(3)),
+                (unknown, Some(6), Some(4)),
+                (unknown, Some(7), Some(4)),
+                (bad, Some(8), Some(5)),
+                (Code::OfficesCheckDigit, Some(9), Some(1)),
+                (bad, Some(10), Some(1)),
+                (unknown, Some(11), Some(4)),
+                (bad, Some(11), Some(6)),
+            ],
+            "{problems:#?}"
+        );
+        // Each names the value of its row.
         let e = find(&problems, &["2271009017", "居宅介護支援", "2行目と3行目"]);
-        assert_eq!((e.line, e.column, e.severity), (3, 1, Severity::Error));
+        assert_eq!(e.severity, Severity::Error);
         let e = find(&problems, &["「227100901」"]);
-        assert_eq!((e.line, e.severity), (4, Severity::Error));
         assert!(e.hint.contains("0227100901"), "{e}");
         let e = find(&problems, &["「訪門介護」"]);
-        assert_eq!((e.line, e.column), (5, 3));
         assert!(e.hint.starts_with("「訪問介護」"), "{e}");
-        let e = find(&problems, &["229997"]);
-        assert_eq!((e.line, e.column), (6, 4));
-        let e = find(&problems, &["220001", "都道府県"]);
-        assert_eq!(e.line, 7);
-        let e = find(&problems, &["「2024-02-30」"]);
-        assert_eq!((e.line, e.column), (8, 5));
-        let w = find(&problems, &["「2271009010」", "検証番号", "「7」"]);
-        assert_eq!((w.line, w.severity), (9, Severity::Warning));
-        let e = find(&problems, &["事業所番号が空欄"]);
-        assert_eq!(e.line, 10);
-        let e = find(&problems, &["221008", "221007"]);
-        assert_eq!((e.line, e.column), (11, 4));
-        let e = find(&problems, &["「maybe」"]);
-        assert_eq!((e.line, e.column), (11, 6));
+        find(&problems, &["229997"]);
+        find(&problems, &["220001"]);
+        find(&problems, &["「2024-02-30」"]);
+        let w = find(&problems, &["「2271009010」", "「7」"]);
+        assert_eq!(w.severity, Severity::Warning);
+        find(&problems, &["221008", "221007"]);
+        find(&problems, &["「maybe」"]);
         assert_eq!(
             problems
                 .iter()
@@ -626,7 +656,7 @@ mod tests {
         let (offices, problems) = run("事業所番号,事業所名\n2271009017,x\n".as_bytes());
         assert!(offices.is_empty());
         let e = find(&problems, &["サービス種別", "市区町村コード", "利用開始日"]);
-        assert_eq!(e.line, 1);
+        assert_eq!(at(e), (Code::TableMissingColumn, Some(1), None));
     }
 
     #[test]
@@ -665,8 +695,9 @@ mod tests {
             "office_number,name,service_type,municipality_code,since\n2271009017,さくら\u{8}居宅,居宅介護支援,221007,2024-04-01\n2271009025,=1+1 事業所,訪問介護,221007,2024-04-01\n"
                 .as_bytes(),
         );
-        let e = find(&problems, &["事業所名の値に制御文字", "U+0008"]);
-        assert_eq!((e.line, e.column, e.severity), (2, 2, Severity::Error));
+        let e = find(&problems, &["U+0008"]);
+        assert_eq!(at(e), (Code::TableControlCharacter, Some(2), Some(2)));
+        assert_eq!(e.severity, Severity::Error);
         assert_eq!(problems.len(), 1, "{problems:#?}");
         // A name that looks like a formula is a name: the CSV download escapes it.
         assert_eq!(offices.len(), 1);
