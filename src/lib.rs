@@ -21,4 +21,5 @@ pub mod posters;
 pub mod problems;
 pub mod raster;
 pub mod render;
+pub mod sample;
 pub mod yaml;
