@@ -357,12 +357,18 @@ codes! {
     AdoptionPrefectureSumMismatch = "adoption-prefecture-sum-mismatch", Warning;
 
     // data/offices.csv.
-    /// A cell is empty or cannot be read: service type, start date, the illustrative flag.
+    /// A cell is empty or cannot be read: service type, start date, the
+    /// illustrative flag, a reading that is not kana, a phone number, the
+    /// shape of a 法人番号, a text over 120 characters.
     OfficesBadValue = "offices-bad-value", Error;
     /// An office number is not ten characters in the 介護保険事業所番号 shape.
     OfficesBadNumber = "offices-bad-number", Error;
     /// An office number's check digit (10th) does not match its first nine digits.
     OfficesCheckDigit = "offices-check-digit", Warning;
+    /// A 法人番号's check digit (its first digit) does not match the other twelve.
+    OfficesCorporateCheckDigit = "offices-corporate-check-digit", Error;
+    /// An address names a prefecture other than that of the office's municipality code.
+    OfficesAddressMismatch = "offices-address-mismatch", Error;
     /// An office's municipality code is unknown or is a prefecture's.
     OfficesUnknownMunicipality = "offices-unknown-municipality", Error;
     /// An office starts using the system after the build date.
@@ -443,6 +449,8 @@ codes! {
     CacheUnusable = "cache-unusable", Warning;
     /// The build cache cannot be written: the next build rebuilds everything.
     CacheNotSaved = "cache-not-saved", Warning;
+    /// `outreach bench` cannot write the project it generates to measure.
+    BenchUnwritable = "bench-unwritable", Error;
 
     // The report itself.
     /// A file had more than 50 problems: the rest are counted, not listed.

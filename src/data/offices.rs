@@ -461,22 +461,22 @@ fn read_row(
         },
     };
 
-    let mut report = |(col, message, hint): (usize, String, String)| {
-        table.error(problems, line, col + 1, message, hint);
+    let mut report = |col: usize, p: CellProblem| {
+        table.error(problems, p.code, line, Some(col + 1), p.message, p.hint);
     };
     let reading = match reading.map(|(col, raw)| check_reading(&raw).map_err(|e| (col, e))) {
         None => Some(None),
         Some(Ok(r)) => Some(Some(r)),
-        Some(Err((col, (message, hint)))) => {
-            report((col, message, hint));
+        Some(Err((col, p))) => {
+            report(col, p);
             None
         }
     };
     let phone = match phone.map(|(col, raw)| check_phone(&raw).map_err(|e| (col, e))) {
         None => Some(None),
         Some(Ok(p)) => Some(Some(p)),
-        Some(Err((col, (message, hint)))) => {
-            report((col, message, hint));
+        Some(Err((col, p))) => {
+            report(col, p);
             None
         }
     };
@@ -484,8 +484,8 @@ fn read_row(
         match corporate.map(|(col, raw)| check_corporate_number(&raw).map_err(|e| (col, e))) {
             None => Some(None),
             Some(Ok(n)) => Some(Some(n)),
-            Some(Err((col, (message, hint)))) => {
-                report((col, message, hint));
+            Some(Err((col, p))) => {
+                report(col, p);
                 None
             }
         };
@@ -493,8 +493,8 @@ fn read_row(
         None => Some(None),
         Some((col, raw)) => match check_address(&raw, municipality.as_deref(), master) {
             Ok(a) => Some(Some(a)),
-            Err((message, hint)) => {
-                report((col, message, hint));
+            Err(p) => {
+                report(col, p);
                 None
             }
         },
@@ -535,13 +535,29 @@ impl Role {
 /// than any real one, so that a pasted paragraph is caught.
 const MAX_TEXT_CHARS: usize = 120;
 
-/// What a problem with one cell says: (message, hint).
-type CellProblem = (String, String);
+/// What is wrong with one cell: its kind, message and hint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CellProblem {
+    pub code: Code,
+    pub message: String,
+    pub hint: String,
+}
+
+impl CellProblem {
+    fn new(code: Code, message: String, hint: impl Into<String>) -> CellProblem {
+        CellProblem {
+            code,
+            message,
+            hint: hint.into(),
+        }
+    }
+}
 
 fn too_long(what: &str, raw: &str) -> Option<CellProblem> {
     let n = raw.chars().count();
     (n > MAX_TEXT_CHARS).then(|| {
-        (
+        CellProblem::new(
+            Code::OfficesBadValue,
             format!("{what}が{n}文字あり、長すぎます（{MAX_TEXT_CHARS}文字まで）"),
             format!("{what}の列には{what}だけを書いてください"),
         )
@@ -565,9 +581,10 @@ pub fn check_reading(raw: &str) -> Result<String, CellProblem> {
             || "()（）・.,&'-‐ー".contains(c)
     };
     if let Some(bad) = text.chars().find(|c| !allowed(*c)) {
-        return Err((
+        return Err(CellProblem::new(
+            Code::OfficesBadValue,
             format!("事業所名カナ「{raw}」に、かな以外の文字「{bad}」があります"),
-            "事業所名の読み方をカタカナ（またはひらがな）で書いてください（例: サクラキョタクカイゴシエンジギョウショ）".to_string(),
+            "事業所名の読み方をカタカナ（またはひらがな）で書いてください（例: サクラキョタクカイゴシエンジギョウショ）",
         ));
     }
     Ok(text
@@ -588,19 +605,21 @@ pub fn check_phone(raw: &str) -> Result<String, CellProblem> {
     let hint = "市外局番から 054-221-1234 のように数字とハイフンで書いてください（内線は書かないでください）";
     let separator = |c: char| matches!(c, '-' | '‐' | '−' | 'ー' | '(' | ')' | ' ');
     if let Some(bad) = text.chars().find(|c| !c.is_ascii_digit() && !separator(*c)) {
-        return Err((
+        return Err(CellProblem::new(
+            Code::OfficesBadValue,
             format!("電話番号「{raw}」に数字と区切り以外の文字「{bad}」があります"),
-            hint.to_string(),
+            hint,
         ));
     }
     let digits: String = text.chars().filter(char::is_ascii_digit).collect();
     if !digits.starts_with('0') || !(10..=11).contains(&digits.len()) {
-        return Err((
+        return Err(CellProblem::new(
+            Code::OfficesBadValue,
             format!(
                 "電話番号「{raw}」は市外局番から10桁か11桁の番号になっていません（数字が{}桁）",
                 digits.len()
             ),
-            hint.to_string(),
+            hint,
         ));
     }
     Ok(text)
@@ -619,19 +638,21 @@ pub fn check_corporate_number(raw: &str) -> Result<String, CellProblem> {
         } else {
             "法人番号は13桁の数字です。国税庁の法人番号公表サイトで確かめてください"
         };
-        return Err((
+        return Err(CellProblem::new(
+            Code::OfficesBadValue,
             format!("法人番号「{raw}」の形が違います（13桁の数字ではありません）"),
-            hint.to_string(),
+            hint,
         ));
     }
     let expected = corporate_check_digit(&digits[1..]).expect("12 ASCII digits");
     if digits.as_bytes()[0] != expected {
-        return Err((
+        return Err(CellProblem::new(
+            Code::OfficesCorporateCheckDigit,
             format!(
                 "法人番号「{raw}」の検査用数字（先頭の桁）が合いません（残りの12桁からは「{}」になります）",
                 expected as char
             ),
-            "写し間違いがないか、国税庁の法人番号公表サイトで確かめてください".to_string(),
+            "写し間違いがないか、国税庁の法人番号公表サイトで確かめてください",
         ));
     }
     Ok(digits)
@@ -675,12 +696,13 @@ fn check_address(
             .municipality(code)
             .and_then(|m| master.prefecture_by_number(&m.prefecture_number))
             .map_or(String::new(), |p| p.name.clone());
-        return Err((
+        return Err(CellProblem::new(
+            Code::OfficesAddressMismatch,
             format!(
                 "所在地「{raw}」は{}の住所ですが、市区町村コード {code} は{own}の団体です",
                 named.name
             ),
-            "所在地か市区町村コードのどちらかを直してください".to_string(),
+            "所在地か市区町村コードのどちらかを直してください",
         ));
     }
     Ok(text)
@@ -1054,25 +1076,27 @@ mod tests {
     fn optional_columns_are_checked_on_their_cell() {
         let (offices, problems) = fixture("column_errors/offices.csv");
         let e = find(&problems, &["事業所名カナ「さくら居宅」", "「居」"]);
-        assert_eq!((e.line, e.column, e.severity), (2, 3, Severity::Error));
+        assert_eq!(at(e), (Code::OfficesBadValue, Some(2), Some(3)));
+        assert_eq!(e.severity, Severity::Error);
         assert!(e.hint.contains("カタカナ"), "{e}");
         let e = find(
             &problems,
             &["所在地「東京都千代田区架空町1」", "東京都", "静岡県"],
         );
-        assert_eq!((e.line, e.column), (3, 6));
+        assert_eq!(at(e), (Code::OfficesAddressMismatch, Some(3), Some(6)));
         let e = find(&problems, &["電話番号「054-000」", "6桁"]);
-        assert_eq!((e.line, e.column), (4, 7));
+        assert_eq!(at(e), (Code::OfficesBadValue, Some(4), Some(7)));
         let e = find(&problems, &["電話番号「054-000-0104 内線12」", "「内」"]);
-        assert_eq!((e.line, e.column), (5, 7));
+        assert_eq!(at(e), (Code::OfficesBadValue, Some(5), Some(7)));
         assert!(e.hint.contains("内線は書かないで"), "{e}");
         let e = find(
             &problems,
             &["法人番号「2180301018771」", "検査用数字", "「1」"],
         );
-        assert_eq!((e.line, e.column, e.severity), (6, 8, Severity::Error));
+        assert_eq!(at(e), (Code::OfficesCorporateCheckDigit, Some(6), Some(8)));
+        assert_eq!(e.severity, Severity::Error);
         let e = find(&problems, &["法人番号「180301018771」"]);
-        assert_eq!((e.line, e.column), (7, 8));
+        assert_eq!(at(e), (Code::OfficesBadValue, Some(7), Some(8)));
         assert!(e.hint.contains("12桁しかありません"), "{e}");
         assert_eq!(problems.len(), 6, "{problems:#?}");
         assert!(offices.is_empty());
@@ -1130,7 +1154,7 @@ mod tests {
         assert!(
             check_reading(&"ア".repeat(121))
                 .unwrap_err()
-                .0
+                .message
                 .contains("長すぎます")
         );
     }
