@@ -953,6 +953,41 @@ mod tests {
     }
 
     #[test]
+    fn docs_list_every_code_with_its_severity_and_no_other() {
+        let doc = include_str!("../docs/problems.md");
+        let table = &doc[doc.find("## Every code").expect("the code table")..];
+        let mut listed = BTreeMap::new();
+        for row in table.lines().filter(|l| l.starts_with("| `")) {
+            let cells: Vec<&str> = row.split(" | ").collect();
+            let code = cells[0].trim_start_matches("| `").trim_end_matches('`');
+            assert!(
+                listed.insert(code, cells[1]).is_none(),
+                "{code} is listed twice in docs/problems.md"
+            );
+            assert!(
+                cells.len() == 4 && cells[2].len() > 10 && cells[3].len() > 10,
+                "{code}: a row needs what it means and what to do: {row}"
+            );
+        }
+        let codes: BTreeMap<&str, &str> = Code::ALL
+            .iter()
+            .map(|c| {
+                let severity = match c.severity() {
+                    Some(Severity::Error) => "error",
+                    Some(Severity::Warning) => "warning",
+                    None => "error or warning",
+                };
+                (c.as_str(), severity)
+            })
+            .collect();
+        let missing: Vec<_> = codes.keys().filter(|c| !listed.contains_key(*c)).collect();
+        let unknown: Vec<_> = listed.keys().filter(|c| !codes.contains_key(*c)).collect();
+        assert!(missing.is_empty(), "not in docs/problems.md: {missing:?}");
+        assert!(unknown.is_empty(), "docs/problems.md lists no such code: {unknown:?}");
+        assert_eq!(listed, codes, "severities in docs/problems.md");
+    }
+
+    #[test]
     fn codes_are_unique_kebab_case_and_grouped_by_input() {
         let mut seen = std::collections::BTreeSet::new();
         for code in Code::ALL {
