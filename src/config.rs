@@ -245,14 +245,8 @@ impl Config {
                 return None;
             }
         };
-        let (config, keys) = crate::yaml::parse_with_keys::<Config>(
-            &text,
-            path,
-            0,
-            Input::Config,
-            None,
-            problems,
-        )?;
+        let (config, keys) =
+            crate::yaml::parse_with_keys::<Config>(&text, path, 0, Input::Config, None, problems)?;
         config.validate(&keys, problems);
         Some((config, keys))
     }
@@ -300,7 +294,10 @@ impl Config {
         }
         for (i, campaign) in self.licence_fee.campaigns.iter().enumerate() {
             let at = fee.get("campaigns").item(i);
-            let dates = [("from", Some(&campaign.from)), ("until", campaign.until.as_ref())];
+            let dates = [
+                ("from", Some(&campaign.from)),
+                ("until", campaign.until.as_ref()),
+            ];
             for (key, date) in dates {
                 if let Some(date) = date
                     && crate::dates::parse_iso(date).is_none()

@@ -505,7 +505,10 @@ impl serde::Serialize for Problem {
         p.serialize_field("code", &self.code)?;
         p.serialize_field(
             "file",
-            &self.location.path().map(|f| f.to_string_lossy().into_owned()),
+            &self
+                .location
+                .path()
+                .map(|f| f.to_string_lossy().into_owned()),
         )?;
         p.serialize_field("line", &self.location.line_number())?;
         p.serialize_field("column", &self.location.column_number())?;
@@ -545,7 +548,11 @@ struct InFile(Problem);
 
 impl InFile {
     fn position(&self) -> (Option<NonZeroUsize>, Option<NonZeroUsize>, Severity) {
-        (self.0.location.line, self.0.location.column, self.0.severity)
+        (
+            self.0.location.line,
+            self.0.location.column,
+            self.0.severity,
+        )
     }
 }
 
@@ -813,7 +820,6 @@ pub(crate) fn find_one<'a>(problems: &'a [Problem], needles: &[&str]) -> &'a Pro
     found[0]
 }
 
-
 /// The problems of one kind (for tests).
 #[cfg(test)]
 pub(crate) fn with_code(problems: &[Problem], code: Code) -> Vec<&Problem> {
@@ -867,7 +873,10 @@ mod tests {
                 && summary.message.contains("警告 99995 件"),
             "{summary}"
         );
-        assert_eq!(sorted[MAX_PER_FILE + 1].location.path(), Some(Path::new("b.csv")));
+        assert_eq!(
+            sorted[MAX_PER_FILE + 1].location.path(),
+            Some(Path::new("b.csv"))
+        );
         // What a terminal gets is small.
         let printed: usize = sorted.iter().map(|p| p.to_string().len() + 1).sum();
         assert!(printed < 10_000, "{printed} bytes");
@@ -898,7 +907,12 @@ mod tests {
         assert_eq!(a.error_count(), 1);
         let mut b = Problems::new();
         for line in 1..=60 {
-            b.warning(Code::LintCharacter, Location::line("x", line + 100), "w", "");
+            b.warning(
+                Code::LintCharacter,
+                Location::line("x", line + 100),
+                "w",
+                "",
+            );
         }
         a.extend(b);
         assert_eq!(a.warning_count(), 60);
@@ -916,8 +930,14 @@ mod tests {
         assert_eq!(Location::line("a.md", 3).to_string(), "a.md:3");
         assert_eq!(Location::file("data").to_string(), "data");
         assert_eq!(Location::new("a.md", None, Some(4)), Location::file("a.md"));
-        assert_eq!(Location::new("a.md", Some(2), None), Location::line("a.md", 2));
-        assert_eq!(Location::new("a.md", Some(2), Some(4)), Location::at("a.md", 2, 4));
+        assert_eq!(
+            Location::new("a.md", Some(2), None),
+            Location::line("a.md", 2)
+        );
+        assert_eq!(
+            Location::new("a.md", Some(2), Some(4)),
+            Location::at("a.md", 2, 4)
+        );
         let cli = Location::command_line();
         assert_eq!(cli.to_string(), "(コマンドライン)");
         assert_eq!((cli.path(), cli.line_number()), (None, None));
@@ -936,7 +956,12 @@ mod tests {
         let mut problems = Problems::new();
         problems.error(Code::CliBadCode, Location::command_line(), "c", "");
         problems.warning(Code::FileIgnored, Location::file("content/a.txt"), "w", "h");
-        problems.error(Code::YamlSyntax, Location::at("config.yaml", 2, 8), "e", "h");
+        problems.error(
+            Code::YamlSyntax,
+            Location::at("config.yaml", 2, 8),
+            "e",
+            "h",
+        );
         let json = serde_json::to_value(problems.sorted()).unwrap();
         // Files first (by path, then line), the command line last.
         assert_eq!(
@@ -983,7 +1008,10 @@ mod tests {
         let missing: Vec<_> = codes.keys().filter(|c| !listed.contains_key(*c)).collect();
         let unknown: Vec<_> = listed.keys().filter(|c| !codes.contains_key(*c)).collect();
         assert!(missing.is_empty(), "not in docs/problems.md: {missing:?}");
-        assert!(unknown.is_empty(), "docs/problems.md lists no such code: {unknown:?}");
+        assert!(
+            unknown.is_empty(),
+            "docs/problems.md lists no such code: {unknown:?}"
+        );
         assert_eq!(listed, codes, "severities in docs/problems.md");
     }
 
@@ -996,7 +1024,8 @@ mod tests {
             assert!(
                 s.split('-').count() >= 2
                     && s.split('-').all(|w| !w.is_empty()
-                        && w.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())),
+                        && w.bytes()
+                            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())),
                 "{s}"
             );
             assert_eq!(serde_json::to_value(code).unwrap(), s);

@@ -171,7 +171,13 @@ impl<'a> Cursor<'a> {
     /// The value of `key` in this mapping.
     pub fn get(self, key: &str) -> Cursor<'a> {
         let node = match self.node {
-            Some((_, Spanned { value: Node::Map(entries), .. })) => entries
+            Some((
+                _,
+                Spanned {
+                    value: Node::Map(entries),
+                    ..
+                },
+            )) => entries
                 .iter()
                 .find(|(k, _)| k.value == key)
                 .map(|(k, v)| (Some(k), v)),
@@ -183,9 +189,13 @@ impl<'a> Cursor<'a> {
     /// The `index`th (0-based) item of this list.
     pub fn item(self, index: usize) -> Cursor<'a> {
         let node = match self.node {
-            Some((_, Spanned { value: Node::List(items), .. })) => {
-                items.get(index).map(|v| (None, v))
-            }
+            Some((
+                _,
+                Spanned {
+                    value: Node::List(items),
+                    ..
+                },
+            )) => items.get(index).map(|v| (None, v)),
             _ => None,
         };
         Cursor { node, ..self }
@@ -956,7 +966,14 @@ mod tests {
     /// The problems of parsing `text` as front matter (starting on line 2).
     fn problems_of(text: &str) -> Vec<Problem> {
         let mut problems = Problems::new();
-        let _ = parse::<Front>(text, Path::new("a.md"), 1, Input::FrontMatter, None, &mut problems);
+        let _ = parse::<Front>(
+            text,
+            Path::new("a.md"),
+            1,
+            Input::FrontMatter,
+            None,
+            &mut problems,
+        );
         problems.sorted()
     }
 
@@ -998,7 +1015,11 @@ mod tests {
         for (text, at, message, hint) in cases {
             let p = one(text);
             assert_eq!(p.code, Code::YamlSyntax, "{text:?}: {p:?}");
-            assert_eq!(p.location, Location::at("a.md", at.0, at.1), "{text:?}: {p:?}");
+            assert_eq!(
+                p.location,
+                Location::at("a.md", at.0, at.1),
+                "{text:?}: {p:?}"
+            );
             assert!(p.message.contains(message), "{text:?}: {}", p.message);
             assert!(p.hint.contains(hint), "{text:?}: {}", p.hint);
             assert!(!p.message.is_ascii(), "in Japanese: {}", p.message);
@@ -1112,7 +1133,10 @@ mod tests {
             .collect();
         assert_eq!(
             found,
-            [(Code::SubsidyUnknownKey, Some(2)), (Code::SubsidyUnknownKey, Some(5))]
+            [
+                (Code::SubsidyUnknownKey, Some(2)),
+                (Code::SubsidyUnknownKey, Some(5))
+            ]
         );
     }
 

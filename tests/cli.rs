@@ -68,7 +68,10 @@ fn check_json_lists_every_problem_with_file_and_line_and_exits_one() {
             .ends_with("content/guides/bad.md")
     );
     assert_eq!(error["code"], "front-matter-unknown-key");
-    assert_eq!((error["line"].as_u64(), error["column"].as_u64()), (Some(4), Some(1)));
+    assert_eq!(
+        (error["line"].as_u64(), error["column"].as_u64()),
+        (Some(4), Some(1))
+    );
     assert!(error["message"].as_str().unwrap().contains("autor"));
     let warning = problems
         .iter()
@@ -84,13 +87,18 @@ fn check_json_lists_every_problem_with_file_and_line_and_exits_one() {
         .iter()
         .find(|p| p["code"] == "config-unlinked-sites")
         .unwrap();
-    assert!(unlinked["line"].is_u64() && unlinked["column"].is_null(), "{unlinked}");
+    assert!(
+        unlinked["line"].is_u64() && unlinked["column"].is_null(),
+        "{unlinked}"
+    );
     // Every problem has exactly the documented fields.
     for p in problems {
         let keys: Vec<&str> = p.as_object().unwrap().keys().map(String::as_str).collect();
         assert_eq!(
             keys,
-            ["code", "column", "file", "hint", "line", "message", "severity"],
+            [
+                "code", "column", "file", "hint", "line", "message", "severity"
+            ],
             "{p}"
         );
     }

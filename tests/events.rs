@@ -576,7 +576,12 @@ fn event_front_matter_mistakes_are_all_reported_with_their_lines() {
         ("backwards", Code::NewsDateOrder, 7, "event_end"),
         ("bad-time", Code::FrontMatterBadValue, 7, "9:30"),
         ("early-end", Code::NewsDateOrder, 8, "13:00"),
-        ("bad-url", Code::FrontMatterBadValue, 8, "ftp://example.jp/a"),
+        (
+            "bad-url",
+            Code::FrontMatterBadValue,
+            8,
+            "ftp://example.jp/a",
+        ),
         ("late-apply", Code::NewsDateOrder, 8, "apply_by"),
         ("nowhere", Code::EventIncomplete, 6, "venue"),
         ("news-with-event-key", Code::NewsEventKey, 6, "event_date"),

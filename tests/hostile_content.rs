@@ -44,7 +44,9 @@ fn error_in<'a>(errors: &'a [Problem], name: &str) -> &'a Problem {
 }
 
 /// A problem's code, line and column.
-fn at(p: &Problem) -> (Code, Option<usize>, Option<usize>) {
+type At = (Code, Option<usize>, Option<usize>);
+
+fn at(p: &Problem) -> At {
     (p.code, p.location.line_number(), p.location.column_number())
 }
 
@@ -274,7 +276,7 @@ fn control_characters_are_errors_at_load_and_the_feed_is_xml() {
     );
     let errors = load_errors(&fx);
     assert_eq!(errors.len(), 3, "{errors:#?}");
-    let found: Vec<(String, (Code, Option<usize>, Option<usize>))> = errors
+    let found: Vec<(String, At)> = errors
         .iter()
         .map(|p| {
             let file = p.location.path().unwrap().file_name().unwrap();
@@ -295,7 +297,11 @@ fn control_characters_are_errors_at_load_and_the_feed_is_xml() {
         "{}",
         errors[0].message
     );
-    assert!(errors[1].message.contains("U+0007"), "{}", errors[1].message);
+    assert!(
+        errors[1].message.contains("U+0007"),
+        "{}",
+        errors[1].message
+    );
     assert!(errors[2].message.contains("「department」") && errors[2].message.contains("U+0008"));
 
     // What XML can carry reaches the feed intact, and the feed parses.

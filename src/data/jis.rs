@@ -401,10 +401,8 @@ mod tests {
         let mut problems = Problems::new();
         let list = MasterList::load(&path, &mut problems);
         let found = problems.sorted();
-        let at: Vec<(Code, Location)> = found
-            .iter()
-            .map(|p| (p.code, p.location.clone()))
-            .collect();
+        let at: Vec<(Code, Location)> =
+            found.iter().map(|p| (p.code, p.location.clone())).collect();
         assert_eq!(
             at,
             [

@@ -355,15 +355,8 @@ fn read_row(
             }
             Some(number)
         }
-        Err(hint) => {
-            table.error(
-                problems,
-                Code::OfficesBadNumber,
-                line,
-                Some(col + 1),
-                format!("事業所番号「{raw}」の形が違います"),
-                hint,
-            );
+        Err(p) => {
+            table.error(problems, p.code, line, Some(col + 1), p.message, p.hint);
             None
         }
     });
@@ -710,8 +703,8 @@ fn check_address(
 
 /// An office number: exactly 10 characters, digits except that the third may
 /// be a letter (介護予防・日常生活支援総合事業 offices use `A` etc.). Full-width
-/// input is accepted and letters are upper-cased. `Err` holds the hint.
-pub fn check_office_number(raw: &str) -> Result<String, String> {
+/// input is accepted and letters are upper-cased.
+pub fn check_office_number(raw: &str) -> Result<String, CellProblem> {
     let s: String = normalize_width(raw)
         .chars()
         .filter(|c| !c.is_whitespace() && *c != '-')
@@ -726,14 +719,20 @@ pub fn check_office_number(raw: &str) -> Result<String, String> {
     if shape {
         return Ok(s);
     }
-    if chars.len() == 9 && chars.iter().all(|c| c.is_ascii_digit()) {
-        return Err(format!(
+    let hint = if chars.len() == 9 && chars.iter().all(|c| c.is_ascii_digit()) {
+        format!(
             "9桁しかありません。Excel で先頭の 0 が消えていませんか（「0{s}」）。事業所番号は10桁です"
-        ));
-    }
-    Err(format!(
-        "事業所番号は10桁で、3桁目（英字のこともあります）以外は数字です（今は{}文字）",
-        chars.len()
+        )
+    } else {
+        format!(
+            "事業所番号は10桁で、3桁目（英字のこともあります）以外は数字です（今は{}文字）",
+            chars.len()
+        )
+    };
+    Err(CellProblem::new(
+        Code::OfficesBadNumber,
+        format!("事業所番号「{raw}」の形が違います"),
+        hint,
     ))
 }
 
@@ -799,7 +798,10 @@ mod tests {
         let found = problems.sorted();
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].code, Code::OfficesFutureStart);
-        assert_eq!(found[0].location, crate::problems::Location::at(&path, 3, 5));
+        assert_eq!(
+            found[0].location,
+            crate::problems::Location::at(&path, 3, 5)
+        );
         assert_eq!(found[0].severity, Severity::Warning);
         assert!(found[0].message.contains("2027-01-01"));
     }

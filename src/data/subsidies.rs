@@ -1112,7 +1112,12 @@ fn validate(
         let hint = "補助率は 3/4、0.75、75% のように、0より大きく1以下で書いてください";
         match Rate::parse(&v.value) {
             Ok(r) if r.numerator == 0 => {
-                c.error_at(Code::SubsidyBadValue, at, format!("補助率「{}」が0です", v.value), hint);
+                c.error_at(
+                    Code::SubsidyBadValue,
+                    at,
+                    format!("補助率「{}」が0です", v.value),
+                    hint,
+                );
                 None
             }
             Ok(r) if r.numerator > r.denominator => {
@@ -1126,7 +1131,12 @@ fn validate(
             }
             Ok(r) => Some(r),
             Err(e) => {
-                c.error_at(Code::SubsidyBadValue, at, format!("{e}: 「{}」", v.value), hint);
+                c.error_at(
+                    Code::SubsidyBadValue,
+                    at,
+                    format!("{e}: 「{}」", v.value),
+                    hint,
+                );
                 None
             }
         }
@@ -1839,7 +1849,11 @@ mod tests {
         // line break and tab of the multi-line how_to_apply are not.
         assert_eq!(
             lines,
-            [(Some(1), "name"), (Some(8), "covers"), (Some(12), "contact")],
+            [
+                (Some(1), "name"),
+                (Some(8), "covers"),
+                (Some(12), "contact")
+            ],
             "{all:#?}"
         );
         assert!(all[0].message.contains("U+0009"), "{}", all[0]);
@@ -1901,7 +1915,11 @@ mod tests {
         let found: Vec<&Problem> = problems
             .iter()
             .filter(|p| {
-                p.location.path().unwrap().file_name().is_some_and(|n| n == file)
+                p.location
+                    .path()
+                    .unwrap()
+                    .file_name()
+                    .is_some_and(|n| n == file)
                     && p.location.line_number() == line
             })
             .collect();

@@ -76,7 +76,11 @@ fn an_unknown_font_family_is_a_load_error_with_template_and_line() {
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!(found[0].code, Code::PosterUnknownFont);
     assert!(
-        found[0].location.path().unwrap().ends_with("posters/broken.svg"),
+        found[0]
+            .location
+            .path()
+            .unwrap()
+            .ends_with("posters/broken.svg"),
         "{found:?}"
     );
     assert_eq!(found[0].location.line_number(), Some(3));

@@ -122,7 +122,13 @@ pub fn locate_all(error: &tera::Error) -> Vec<TemplateProblem> {
             for line in text.lines() {
                 if let Some(message) = line.strip_prefix("error: ") {
                     let (message, hint) = reference_message(message);
-                    found.push(one("", (None, None), TemplateIssue::Reference, message, hint));
+                    found.push(one(
+                        "",
+                        (None, None),
+                        TemplateIssue::Reference,
+                        message,
+                        hint,
+                    ));
                 } else if let Some(place) = line.trim_start().strip_prefix("--> ")
                     && let Some(last) = found.last_mut()
                     && last.line.is_none()
@@ -416,11 +422,8 @@ mod tests {
             .into_iter()
             .map(|mut p| {
                 let file = p.location.path().unwrap().strip_prefix(dir.path()).unwrap();
-                p.location = Location::new(
-                    file,
-                    p.location.line_number(),
-                    p.location.column_number(),
-                );
+                p.location =
+                    Location::new(file, p.location.line_number(), p.location.column_number());
                 p
             })
             .collect();

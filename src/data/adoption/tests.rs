@@ -231,7 +231,10 @@ fn xlsx_errors_name_the_sheet_row() {
     let e = one_with_code(&problems, Code::AdoptionUsingExceedsOffices);
     assert_eq!(at(e), (Code::AdoptionUsingExceedsOffices, Some(5), Some(4)));
     assert!(file_of(e).ends_with("2024-01-15.xlsx"));
-    assert!(e.message.contains("「912」") && e.message.contains("「36」"), "{e}");
+    assert!(
+        e.message.contains("「912」") && e.message.contains("「36」"),
+        "{e}"
+    );
     let e = one_with_code(&problems, Code::AdoptionRateMismatch);
     assert_eq!(at(e), (Code::AdoptionRateMismatch, Some(6), Some(5)));
     assert!(e.message.contains("「0.5」"), "{e}");
@@ -494,13 +497,17 @@ fn municipalities_must_add_up_to_their_prefecture() {
     let csv = csv.replace("310000", &pref);
     let (_, problems) = run(&[("2024-01-15.csv", csv.as_bytes())]);
     assert!(errors(&problems).is_empty(), "{problems:#?}");
-    let sums = |problems: &[Problem]| with_code(problems, Code::AdoptionPrefectureSumMismatch).len();
+    let sums =
+        |problems: &[Problem]| with_code(problems, Code::AdoptionPrefectureSumMismatch).len();
     assert_eq!(sums(&problems), 0, "{problems:#?}");
     // Change one municipality: the prefecture row gets a warning with both sums.
     let bad = csv.replacen(",10,1\n", ",10,2\n", 1);
     let (_, problems) = run(&[("2024-01-15.csv", bad.as_bytes())]);
     let w = one_with_code(&problems, Code::AdoptionPrefectureSumMismatch);
-    assert_eq!((w.location.line_number(), w.severity), (Some(2), Severity::Warning));
+    assert_eq!(
+        (w.location.line_number(), w.severity),
+        (Some(2), Severity::Warning)
+    );
     let named = ["鳥取県", "利用 50", "利用 51"];
     assert!(named.iter().all(|n| w.message.contains(n)), "{w}");
     // Only some municipalities, but already more than the prefecture: warn too.
@@ -524,7 +531,13 @@ fn file_names_and_dates() {
         ("2024-01-15.xls", csv),
         ("README.md", b"notes"),
     ]);
-    let named = |p: &Problem| file_of(p).file_name().unwrap().to_string_lossy().to_string();
+    let named = |p: &Problem| {
+        file_of(p)
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .to_string()
+    };
     let found: Vec<(String, Code, Option<usize>)> = problems
         .iter()
         .filter(|p| p.code != Code::AdoptionMissingRows)
@@ -543,7 +556,11 @@ fn file_names_and_dates() {
         "{problems:#?}"
     );
     // The snapshot date is named in its messages.
-    assert!(find(&problems, &["2024-02-30"]).message.contains("実在しない"));
+    assert!(
+        find(&problems, &["2024-02-30"])
+            .message
+            .contains("実在しない")
+    );
     assert_eq!(errors(&problems).len(), 4, "{problems:#?}");
     // The future snapshot still loads.
     assert_eq!(adoption.snapshots.len(), 1);
@@ -573,7 +590,10 @@ fn missing_entities_warn_once_per_level_with_first_names() {
     let (_, problems) = run(&[("2024-01-15.csv", csv.as_bytes())]);
     assert_eq!(with_code(&problems, Code::AdoptionMissingRows).len(), 2);
     let w = find(&problems, &["都道府県", "46 団体", "青森県"]);
-    assert_eq!((w.location.line_number(), w.severity), (None, Severity::Warning));
+    assert_eq!(
+        (w.location.line_number(), w.severity),
+        (None, Severity::Warning)
+    );
     let w = find(
         &problems,
         &["市区町村", "1,740 団体", "函館市（北海道）", "ほか"],
@@ -599,7 +619,10 @@ fn seed_table_rate_messages_name_their_prefecture() {
         "{}",
         rates[0]
     );
-    assert_eq!(at(rates[0]), (Code::AdoptionRateMismatch, Some(28), Some(5)));
+    assert_eq!(
+        at(rates[0]),
+        (Code::AdoptionRateMismatch, Some(28), Some(5))
+    );
     assert!(
         rates[1]
             .message
@@ -721,7 +744,10 @@ fn hostile_xlsx_is_a_located_error() {
     assert!(e.message.contains("シート「Sheet1」"), "{e}");
     let e = one_with_code(&problems, Code::AdoptionUnknownGovernment);
     assert!(file_of(e).ends_with("2024-01-16.xlsx"));
-    assert_eq!(at(e), (Code::AdoptionUnknownGovernment, Some(1_048_576), Some(1)));
+    assert_eq!(
+        at(e),
+        (Code::AdoptionUnknownGovernment, Some(1_048_576), Some(1))
+    );
     assert!(e.message.ends_with("（Sheet1!A1048576）"), "{e}");
     assert_eq!(adoption.snapshots.len(), 1);
     assert_eq!(

@@ -248,8 +248,8 @@ impl<R: Copy + Eq> Header<R> {
 #[cfg(test)]
 mod tests {
     use super::super::Source;
-    use crate::problems::Location;
     use super::*;
+    use crate::problems::Location;
     use std::path::PathBuf;
 
     #[derive(Debug, Clone, Copy, PartialEq, Eq)]

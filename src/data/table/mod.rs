@@ -203,7 +203,12 @@ impl TableError {
 
     /// Report this error for the file at `path`.
     pub fn report(&self, path: &Path, problems: &mut Problems) {
-        problems.error(self.code(), self.location(path), self.to_string(), self.hint());
+        problems.error(
+            self.code(),
+            self.location(path),
+            self.to_string(),
+            self.hint(),
+        );
     }
 }
 
@@ -339,7 +344,12 @@ impl Table {
         hint: impl Into<String>,
     ) {
         let message = message.into() + &self.place(line, column);
-        problems.error(code, Location::new(&self.path, Some(line), column), message, hint);
+        problems.error(
+            code,
+            Location::new(&self.path, Some(line), column),
+            message,
+            hint,
+        );
     }
 
     /// Report a warning of kind `code` at a row's 1-based `line` and 1-based
@@ -354,7 +364,12 @@ impl Table {
         hint: impl Into<String>,
     ) {
         let message = message.into() + &self.place(line, column);
-        problems.warning(code, Location::new(&self.path, Some(line), column), message, hint);
+        problems.warning(
+            code,
+            Location::new(&self.path, Some(line), column),
+            message,
+            hint,
+        );
     }
 }
 
