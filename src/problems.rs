@@ -247,8 +247,12 @@ codes! {
     /// `config.yaml` lacks a required key.
     ConfigMissingKey = "config-missing-key", Error;
     /// A value in `config.yaml` is out of range or unreadable: a KPI share
-    /// outside 0–1, a date, the tax rate, a paper size, a hosting URL.
+    /// outside 0–1, a date, the tax rate, a paper size, a hosting URL, the
+    /// accessibility policy's level, or one of its dates before `policy_date`.
     ConfigBadValue = "config-bad-value", Error;
+    /// `config.yaml` has no `accessibility` policy, so the sites' policy pages
+    /// cannot give its dates.
+    ConfigNoAccessibilityPolicy = "config-no-accessibility-policy", Warning;
     /// Some sites have no public URL, so links to them are left out.
     ConfigUnlinkedSites = "config-unlinked-sites", Warning;
 
@@ -414,6 +418,31 @@ codes! {
     /// `combinable_with` names a programme that does not allow it back, so the
     /// estimate does not combine them.
     SubsidyOneSidedCombination = "subsidy-one-sided-combination", Warning;
+
+    // data/accessibility/*.yaml: accessibility test records.
+    /// A record's file name does not start with a real date (`YYYY-MM-DD`),
+    /// or ends in `.yml` instead of `.yaml`.
+    AccessibilityFileName = "accessibility-file-name", Error;
+    /// A record's date is after the build date: it is not used yet.
+    AccessibilityFutureDate = "accessibility-future-date", Warning;
+    /// A record has a key outside its schema.
+    AccessibilityUnknownKey = "accessibility-unknown-key", Error;
+    /// A record lacks a required key or leaves it empty: `tester`, `method`,
+    /// `period` (with `start` and `end`), `technologies`, `sites` and their
+    /// pages, `criteria`, a criterion's `result`.
+    AccessibilityMissingKey = "accessibility-missing-key", Error;
+    /// A record's value cannot be read or is not allowed: a date, a site code,
+    /// a tested page's path (or the same page twice), a criterion number, a result word.
+    AccessibilityBadValue = "accessibility-bad-value", Error;
+    /// The test period ends before it starts, or after the record's date.
+    AccessibilityDateOrder = "accessibility-date-order", Error;
+    /// Some of the 38 level A and AA criteria have no result.
+    AccessibilityMissingCriteria = "accessibility-missing-criteria", Error;
+    /// Two records of the same date name the same site.
+    AccessibilityDuplicateRecord = "accessibility-duplicate-record", Error;
+    /// Some criteria are not met or not checked, and the record has no `plan`:
+    /// the results page says 「配慮」, not 「一部準拠」.
+    AccessibilityNoPlan = "accessibility-no-plan", Warning;
 
     // The theme: templates, static files, fonts, posters.
     /// The theme has no `templates/` folder.

@@ -34,6 +34,8 @@ pub enum Input {
     Sites,
     /// A programme of `data/subsidies/`.
     Subsidy,
+    /// A test record of `data/accessibility/`.
+    Accessibility,
 }
 
 impl Input {
@@ -43,6 +45,7 @@ impl Input {
             Input::FrontMatter => Code::FrontMatterUnknownKey,
             Input::Sites => Code::SitesUnknownKey,
             Input::Subsidy => Code::SubsidyUnknownKey,
+            Input::Accessibility => Code::AccessibilityUnknownKey,
         }
     }
 
@@ -51,6 +54,7 @@ impl Input {
             Input::Config => Code::ConfigMissingKey,
             Input::FrontMatter => Code::FrontMatterMissingKey,
             Input::Subsidy => Code::SubsidyMissingKey,
+            Input::Accessibility => Code::AccessibilityMissingKey,
             // Every key of an entry is optional: serde reports none missing.
             // A missing value would be a value of the wrong shape.
             Input::Sites => Code::YamlWrongType,
@@ -160,6 +164,11 @@ impl Keys {
             .iter()
             .find(|(k, _)| k == key)
             .map(|(_, line)| Location::line(&self.file, line + self.line_offset))
+    }
+
+    /// The file the keys are in.
+    pub fn file(&self) -> &Path {
+        &self.file
     }
 
     fn location(&self, at: YamlLocation) -> Location {
