@@ -2,7 +2,7 @@ use std::fmt::Write as _;
 
 use super::*;
 use crate::data::table;
-use crate::problems::{Code, Problem, Severity, one_with_code, with_code};
+use crate::problems::{Code as ProblemCode, Problem, Severity, one_with_code, with_code};
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -54,7 +54,7 @@ fn find<'a>(problems: &'a [Problem], needles: &[&str]) -> &'a Problem {
 }
 
 /// A problem's code, line and column.
-fn at(p: &Problem) -> (Code, Option<usize>, Option<usize>) {
+fn at(p: &Problem) -> (ProblemCode, Option<usize>, Option<usize>) {
     (p.code, p.location.line_number(), p.location.column_number())
 }
 
@@ -62,11 +62,30 @@ fn file_of(p: &Problem) -> &Path {
     p.location.path().unwrap()
 }
 
-fn fig(offices: u64, using: u64) -> Figure {
+/// A figure's counts, `(offices, using)`, to compare with what a test expects.
+fn fig(offices: u64, using: u64) -> (u64, u64) {
+    (offices, using)
+}
+
+fn counts(f: &Figure) -> (u64, u64) {
+    (f.offices, f.using)
+}
+
+/// A figure from a file `2024-01-15.csv` (illustrative or not).
+fn figure(offices: u64, using: u64, illustrative: bool) -> Figure {
     Figure {
         offices,
         using,
-        illustrative: false,
+        provenance: Provenance::of(std::sync::Arc::new(Source {
+            date: Date::new(2024, 1, 15).unwrap(),
+            file: if illustrative {
+                "2024-01-15-sample.csv"
+            } else {
+                "2024-01-15.csv"
+            }
+            .into(),
+            illustrative,
+        })),
     }
 }
 
@@ -86,8 +105,8 @@ fn shipped_sample_data_loads_without_any_problem() {
     assert_eq!(first.prefectures.len(), 47);
     assert_eq!(first.municipalities.len(), 1741);
     // The real figures are not illustrative, the municipal split is.
-    assert_eq!(first.prefectures["010006"], fig(7416, 297));
-    assert!(first.municipalities.values().all(|f| f.illustrative));
+    assert_eq!(counts(&first.prefectures["010006"]), fig(7416, 297));
+    assert!(first.municipalities.values().all(|f| f.illustrative()));
     let offices: u64 = first.prefectures.values().map(|f| f.offices).sum();
     let using: u64 = first.prefectures.values().map(|f| f.using).sum();
     assert_eq!((offices, using), (181_325, 8_295));
@@ -128,9 +147,9 @@ fn utf8_english_headers_and_number_formats() {
     assert!(errors(&problems).is_empty(), "{problems:#?}");
     let s = &adoption.snapshots[0];
     assert_eq!(s.date, Date::new(2024, 1, 15).unwrap());
-    assert_eq!(s.prefectures["220001"], fig(5055, 392));
-    assert_eq!(s.municipalities[SHIZUOKA_CITY], fig(1200, 100));
-    assert_eq!(s.municipalities[HAMAMATSU], fig(912, 36));
+    assert_eq!(counts(&s.prefectures["220001"]), fig(5055, 392));
+    assert_eq!(counts(&s.municipalities[SHIZUOKA_CITY]), fig(1200, 100));
+    assert_eq!(counts(&s.municipalities[HAMAMATSU]), fig(912, 36));
     // Only Shizuoka's prefecture row and two of its municipalities: one
     // coverage warning per level, listing counts and first names.
     find(&problems, &["都道府県", "46 団体", "北海道"]);
@@ -149,8 +168,8 @@ fn utf8_bom_japanese_headers_fraction_rates() {
     let (adoption, problems) = fixture("utf8_bom");
     assert!(errors(&problems).is_empty(), "{problems:#?}");
     let s = &adoption.snapshots[0];
-    assert_eq!(s.municipalities[SHIZUOKA_CITY], fig(1200, 100));
-    assert_eq!(s.municipalities[SAPPORO], fig(1083, 55));
+    assert_eq!(counts(&s.municipalities[SHIZUOKA_CITY]), fig(1200, 100));
+    assert_eq!(counts(&s.municipalities[SAPPORO]), fig(1083, 55));
     assert!(s.prefectures.is_empty());
 }
 
@@ -166,10 +185,10 @@ fn cp932_crlf_names_full_width_and_totals() {
     assert!(errors(&problems).is_empty(), "{problems:#?}");
     let s = &adoption.snapshots[0];
     assert_eq!(s.prefectures.len(), 4);
-    assert_eq!(s.prefectures["010006"], fig(7416, 297));
-    assert_eq!(s.prefectures["130001"], fig(13580, 736)); // 「東京」, full-width digits
-    assert_eq!(s.prefectures["220001"], fig(5055, 392)); // 「静岡」
-    assert_eq!(s.prefectures["270008"], fig(15732, 466));
+    assert_eq!(counts(&s.prefectures["010006"]), fig(7416, 297));
+    assert_eq!(counts(&s.prefectures["130001"]), fig(13580, 736)); // 「東京」, full-width digits
+    assert_eq!(counts(&s.prefectures["220001"]), fig(5055, 392)); // 「静岡」
+    assert_eq!(counts(&s.prefectures["270008"]), fig(15732, 466));
 }
 
 #[test]
@@ -180,7 +199,7 @@ fn cp932_written_by_encoding_rs_loads() {
     let (adoption, problems) = run(&[("2024-01-15.csv", &bytes)]);
     assert!(errors(&problems).is_empty(), "{problems:#?}");
     assert_eq!(
-        adoption.snapshots[0].municipalities[SHIZUOKA_CITY],
+        counts(&adoption.snapshots[0].municipalities[SHIZUOKA_CITY]),
         fig(1200, 100)
     );
 }
@@ -194,10 +213,10 @@ fn crlf_and_two_digit_prefecture_codes() {
     let (adoption, problems) = fixture("crlf");
     assert!(errors(&problems).is_empty(), "{problems:#?}");
     let s = &adoption.snapshots[0];
-    assert_eq!(s.prefectures["010006"], fig(7416, 297));
-    assert_eq!(s.prefectures["130001"], fig(13580, 736));
-    assert_eq!(s.prefectures["220001"], fig(5055, 392));
-    assert!(!s.prefectures["220001"].illustrative);
+    assert_eq!(counts(&s.prefectures["010006"]), fig(7416, 297));
+    assert_eq!(counts(&s.prefectures["130001"]), fig(13580, 736));
+    assert_eq!(counts(&s.prefectures["220001"]), fig(5055, 392));
+    assert!(!s.prefectures["220001"].illustrative());
 }
 
 #[test]
@@ -205,11 +224,11 @@ fn xlsx_first_sheet_with_title_row() {
     let (adoption, problems) = fixture("xlsx");
     assert!(errors(&problems).is_empty(), "{problems:#?}");
     let s = &adoption.snapshots[0];
-    assert_eq!(s.municipalities[SAPPORO], fig(1083, 55)); // 11002 lost its zero in Excel
-    assert_eq!(s.municipalities[SHIZUOKA_CITY], fig(1200, 100));
-    assert_eq!(s.municipalities[HAMAMATSU], fig(912, 36));
+    assert_eq!(counts(&s.municipalities[SAPPORO]), fig(1083, 55)); // 11002 lost its zero in Excel
+    assert_eq!(counts(&s.municipalities[SHIZUOKA_CITY]), fig(1200, 100));
+    assert_eq!(counts(&s.municipalities[HAMAMATSU]), fig(912, 36));
     assert_eq!(s.sources.len(), 1);
-    assert!(s.sources[0].ends_with("2024-01-15-municipalities.xlsx"));
+    assert_eq!(s.sources[0].file, "2024-01-15-municipalities.xlsx");
 }
 
 #[test]
@@ -228,15 +247,18 @@ fn xlsx_cells_and_rows() {
 #[test]
 fn xlsx_errors_name_the_sheet_row() {
     let (adoption, problems) = fixture("xlsx_errors");
-    let e = one_with_code(&problems, Code::AdoptionUsingExceedsOffices);
-    assert_eq!(at(e), (Code::AdoptionUsingExceedsOffices, Some(5), Some(4)));
+    let e = one_with_code(&problems, ProblemCode::AdoptionUsingExceedsOffices);
+    assert_eq!(
+        at(e),
+        (ProblemCode::AdoptionUsingExceedsOffices, Some(5), Some(4))
+    );
     assert!(file_of(e).ends_with("2024-01-15.xlsx"));
     assert!(
         e.message.contains("「912」") && e.message.contains("「36」"),
         "{e}"
     );
-    let e = one_with_code(&problems, Code::AdoptionRateMismatch);
-    assert_eq!(at(e), (Code::AdoptionRateMismatch, Some(6), Some(5)));
+    let e = one_with_code(&problems, ProblemCode::AdoptionRateMismatch);
+    assert_eq!(at(e), (ProblemCode::AdoptionRateMismatch, Some(6), Some(5)));
     assert!(e.message.contains("「0.5」"), "{e}");
     assert_eq!(errors(&problems).len(), 2, "{problems:#?}");
     assert_eq!(adoption.snapshots[0].municipalities.len(), 2);
@@ -256,7 +278,7 @@ fn every_header_alias_is_understood() {
         let (adoption, problems) = run(&[("2024-01-15.csv", csv.as_bytes())]);
         assert!(errors(&problems).is_empty(), "{csv}: {problems:#?}");
         assert_eq!(
-            adoption.snapshots[0].municipalities[SHIZUOKA_CITY],
+            counts(&adoption.snapshots[0].municipalities[SHIZUOKA_CITY]),
             fig(1200, 100),
             "{csv}"
         );
@@ -276,7 +298,7 @@ fn every_header_alias_is_understood() {
         assert!(errors(&problems).is_empty(), "{csv}: {problems:#?}");
         let s = &adoption.snapshots[0];
         let got = s.prefectures.get(code).or(s.municipalities.get(code));
-        assert_eq!(got, Some(&fig(10, 1)), "{csv}");
+        assert_eq!(got.map(counts), Some(fig(10, 1)), "{csv}");
     }
 }
 
@@ -286,9 +308,9 @@ fn ambiguous_name_resolved_by_prefecture_column() {
     let (adoption, problems) = run(&[("2024-01-15.csv", csv.as_bytes())]);
     assert!(errors(&problems).is_empty(), "{problems:#?}");
     let s = &adoption.snapshots[0];
-    assert_eq!(s.municipalities["132063"], fig(10, 1));
-    assert_eq!(s.municipalities["342084"], fig(20, 2));
-    assert_eq!(s.prefectures["220001"], fig(5055, 392));
+    assert_eq!(counts(&s.municipalities["132063"]), fig(10, 1));
+    assert_eq!(counts(&s.municipalities["342084"]), fig(20, 2));
+    assert_eq!(counts(&s.prefectures["220001"]), fig(5055, 392));
     // Prefecture-prefixed names and ヶ/ケ variants.
     let csv = "name,offices,using_offices\n東京都府中市,10,1\n鶴ケ島市,3,0\n龍ヶ崎市,4,1\n";
     let (adoption, problems) = run(&[("2024-01-15.csv", csv.as_bytes())]);
@@ -308,10 +330,14 @@ fn sample_file_names_make_figures_illustrative() {
     ]);
     assert!(errors(&problems).is_empty(), "{problems:#?}");
     let s = &adoption.snapshots[0];
-    assert!(s.municipalities[SHIZUOKA_CITY].illustrative);
-    assert!(!s.prefectures["220001"].illustrative);
+    assert!(s.municipalities[SHIZUOKA_CITY].illustrative());
+    assert!(!s.prefectures["220001"].illustrative());
     assert_eq!(s.sources.len(), 2);
-    assert!(s.sources[0] < s.sources[1]);
+    assert!(s.sources[0].file < s.sources[1].file);
+    assert_eq!(
+        s.municipalities[SHIZUOKA_CITY].provenance.sources()[0].file,
+        "2024-01-15-sample.csv"
+    );
 }
 
 #[test]
@@ -347,18 +373,21 @@ fn every_row_error_in_one_run_with_line_and_value() {
             .all(|p| file_of(p).ends_with("errors/2024-01-15.csv"))
     );
     let found: Vec<_> = errors(&problems).into_iter().map(at).collect();
-    let (unknown, bad) = (Code::AdoptionUnknownGovernment, Code::AdoptionBadNumber);
+    let (unknown, bad) = (
+        ProblemCode::AdoptionUnknownGovernment,
+        ProblemCode::AdoptionBadNumber,
+    );
     assert_eq!(
         found,
         [
             (unknown, Some(2), Some(1)),
             (unknown, Some(3), Some(1)),
-            (Code::AdoptionUsingExceedsOffices, Some(4), Some(4)),
+            (ProblemCode::AdoptionUsingExceedsOffices, Some(4), Some(4)),
             (bad, Some(5), Some(3)),
             (bad, Some(6), Some(3)),
             (bad, Some(7), Some(3)),
-            (Code::AdoptionRateMismatch, Some(8), Some(5)),
-            (Code::AdoptionDuplicateRow, Some(10), None),
+            (ProblemCode::AdoptionRateMismatch, Some(8), Some(5)),
+            (ProblemCode::AdoptionDuplicateRow, Some(10), None),
             (bad, Some(11), Some(3)),
         ],
         "{problems:#?}"
@@ -395,7 +424,7 @@ fn names_not_found_suggest_the_nearest() {
     let csv = "name,offices,using_offices\n静岡し,10,1\n府中市,10,1\n東京,100,5\nしずおか県,1,0\n";
     let (adoption, problems) = run(&[("2024-01-15.csv", csv.as_bytes())]);
     let found: Vec<_> = errors(&problems).into_iter().map(at).collect();
-    let unknown = Code::AdoptionUnknownGovernment;
+    let unknown = ProblemCode::AdoptionUnknownGovernment;
     assert_eq!(
         found,
         [
@@ -410,12 +439,18 @@ fn names_not_found_suggest_the_nearest() {
     let e = find(&problems, &["「府中市」", "132063", "342084"]);
     assert!(e.hint.contains("都道府県"));
     find(&problems, &["「しずおか県」"]);
-    assert_eq!(adoption.snapshots[0].prefectures["130001"], fig(100, 5));
+    assert_eq!(
+        counts(&adoption.snapshots[0].prefectures["130001"]),
+        fig(100, 5)
+    );
     // An unknown prefecture in a prefecture column suggests prefectures.
     let csv = "都道府県,事業所数,利用事業所数\n静岡件,1,0\n";
     let (_, problems) = run(&[("2024-01-15.csv", csv.as_bytes())]);
     let e = find(&problems, &["都道府県「静岡件」"]);
-    assert_eq!(at(e), (Code::AdoptionUnknownGovernment, Some(2), Some(1)));
+    assert_eq!(
+        at(e),
+        (ProblemCode::AdoptionUnknownGovernment, Some(2), Some(1))
+    );
     assert!(e.hint.contains("静岡県"), "{e}");
 }
 
@@ -424,7 +459,7 @@ fn code_and_name_that_disagree_warn() {
     let csv = "code,name,offices,using_offices\n221007,浜松市,10,1\n221309,浜松市,10,1\n";
     let (adoption, problems) = run(&[("2024-01-15.csv", csv.as_bytes())]);
     let w = find(&problems, &["221007", "静岡市", "「浜松市」"]);
-    assert_eq!(at(w), (Code::AdoptionNameMismatch, Some(2), Some(2)));
+    assert_eq!(at(w), (ProblemCode::AdoptionNameMismatch, Some(2), Some(2)));
     assert_eq!(w.severity, Severity::Warning);
     assert_eq!(adoption.snapshots[0].municipalities.len(), 2);
 }
@@ -437,9 +472,9 @@ fn empty_cells_and_codes() {
     assert_eq!(
         found,
         [
-            (Code::AdoptionUnknownGovernment, Some(2), Some(1)),
-            (Code::AdoptionBadNumber, Some(3), Some(3)),
-            (Code::AdoptionUnknownGovernment, Some(4), Some(1)),
+            (ProblemCode::AdoptionUnknownGovernment, Some(2), Some(1)),
+            (ProblemCode::AdoptionBadNumber, Some(3), Some(3)),
+            (ProblemCode::AdoptionUnknownGovernment, Some(4), Some(1)),
         ],
         "{problems:#?}"
     );
@@ -458,7 +493,7 @@ fn totals_row_is_checked_against_the_rows() {
             "prefecture_code,offices,using_offices\n01,7416,297\n22,5055,392\n{marker},181566,8283\n"
         );
         let (_, problems) = run(&[("2024-01-15.csv", bad.as_bytes())]);
-        let e = one_with_code(&problems, Code::AdoptionTotalsMismatch);
+        let e = one_with_code(&problems, ProblemCode::AdoptionTotalsMismatch);
         assert_eq!(e.location.line_number(), Some(4), "{marker}");
         let named = ["181,566", "12,471", "8,283", "689"];
         assert!(named.iter().all(|n| e.message.contains(n)), "{e}");
@@ -470,7 +505,7 @@ fn same_entity_in_two_files_of_one_date() {
     let a = b"code,offices,using_offices\n221007,10,1\n";
     let b = b"code,offices,using_offices\n220001,100,10\n221007,10,1\n";
     let (adoption, problems) = run(&[("2024-01-15-a.csv", a), ("2024-01-15-b.csv", b)]);
-    let e = one_with_code(&problems, Code::AdoptionDuplicateRow);
+    let e = one_with_code(&problems, ProblemCode::AdoptionDuplicateRow);
     assert!(file_of(e).ends_with("2024-01-15-b.csv"));
     assert_eq!(e.location.line_number(), Some(3));
     let named = ["静岡市", "2024-01-15-a.csv", "2行目"];
@@ -493,17 +528,18 @@ fn municipalities_must_add_up_to_their_prefecture() {
         let using = if i == 0 { 32 } else { 1 };
         writeln!(csv, "{},{offices},{using}", m.code).unwrap();
     }
-    let pref = master().prefecture_by_number("31").unwrap().code.clone();
+    let pref = master().prefecture_by_number("31").unwrap().code;
     let csv = csv.replace("310000", &pref);
     let (_, problems) = run(&[("2024-01-15.csv", csv.as_bytes())]);
     assert!(errors(&problems).is_empty(), "{problems:#?}");
-    let sums =
-        |problems: &[Problem]| with_code(problems, Code::AdoptionPrefectureSumMismatch).len();
+    let sums = |problems: &[Problem]| {
+        with_code(problems, ProblemCode::AdoptionPrefectureSumMismatch).len()
+    };
     assert_eq!(sums(&problems), 0, "{problems:#?}");
     // Change one municipality: the prefecture row gets a warning with both sums.
     let bad = csv.replacen(",10,1\n", ",10,2\n", 1);
     let (_, problems) = run(&[("2024-01-15.csv", bad.as_bytes())]);
-    let w = one_with_code(&problems, Code::AdoptionPrefectureSumMismatch);
+    let w = one_with_code(&problems, ProblemCode::AdoptionPrefectureSumMismatch);
     assert_eq!(
         (w.location.line_number(), w.severity),
         (Some(2), Severity::Warning)
@@ -538,20 +574,20 @@ fn file_names_and_dates() {
             .to_string_lossy()
             .to_string()
     };
-    let found: Vec<(String, Code, Option<usize>)> = problems
+    let found: Vec<(String, ProblemCode, Option<usize>)> = problems
         .iter()
-        .filter(|p| p.code != Code::AdoptionMissingRows)
+        .filter(|p| p.code != ProblemCode::AdoptionMissingRows)
         .map(|p| (named(p), p.code, p.location.line_number()))
         .collect();
     let whole = |name: &str, code| (name.to_string(), code, None);
     assert_eq!(
         found,
         [
-            whole("2024-01-15.xls", Code::TableFormat),
-            whole("2024-02-30.csv", Code::AdoptionFileName),
-            whole("20240115.csv", Code::AdoptionFileName),
-            whole("2027-01-01.csv", Code::AdoptionFutureDate),
-            whole("latest.csv", Code::AdoptionFileName),
+            whole("2024-01-15.xls", ProblemCode::TableFormat),
+            whole("2024-02-30.csv", ProblemCode::AdoptionFileName),
+            whole("20240115.csv", ProblemCode::AdoptionFileName),
+            whole("2027-01-01.csv", ProblemCode::AdoptionFutureDate),
+            whole("latest.csv", ProblemCode::AdoptionFileName),
         ],
         "{problems:#?}"
     );
@@ -571,24 +607,27 @@ fn file_names_and_dates() {
 fn missing_header_columns_are_named() {
     let csv = "code,offices\n221007,10\n";
     let (adoption, problems) = run(&[("2024-01-15.csv", csv.as_bytes())]);
-    let e = one_with_code(&problems, Code::TableMissingColumn);
+    let e = one_with_code(&problems, ProblemCode::TableMissingColumn);
     assert_eq!(e.location.line_number(), Some(1));
     assert!(e.message.contains("利用事業所数") && e.message.contains("code, offices"));
     assert!(adoption.snapshots.is_empty());
     let (_, problems) = run(&[("2024-01-15.csv", b"")]);
-    let e = one_with_code(&problems, Code::TableEmpty);
+    let e = one_with_code(&problems, ProblemCode::TableEmpty);
     assert_eq!(e.location.line_number(), None);
     let csv = "code,offices,事業所数,using\n221007,1,1,0\n";
     let (_, problems) = run(&[("2024-01-15.csv", csv.as_bytes())]);
-    let e = one_with_code(&problems, Code::TableDuplicateColumn);
-    assert_eq!(at(e), (Code::TableDuplicateColumn, Some(1), Some(3)));
+    let e = one_with_code(&problems, ProblemCode::TableDuplicateColumn);
+    assert_eq!(at(e), (ProblemCode::TableDuplicateColumn, Some(1), Some(3)));
 }
 
 #[test]
 fn missing_entities_warn_once_per_level_with_first_names() {
     let csv = "code,offices,using_offices\n010006,1,0\n011002,1,0\n";
     let (_, problems) = run(&[("2024-01-15.csv", csv.as_bytes())]);
-    assert_eq!(with_code(&problems, Code::AdoptionMissingRows).len(), 2);
+    assert_eq!(
+        with_code(&problems, ProblemCode::AdoptionMissingRows).len(),
+        2
+    );
     let w = find(&problems, &["都道府県", "46 団体", "青森県"]);
     assert_eq!(
         (w.location.line_number(), w.severity),
@@ -609,7 +648,7 @@ fn missing_entities_warn_once_per_level_with_first_names() {
 #[test]
 fn seed_table_rate_messages_name_their_prefecture() {
     let (adoption, problems) = fixture("seed_published");
-    let rates = with_code(&problems, Code::AdoptionRateMismatch);
+    let rates = with_code(&problems, ProblemCode::AdoptionRateMismatch);
     assert_eq!(rates.len(), 2, "{problems:#?}");
     assert!(
         rates[0]
@@ -621,7 +660,7 @@ fn seed_table_rate_messages_name_their_prefecture() {
     );
     assert_eq!(
         at(rates[0]),
-        (Code::AdoptionRateMismatch, Some(28), Some(5))
+        (ProblemCode::AdoptionRateMismatch, Some(28), Some(5))
     );
     assert!(
         rates[1]
@@ -632,7 +671,7 @@ fn seed_table_rate_messages_name_their_prefecture() {
     );
     assert_eq!(rates[1].location.line_number(), Some(38));
     // The printed totals are not the sum of the rows.
-    let e = one_with_code(&problems, Code::AdoptionTotalsMismatch);
+    let e = one_with_code(&problems, ProblemCode::AdoptionTotalsMismatch);
     let named = ["181,566", "181,325", "8,283", "8,295"];
     assert!(named.iter().all(|n| e.message.contains(n)), "{e}");
     assert_eq!(e.location.line_number(), Some(49));
@@ -658,9 +697,12 @@ fn row_messages_name_their_entity() {
 fn huge_counts_are_errors_on_their_rows_not_a_wrapped_total() {
     let csv = "code,offices,using_offices\n010006,10000000000000000000,1\n220001,10000000000000000000,1\n";
     let (adoption, problems) = run(&[("2024-01-15.csv", csv.as_bytes())]);
-    let huge = with_code(&problems, Code::AdoptionBadNumber);
+    let huge = with_code(&problems, ProblemCode::AdoptionBadNumber);
     assert_eq!(huge.len(), 2, "{problems:#?}");
-    assert_eq!(at(huge[0]), (Code::AdoptionBadNumber, Some(2), Some(2)));
+    assert_eq!(
+        at(huge[0]),
+        (ProblemCode::AdoptionBadNumber, Some(2), Some(2))
+    );
     assert!(
         huge[0]
             .message
@@ -675,24 +717,31 @@ fn huge_counts_are_errors_on_their_rows_not_a_wrapped_total() {
     let (adoption, problems) = run(&[("2024-01-15.csv", csv.as_bytes())]);
     assert!(errors(&problems).is_empty(), "{problems:#?}");
     assert_eq!(
-        adoption.snapshots[0].prefectures["010006"],
+        counts(&adoption.snapshots[0].prefectures["010006"]),
         fig(MAX_COUNT, 1)
     );
 }
 
 #[test]
 fn figures_add_up_or_say_they_do_not_fit() {
-    let big = fig(u64::MAX - 1, 1);
-    assert_eq!(big.checked_add(&fig(1, 1)), Some(fig(u64::MAX, 2)));
-    assert_eq!(big.checked_add(&fig(2, 0)), None);
-    assert_eq!(Figure::total([&fig(1, 0), &fig(2, 1)]), Some(fig(3, 1)));
+    let real = |o, u| figure(o, u, false);
+    let big = real(u64::MAX - 1, 1);
+    assert_eq!(big.checked_add(&real(1, 1)), Some(real(u64::MAX, 2)));
+    assert_eq!(big.checked_add(&real(2, 0)), None);
+    assert_eq!(Figure::total([&real(1, 0), &real(2, 1)]), Some(real(3, 1)));
     assert_eq!(Figure::total([&big, &big]), None);
     assert_eq!(Figure::total([]), None);
-    let sample = Figure {
-        illustrative: true,
-        ..fig(1, 0)
-    };
-    assert!(fig(1, 0).checked_add(&sample).unwrap().illustrative);
+    // A sum remembers every file it was made from, and is illustrative when one is.
+    let sample = figure(1, 0, true);
+    let sum = real(1, 0).checked_add(&sample).unwrap();
+    assert!(sum.illustrative());
+    let files: Vec<&str> = sum
+        .provenance
+        .sources()
+        .iter()
+        .map(|s| s.file.as_str())
+        .collect();
+    assert_eq!(files, ["2024-01-15-sample.csv", "2024-01-15.csv"]);
 }
 
 // --- control characters ----------------------------------------------------
@@ -701,8 +750,11 @@ fn figures_add_up_or_say_they_do_not_fit() {
 fn control_characters_in_cells_are_errors_and_the_row_is_left_out() {
     let csv = "name,offices,using_offices\n静岡\u{8}市,10,1\n浜松市,10,1\n合計,20,2\n";
     let (adoption, problems) = run(&[("2024-01-15.csv", csv.as_bytes())]);
-    let e = one_with_code(&problems, Code::TableControlCharacter);
-    assert_eq!(at(e), (Code::TableControlCharacter, Some(2), Some(1)));
+    let e = one_with_code(&problems, ProblemCode::TableControlCharacter);
+    assert_eq!(
+        at(e),
+        (ProblemCode::TableControlCharacter, Some(2), Some(1))
+    );
     assert!(e.message.contains("U+0008"), "{e}");
     assert!(e.message.contains("名称の値"));
     // Only the clean row loads, and the totals row is not checked against a
@@ -737,21 +789,25 @@ fn hostile_xlsx_is_a_located_error() {
     assert!(bytes.len() < 2_048, "{} bytes", bytes.len());
     std::fs::write(dir.path().join("2024-01-16.xlsx"), &bytes).unwrap();
     let (adoption, problems) = load_dir(dir.path());
-    let e = one_with_code(&problems, Code::TableTooLarge);
+    let e = one_with_code(&problems, ProblemCode::TableTooLarge);
     assert!(file_of(e).ends_with("2024-01-15.xlsx"));
     assert_eq!(e.location.line_number(), None);
     assert!(e.message.contains("A1:XFD1048576") && e.message.contains("17,179,869,184 セル"));
     assert!(e.message.contains("シート「Sheet1」"), "{e}");
-    let e = one_with_code(&problems, Code::AdoptionUnknownGovernment);
+    let e = one_with_code(&problems, ProblemCode::AdoptionUnknownGovernment);
     assert!(file_of(e).ends_with("2024-01-16.xlsx"));
     assert_eq!(
         at(e),
-        (Code::AdoptionUnknownGovernment, Some(1_048_576), Some(1))
+        (
+            ProblemCode::AdoptionUnknownGovernment,
+            Some(1_048_576),
+            Some(1)
+        )
     );
     assert!(e.message.ends_with("（Sheet1!A1048576）"), "{e}");
     assert_eq!(adoption.snapshots.len(), 1);
     assert_eq!(
-        adoption.snapshots[0].municipalities[SHIZUOKA_CITY],
+        counts(&adoption.snapshots[0].municipalities[SHIZUOKA_CITY]),
         fig(10, 1)
     );
 }
