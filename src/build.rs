@@ -86,15 +86,27 @@ impl Project {
             };
             problems.warning(Code::ConfigUnlinkedSites, location, message, hint);
         }
-        let markdown_started = Instant::now();
-        let content = content::load(&root.join("content"), &master, build_date, problems);
-        let markdown_time = markdown_started.elapsed();
         let theme_name = config
             .as_ref()
             .map(|c| c.theme.as_str())
             .unwrap_or("default");
         let theme_dir = root.join("themes").join(theme_name);
         let theme = Theme::load(&theme_dir, problems);
+        // Content links to the theme's assets show their type and size.
+        let asset_sizes = theme
+            .iter()
+            .flat_map(|t| &t.assets)
+            .map(|(rel, bytes)| (format!("assets/{rel}"), bytes.len() as u64))
+            .collect();
+        let markdown_started = Instant::now();
+        let content = content::load(
+            &root.join("content"),
+            &master,
+            build_date,
+            asset_sizes,
+            problems,
+        );
+        let markdown_time = markdown_started.elapsed();
         let fonts = std::sync::Arc::new(crate::fonts::Fonts::load(
             &theme_dir.join("fonts"),
             problems,

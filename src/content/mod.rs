@@ -149,11 +149,14 @@ struct SourceFile {
 
 /// Load and render every Markdown file under `content_dir`.
 /// `build_date` is the date the sites are built for: news that has stayed
-/// listed for over a year before it gets a warning.
+/// listed for over a year before it gets a warning. `files` are the files
+/// every site has (site-relative path → bytes, e.g. the theme's `assets/…`):
+/// a body's link to one shows its type and size.
 pub fn load(
     content_dir: &Path,
     master: &MasterList,
     build_date: Date,
+    files: BTreeMap<String, u64>,
     problems: &mut Problems,
 ) -> Content {
     let mut sources = Vec::new();
@@ -228,7 +231,7 @@ pub fn load(
             .insert(s.rel.clone());
     }
     let empty = BTreeSet::new();
-    let renderer = MarkdownRenderer::new();
+    let renderer = MarkdownRenderer::new().with_files(files);
     let loaded: Vec<(Scope, String, Option<Entry>, Problems)> = sources
         .par_iter()
         .map(|s| {

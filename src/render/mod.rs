@@ -5,7 +5,6 @@ pub mod accessibility;
 pub mod charts_view;
 pub mod events;
 pub mod feeds;
-pub mod file_label;
 pub mod open_data;
 pub mod partners;
 pub mod search;
@@ -266,9 +265,9 @@ impl Renderer<'_> {
                         events::ics(self.model, site, &item.title, &[item], self.build_date),
                     )
                 });
-                let ics_file = ics
-                    .as_ref()
-                    .map(|(path, bytes)| file_label::label(path, bytes.len() as u64));
+                let ics_file = ics.as_ref().map(|(path, bytes)| {
+                    crate::format::file_label::label(path, bytes.len() as u64)
+                });
                 page(
                     "news_item.html",
                     &item.url,
@@ -354,7 +353,7 @@ impl Renderer<'_> {
                 path: path.clone(),
                 label,
                 note: *note,
-                file: file_label::label(path, bytes.len() as u64),
+                file: crate::format::file_label::label(path, bytes.len() as u64),
             })
             .collect();
         let rows = data.rows.len();
@@ -523,7 +522,7 @@ impl Renderer<'_> {
         // The size of a file written or reused just now, for its link.
         let size_of = |rel: &str| {
             let bytes = sink.size_of(rel).expect("a poster file written or reused");
-            file_label::label(rel, bytes)
+            crate::format::file_label::label(rel, bytes)
         };
         let input = view.poster_input();
         let input_json = serde_json::to_vec(&input).expect("poster input serializes");
@@ -568,7 +567,7 @@ impl Renderer<'_> {
             let rel = format!("posters/qr-{tag}.png");
             sink.write(&join(&site.dir, &rel), &png, None)
                 .map_err(SiteError::Output)?;
-            qr_file = Some(file_label::label(&rel, png.len() as u64));
+            qr_file = Some(crate::format::file_label::label(&rel, png.len() as u64));
         }
         for design in &job.designs {
             let preview = format!("posters/poster-{design}-{tag}.png");

@@ -14,6 +14,8 @@
 //! | `date_ja` | a date `YYYY-MM-DD` | `2023年11月6日` |
 //! | `date_era` | a date `YYYY-MM-DD` | `2026年4月1日（令和8年4月1日）` |
 
+pub mod file_label;
+
 use tera::{Kwargs, State, Tera, Value};
 
 pub use crate::dates::{format_both as date_era, format_western as date_ja};
