@@ -11,6 +11,7 @@ use jiff::civil::Date;
 
 use crate::build::{BuildError, BuildOptions, Selection, build};
 use crate::output::OutputError;
+use crate::problems::{Code, Location};
 
 /// The shape of the generated project.
 #[derive(Debug, Clone)]
@@ -113,9 +114,8 @@ fn timed_build(
 fn work_error(work: &Path, e: std::io::Error) -> BuildError {
     let mut problems = crate::problems::Problems::new();
     problems.error(
-        work,
-        0,
-        0,
+        Code::BenchUnwritable,
+        Location::file(work),
         format!("ベンチマーク用のプロジェクトを作れません: {e}"),
         "",
     );

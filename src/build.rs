@@ -19,7 +19,7 @@ use crate::model::{Model, Site, SiteKind};
 use crate::output::{
     CarryStats, FolderKind, Manifest, OutputError, Scope, Staging, Target, write_atomic,
 };
-use crate::problems::Problems;
+use crate::problems::{Code, Location, Problems};
 use crate::render::theme::Theme;
 use crate::render::{RenderError, Renderer, SiteError};
 
@@ -46,7 +46,11 @@ impl Project {
     /// Read and check every input; all problems go into `problems`. Returns
     /// `None` when a part needed to go on could not be read at all.
     pub fn load(root: &Path, build_date: Date, problems: &mut Problems) -> Option<Project> {
-        let config = Config::load(&root.join("config.yaml"), problems);
+        let config = Config::read(&root.join("config.yaml"), problems);
+        let (config, config_keys) = match config {
+            Some((config, keys)) => (Some(config), Some(keys)),
+            None => (None, None),
+        };
         let master = MasterList::load(&root.join("data/municipalities.csv"), problems);
         let adoption = adoption::load(&root.join("data/adoption"), &master, build_date, problems);
         let settings = sites::load(&root.join("data/sites.yaml"), &master, problems);
@@ -68,20 +72,19 @@ impl Project {
             build_date,
             problems,
         );
-        // Links to sites without a public URL are left out: say which, once.
+        // Links to sites without a public URL are left out: say which, once,
+        // at `hosting:` (or at the commented-out example of it).
         if let Some(config) = &config
+            && let Some(keys) = &config_keys
             && let Some((message, hint)) =
                 crate::model::unlinked_sites_warning(&master, config, &settings)
         {
-            let path = root.join("config.yaml");
-            let line = std::fs::read_to_string(&path)
-                .ok()
-                .and_then(|t| {
-                    t.lines()
-                        .position(|l| l.trim_start_matches(['#', ' ']).starts_with("hosting:"))
-                })
-                .map_or(0, |i| i + 1);
-            problems.warning(&path, line, 0, message, hint);
+            let hosting = keys.get("hosting");
+            let location = match keys.commented("hosting") {
+                Some(commented) if !hosting.exists() => commented,
+                _ => hosting.key_location(),
+            };
+            problems.warning(Code::ConfigUnlinkedSites, location, message, hint);
         }
         let theme_name = config
             .as_ref()
@@ -168,9 +171,8 @@ fn check_poster_designs(
             format!("使えるデザイン: {}", available.join("、"))
         };
         problems.error(
-            config_path,
-            design.referenced.line() as usize,
-            design.referenced.column() as usize,
+            Code::PosterUnknownDesign,
+            crate::yaml::location(config_path, 0, design.referenced),
             format!("ポスターのデザイン「{}」がテーマにありません", design.value),
             hint,
         );
@@ -366,17 +368,14 @@ fn check_arguments(selection: &Selection, problems: &mut Problems) {
         }
         if let Err(e) = crate::data::jis::validate_code(code) {
             problems.error(
-                Path::new(COMMAND_LINE),
-                0,
-                0,
+                Code::CliBadCode,
+                Location::command_line(),
                 format!("{option} の{e}"),
                 "data/municipalities.csv にある6桁の団体コードを指定してください（全国サイトは 000000）",
             );
         }
     }
 }
-
-const COMMAND_LINE: &str = "(コマンドライン)";
 
 /// Check the output folder (see [`crate::output::Target::check`]), read the
 /// cache of the previous build into it, and open the staging folder.
@@ -390,9 +389,8 @@ fn open_output(
     let staging = Staging::new(&target, previous)?;
     for leftover in &staging.kept_leftovers {
         problems.warning(
-            leftover,
-            0,
-            0,
+            Code::OutputLeftover,
+            Location::file(leftover),
             "以前の outreach のビルドが途中で止まったときの作業用フォルダが残っています（記録ファイルがないため、自動では消しません）",
             "中を確認して、要らなければ削除してください",
         );
@@ -412,9 +410,8 @@ fn load(options: &BuildOptions, problems: &mut Problems) -> Option<Project> {
             || master.municipality(code).is_some();
         if valid && !known {
             problems.error(
-                Path::new(COMMAND_LINE),
-                0,
-                0,
+                Code::CliUnknownCode,
+                Location::command_line(),
                 format!("--only の団体コード「{code}」は団体コード一覧にありません"),
                 "data/municipalities.csv にある6桁の団体コードを指定してください（全国サイトは 000000）",
             );
@@ -432,9 +429,8 @@ fn load(options: &BuildOptions, problems: &mut Problems) -> Option<Project> {
             None => format!("--prefecture の団体コード「{code}」は団体コード一覧にありません"),
         };
         problems.error(
-            Path::new(COMMAND_LINE),
-            0,
-            0,
+            Code::CliUnknownCode,
+            Location::command_line(),
             message,
             "都道府県の6桁のコード（例: 静岡県は 220001）を指定してください。市区町村だけなら --only を使います",
         );
@@ -616,9 +612,8 @@ fn render(
     }
     for message in &poster_errors {
         problems.error(
-            &project.theme.dir.join("posters"),
-            0,
-            0,
+            Code::PosterFailed,
+            Location::file(project.theme.dir.join("posters")),
             format!("ポスターを作れませんでした: {message}"),
             "ポスターのテンプレートを確認してください",
         );
@@ -632,9 +627,12 @@ fn render(
         });
         for e in render_errors {
             problems.error(
-                &project.theme.dir.join("templates").join(&e.template),
-                e.line,
-                e.column,
+                Code::ThemeTemplateRender,
+                Location::new(
+                    project.theme.dir.join("templates").join(&e.template),
+                    e.line,
+                    e.column,
+                ),
                 format!(
                     "テンプレートの表示に失敗しました（{}）: {}",
                     e.page, e.message
@@ -708,9 +706,8 @@ impl BuildCache {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return None,
             Err(e) => {
                 problems.warning(
-                    &self.path,
-                    0,
-                    0,
+                    Code::CacheUnusable,
+                    Location::file(&self.path),
                     format!("ビルドのキャッシュを読めません: {e}"),
                     "すべてを作り直します。続く場合は .outreach-cache フォルダを削除してください",
                 );
@@ -724,9 +721,8 @@ impl BuildCache {
             Ok(m) => Some(m),
             Err(why) => {
                 problems.warning(
-                    &self.path,
-                    0,
-                    0,
+                    Code::CacheUnusable,
+                    Location::file(&self.path),
                     format!("ビルドのキャッシュが壊れています（{why}）"),
                     "すべてを作り直します。.outreach-cache フォルダは削除してかまいません",
                 );
@@ -738,9 +734,8 @@ impl BuildCache {
     pub fn save(&self, manifest: &Manifest, problems: &mut Problems) {
         if let Err(e) = write_atomic(&self.path, manifest.to_text(self.generator).as_bytes()) {
             problems.warning(
-                &self.path,
-                0,
-                0,
+                Code::CacheNotSaved,
+                Location::file(&self.path),
                 format!("ビルドのキャッシュを書けません: {e}"),
                 "次のビルドはすべてを作り直します",
             );

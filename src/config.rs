@@ -5,7 +5,8 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use crate::problems::Problems;
+use crate::problems::{Code, Location, Problems};
+use crate::yaml::{Cursor, Input, Keys};
 
 #[derive(Debug, Clone, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
@@ -75,19 +76,11 @@ impl AccessibilityPolicy {
         crate::dates::parse_iso(self.revised.as_ref()?.value.trim())
     }
 
-    fn validate(&self, path: &Path, problems: &mut Problems) {
-        let at = |s: &serde_saphyr::Spanned<String>| {
-            (
-                usize::try_from(s.referenced.line()).unwrap_or(0),
-                usize::try_from(s.referenced.column()).unwrap_or(0),
-            )
-        };
+    fn validate(&self, at: Cursor, problems: &mut Problems) {
         if crate::data::accessibility::Level::parse(&self.target_level.value).is_none() {
-            let (line, column) = at(&self.target_level);
             problems.error(
-                path,
-                line,
-                column,
+                Code::ConfigBadValue,
+                at.get("target_level").value_location(),
                 format!(
                     "accessibility.target_level の「{}」は適合レベルではありません",
                     self.target_level.value
@@ -102,13 +95,12 @@ impl AccessibilityPolicy {
             ("revised", self.revised.as_ref()),
         ] {
             let Some(value) = value else { continue };
-            let (line, column) = at(value);
+            let location = at.get(key).value_location();
             match crate::dates::parse_iso(value.value.trim()) {
-                Some(d) => dates.push((key, d, line, column)),
+                Some(d) => dates.push((key, d, location)),
                 None => problems.error(
-                    path,
-                    line,
-                    column,
+                    Code::ConfigBadValue,
+                    location,
                     format!("accessibility.{key} の日付「{}」を読めません", value.value),
                     "2026-04-01 のように 年-月-日（半角、月日は2桁）で、実在する日付を書いてください",
                 ),
@@ -116,7 +108,7 @@ impl AccessibilityPolicy {
         }
         let date_of = |key: &str| dates.iter().find(|d| d.0 == key).map(|d| d.1);
         if let Some(set) = date_of("policy_date") {
-            for (key, date, line, column) in &dates {
+            for (key, date, location) in &dates {
                 if *key != "policy_date" && *date < set {
                     let what = if *key == "target_date" {
                         "目標を達成する期限"
@@ -124,9 +116,8 @@ impl AccessibilityPolicy {
                         "方針を改めた日"
                     };
                     problems.error(
-                        path,
-                        *line,
-                        *column,
+                        Code::ConfigBadValue,
+                        location.clone(),
                         format!(
                             "accessibility.{key}（{what}、{date}）が方針を定めた日（policy_date、{set}）より前です"
                         ),
@@ -339,92 +330,83 @@ fn default_closing_soon() -> i64 {
 
 impl Config {
     pub fn load(path: &Path, problems: &mut Problems) -> Option<Config> {
+        Config::read(path, problems).map(|(config, _)| config)
+    }
+
+    /// [`Config::load`], and where each key is in the file (for problems
+    /// found later that are about a key, e.g. the hosting URLs).
+    pub fn read(path: &Path, problems: &mut Problems) -> Option<(Config, Keys)> {
         let text = match std::fs::read_to_string(path) {
             Ok(t) => t,
             Err(e) => {
                 problems.error(
-                    path,
-                    0,
-                    0,
+                    Code::ConfigMissing,
+                    Location::file(path),
                     format!("設定ファイルを読めません: {e}"),
                     "プロジェクトの直下に config.yaml を置いてください（outreach new で雛形を作れます）",
                 );
                 return None;
             }
         };
-        let config = crate::yaml::parse::<Config>(&text, path, 0, None, problems)?;
-        config.validate(path, &text, problems);
-        Some(config)
+        let (config, keys) =
+            crate::yaml::parse_with_keys::<Config>(&text, path, 0, Input::Config, None, problems)?;
+        config.validate(&keys, problems);
+        Some((config, keys))
     }
 
-    fn validate(&self, path: &Path, text: &str, problems: &mut Problems) {
-        let line_of = |key: &str| {
-            text.lines()
-                .position(|l| l.trim_start().starts_with(&format!("{key}:")))
-                .map(|i| i + 1)
-                .unwrap_or(0)
+    fn validate(&self, keys: &Keys, problems: &mut Problems) {
+        let mut bad = |at: Cursor, message: String, hint: &str| {
+            problems.error(Code::ConfigBadValue, at.value_location(), message, hint);
         };
         for (key, value) in [
             ("municipality_target", self.kpi.municipality_target),
             ("prefecture_target", self.kpi.prefecture_target),
         ] {
             if !(value > 0.0 && value <= 1.0) {
-                problems.error(
-                    path,
-                    line_of(key),
-                    0,
+                bad(
+                    keys.get("kpi").get(key),
                     format!("{key} の値 {value} は 0 より大きく 1 以下の割合である必要があります"),
                     "30% なら 0.30 のように書いてください",
                 );
             }
         }
+        let fee = keys.get("licence_fee");
         if crate::dates::parse_iso(&self.licence_fee.as_of).is_none() {
-            problems.error(
-                path,
-                line_of("as_of"),
-                0,
+            bad(
+                fee.get("as_of"),
                 format!("as_of の日付「{}」を読めません", self.licence_fee.as_of),
                 "YYYY-MM-DD の形で書いてください",
             );
         }
         if let Some(tax) = &self.licence_fee.consumption_tax {
-            // The line of `key:` inside the consumption_tax mapping.
-            let tax_line = |key: &str| {
-                let lines: Vec<&str> = text.lines().collect();
-                let start = lines
-                    .iter()
-                    .position(|l| l.trim_start().starts_with("consumption_tax:"))?;
-                lines[start..]
-                    .iter()
-                    .position(|l| l.trim_start().starts_with(&format!("{key}:")))
-                    .map(|i| start + i + 1)
-            };
+            let at = fee.get("consumption_tax");
             if tax.percent > 100 {
-                problems.error(
-                    path,
-                    tax_line("percent").unwrap_or(0),
-                    0,
+                bad(
+                    at.get("percent"),
                     format!("消費税率 {}% は 100% を超えています", tax.percent),
                     "10% なら percent: 10 のように整数で書いてください",
                 );
             }
             if crate::dates::parse_iso(&tax.as_of).is_none() {
-                problems.error(
-                    path,
-                    tax_line("as_of").unwrap_or(0),
-                    0,
+                bad(
+                    at.get("as_of"),
                     format!("消費税率の as_of の日付「{}」を読めません", tax.as_of),
                     "YYYY-MM-DD の形で書いてください",
                 );
             }
         }
-        for campaign in &self.licence_fee.campaigns {
-            for date in std::iter::once(&campaign.from).chain(campaign.until.as_ref()) {
-                if crate::dates::parse_iso(date).is_none() {
-                    problems.error(
-                        path,
-                        line_of("from"),
-                        0,
+        for (i, campaign) in self.licence_fee.campaigns.iter().enumerate() {
+            let at = fee.get("campaigns").item(i);
+            let dates = [
+                ("from", Some(&campaign.from)),
+                ("until", campaign.until.as_ref()),
+            ];
+            for (key, date) in dates {
+                if let Some(date) = date
+                    && crate::dates::parse_iso(date).is_none()
+                {
+                    bad(
+                        at.get(key),
                         format!(
                             "キャンペーン「{}」の日付「{date}」を読めません",
                             campaign.name
@@ -434,22 +416,10 @@ impl Config {
                 }
             }
         }
-        match &self.accessibility {
-            Some(policy) => policy.validate(path, problems),
-            None => problems.warning(
-                path,
-                0,
-                0,
-                "ウェブアクセシビリティ方針の項目（accessibility）がありません。各サイトの方針のページに、方針を定めた日と目標の期限を書けません",
-                "config.yaml に accessibility: の下に target_level: AA、policy_date: 方針を定めた日、target_date: 目標を達成する期限 を書いてください",
-            ),
-        }
-        for size in &self.posters.sizes {
+        for (i, size) in self.posters.sizes.iter().enumerate() {
             if crate::posters::paper_size(size).is_none() {
-                problems.error(
-                    path,
-                    line_of("sizes"),
-                    0,
+                bad(
+                    keys.get("posters").get("sizes").item(i),
                     format!("ポスターの用紙サイズ「{size}」は使えません"),
                     "A4、A3、B3、B2 のどれかを書いてください",
                 );
@@ -463,14 +433,22 @@ impl Config {
             if let Some(url) = pattern
                 && !(url.starts_with("https://") || url.starts_with("http://"))
             {
-                problems.error(
-                    path,
-                    line_of(key),
-                    0,
+                bad(
+                    keys.get("hosting").get(key),
                     format!("公開先 URL「{url}」が http:// か https:// で始まっていません"),
                     "例: https://www.city.example.lg.jp/careplan/{code}/",
                 );
             }
+        }
+        let policy = keys.get("accessibility");
+        match &self.accessibility {
+            Some(accessibility) => accessibility.validate(policy, problems),
+            None => problems.warning(
+                Code::ConfigNoAccessibilityPolicy,
+                Location::file(keys.file()),
+                "ウェブアクセシビリティ方針の項目（accessibility）がありません。各サイトの方針のページに、方針を定めた日と目標の期限を書けません",
+                "config.yaml に accessibility: の下に target_level: AA、policy_date: 方針を定めた日、target_date: 目標を達成する期限 を書いてください",
+            ),
         }
     }
 
@@ -534,7 +512,8 @@ mod tests {
         let all = problems.sorted();
         assert_eq!(all.len(), 1, "{all:#?}");
         let line = text.lines().position(|l| l == "    percent: 110").unwrap() + 1;
-        assert_eq!(all[0].line, line);
+        assert_eq!(all[0].code, Code::ConfigBadValue);
+        assert_eq!(all[0].location, Location::at(&path, line, 14));
         assert!(all[0].message.contains("110%"));
     }
 }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use resvg::usvg::fontdb;
 
-use crate::problems::Problems;
+use crate::problems::{Code, Location, Problems};
 
 /// Font data and a font database ready for usvg.
 pub struct Fonts {
@@ -41,9 +41,8 @@ impl Fonts {
                 Ok(b) => Arc::new(b),
                 Err(e) => {
                     problems.error(
-                        &path,
-                        0,
-                        0,
+                        Code::FileUnreadable,
+                        Location::file(&path),
                         format!("フォントを読めません: {e}"),
                         "ファイルの権限を確認してください",
                     );
@@ -52,9 +51,8 @@ impl Fonts {
             };
             let Ok(face) = ttf_parser::Face::parse(&bytes, 0) else {
                 problems.error(
-                    &path,
-                    0,
-                    0,
+                    Code::FontInvalid,
+                    Location::file(&path),
                     "フォントとして読めません",
                     "TrueType か OpenType のフォントファイルを置いてください",
                 );
@@ -72,9 +70,8 @@ impl Fonts {
         }
         if faces.is_empty() {
             problems.error(
-                dir,
-                0,
-                0,
+                Code::FontMissing,
+                Location::file(dir),
                 "フォントが1つもありません",
                 "テーマの fonts フォルダに BIZ UDPGothic などのフォントを置いてください",
             );

@@ -6,19 +6,60 @@
 //! poster or makes a feed invalid XML).
 
 use std::fmt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 use serde::de::{DeserializeOwned, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde_saphyr::{Error as YamlError, Location, MessageFormatter, Spanned};
+use serde_saphyr::{Error as YamlError, Location as YamlLocation, MessageFormatter, Spanned};
 
-use crate::problems::Problems;
+use crate::problems::{Code, Location, Problems};
 
 /// The keys a file may use, for reporting every unknown key in one run (serde
 /// stops at the first). `nested` lists the keys of mappings under a top-level key.
 pub struct Schema<'a> {
     pub keys: &'a [&'a str],
     pub nested: &'a [(&'a str, &'a [&'a str])],
+}
+
+/// Which kind of YAML file is read: it names the codes of problems with its
+/// keys (`config-unknown-key`, `front-matter-missing-key`…). Problems of YAML
+/// itself have the same codes in every file (`yaml-syntax`…).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Input {
+    /// `config.yaml`.
+    Config,
+    /// The front matter of a content file.
+    FrontMatter,
+    /// `data/sites.yaml`.
+    Sites,
+    /// A programme of `data/subsidies/`.
+    Subsidy,
+    /// A test record of `data/accessibility/`.
+    Accessibility,
+}
+
+impl Input {
+    fn unknown_key(self) -> Code {
+        match self {
+            Input::Config => Code::ConfigUnknownKey,
+            Input::FrontMatter => Code::FrontMatterUnknownKey,
+            Input::Sites => Code::SitesUnknownKey,
+            Input::Subsidy => Code::SubsidyUnknownKey,
+            Input::Accessibility => Code::AccessibilityUnknownKey,
+        }
+    }
+
+    fn missing_key(self) -> Code {
+        match self {
+            Input::Config => Code::ConfigMissingKey,
+            Input::FrontMatter => Code::FrontMatterMissingKey,
+            Input::Subsidy => Code::SubsidyMissingKey,
+            Input::Accessibility => Code::AccessibilityMissingKey,
+            // Every key of an entry is optional: serde reports none missing.
+            // A missing value would be a value of the wrong shape.
+            Input::Sites => Code::YamlWrongType,
+        }
+    }
 }
 
 /// Parse `text` as `T`. Problems go to `problems`, located in `file`; the YAML's
@@ -29,23 +70,194 @@ pub fn parse<T: DeserializeOwned>(
     text: &str,
     file: &Path,
     line_offset: usize,
+    input: Input,
     schema: Option<&Schema>,
     problems: &mut Problems,
 ) -> Option<T> {
-    let at = At { file, line_offset };
+    parse_with_keys(text, file, line_offset, input, schema, problems).map(|(value, _)| value)
+}
+
+/// [`parse`], and where every key and value is in the file, for checks made
+/// after parsing that report at a key (see [`Keys`]).
+pub fn parse_with_keys<T: DeserializeOwned>(
+    text: &str,
+    file: &Path,
+    line_offset: usize,
+    input: Input,
+    schema: Option<&Schema>,
+    problems: &mut Problems,
+) -> Option<(T, Keys)> {
+    let at = At {
+        file,
+        line_offset,
+        input,
+    };
     let tree = serde_saphyr::from_str::<Spanned<Node>>(text).ok();
     match serde_saphyr::from_str::<T>(text) {
         Ok(value) => {
             if let Some(tree) = &tree {
                 report_control_chars(tree, None, &at, problems);
             }
-            Some(value)
+            let keys = Keys {
+                tree,
+                file: file.to_path_buf(),
+                line_offset,
+                commented: commented_keys(text),
+            };
+            Some((value, keys))
         }
         Err(error) => {
             report_error(&error, tree.as_ref(), schema, &at, problems);
             None
         }
     }
+}
+
+/// Where a YAML value or key of `file` is, from its span: the YAML's line 1 is
+/// the file's line `line_offset + 1`. A span the parser did not know (line 0)
+/// gives the whole file.
+pub fn location(file: &Path, line_offset: usize, at: YamlLocation) -> Location {
+    let line = usize::try_from(at.line()).ok().filter(|&l| l > 0);
+    let column = usize::try_from(at.column()).ok().filter(|&c| c > 0);
+    Location::new(file, line.map(|l| l + line_offset), column)
+}
+
+/// Where every key and value of a parsed YAML file is, from the spans the
+/// parser gave them: so a check made after parsing reports at the key it is
+/// about (not at a line found by searching the text for `key:`).
+#[derive(Debug)]
+pub struct Keys {
+    tree: Option<Spanned<Node>>,
+    file: PathBuf,
+    line_offset: usize,
+    /// Top-level keys written only in a comment (`# hosting:`), by line.
+    commented: Vec<(String, usize)>,
+}
+
+/// A place in a [`Keys`] tree: a value, and the key that holds it. Following a
+/// key or item that is not there gives an empty cursor, whose locations are
+/// the whole file.
+#[derive(Clone, Copy)]
+pub struct Cursor<'a> {
+    keys: &'a Keys,
+    node: Option<(Option<&'a Spanned<String>>, &'a Spanned<Node>)>,
+}
+
+impl Keys {
+    /// The document as a whole.
+    pub fn root(&self) -> Cursor<'_> {
+        Cursor {
+            keys: self,
+            node: self.tree.as_ref().map(|t| (None, t)),
+        }
+    }
+
+    /// The value of the top-level `key`, a shorthand for `root().get(key)`.
+    pub fn get(&self, key: &str) -> Cursor<'_> {
+        self.root().get(key)
+    }
+
+    /// The line of a top-level `key:` that is written only in a comment
+    /// (`# hosting:`, an example left for the editor to fill in).
+    pub fn commented(&self, key: &str) -> Option<Location> {
+        self.commented
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, line)| Location::line(&self.file, line + self.line_offset))
+    }
+
+    /// The file the keys are in.
+    pub fn file(&self) -> &Path {
+        &self.file
+    }
+
+    fn location(&self, at: YamlLocation) -> Location {
+        location(&self.file, self.line_offset, at)
+    }
+}
+
+impl<'a> Cursor<'a> {
+    /// The value of `key` in this mapping.
+    pub fn get(self, key: &str) -> Cursor<'a> {
+        let node = match self.node {
+            Some((
+                _,
+                Spanned {
+                    value: Node::Map(entries),
+                    ..
+                },
+            )) => entries
+                .iter()
+                .find(|(k, _)| k.value == key)
+                .map(|(k, v)| (Some(k), v)),
+            _ => None,
+        };
+        Cursor { node, ..self }
+    }
+
+    /// The `index`th (0-based) item of this list.
+    pub fn item(self, index: usize) -> Cursor<'a> {
+        let node = match self.node {
+            Some((
+                _,
+                Spanned {
+                    value: Node::List(items),
+                    ..
+                },
+            )) => items.get(index).map(|v| (None, v)),
+            _ => None,
+        };
+        Cursor { node, ..self }
+    }
+
+    /// Whether the key or item is in the file (with any value, even none).
+    pub fn exists(self) -> bool {
+        self.node.is_some()
+    }
+
+    /// Where the key is (for an item of a list: the item); the whole file
+    /// when it is not there.
+    pub fn key_location(self) -> Location {
+        match self.node {
+            Some((Some(key), _)) => self.keys.location(key.referenced),
+            Some((None, value)) => self.keys.location(value.referenced),
+            None => Location::file(&self.keys.file),
+        }
+    }
+
+    /// Where the value is; the key's place when the value has none (`key:`
+    /// with nothing after it), the whole file when the key is not there.
+    pub fn value_location(self) -> Location {
+        match self.node {
+            Some((key, value)) => {
+                let at = self.keys.location(value.referenced);
+                match (at.line_number(), key) {
+                    (None, Some(key)) => self.keys.location(key.referenced),
+                    _ => at,
+                }
+            }
+            None => Location::file(&self.keys.file),
+        }
+    }
+}
+
+/// Top-level keys written in comments (`# hosting:` at the start of a line),
+/// with their 1-based line in the YAML text. Comments are invisible to the
+/// parser, so this reads the text; it finds keys that are *not* in the tree.
+fn commented_keys(text: &str) -> Vec<(String, usize)> {
+    text.lines()
+        .enumerate()
+        .filter_map(|(i, line)| {
+            let rest = line.strip_prefix('#')?.strip_prefix(' ')?;
+            let (key, after) = rest.split_once(':')?;
+            let plain = !key.is_empty()
+                && key
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+            (plain && (after.is_empty() || after.starts_with(' ')))
+                .then(|| (key.to_string(), i + 1))
+        })
+        .collect()
 }
 
 /// The first character that has no place in text a reader sees: C0 controls
@@ -78,29 +290,23 @@ pub fn shorten(value: &str, max: usize) -> String {
 struct At<'a> {
     file: &'a Path,
     line_offset: usize,
+    input: Input,
 }
 
 impl At<'_> {
-    /// A 1-based (line, column) in the file; (0, 0) when unknown.
-    fn of(&self, location: Location) -> (usize, usize) {
-        let line = usize::try_from(location.line()).unwrap_or(0);
-        let column = usize::try_from(location.column()).unwrap_or(0);
-        if line == 0 {
-            (0, 0)
-        } else {
-            (line + self.line_offset, column)
-        }
-    }
-
     fn error(
         &self,
         problems: &mut Problems,
-        location: Option<Location>,
+        code: Code,
+        at: Option<YamlLocation>,
         message: impl Into<String>,
         hint: impl Into<String>,
     ) {
-        let (line, column) = location.map_or((0, 0), |l| self.of(l));
-        problems.error(self.file, line, column, message, hint);
+        let location = match at {
+            Some(at) => location(self.file, self.line_offset, at),
+            None => Location::file(self.file),
+        };
+        problems.error(code, location, message, hint);
     }
 }
 
@@ -180,7 +386,7 @@ impl<'de> Visitor<'de> for NodeVisitor {
     }
 }
 
-fn position(l: Location) -> (u64, u64) {
+fn position(l: YamlLocation) -> (u64, u64) {
     (l.line(), l.column())
 }
 
@@ -207,7 +413,7 @@ fn entries<'a>(
 }
 
 /// The key whose entry holds `location`: the last key at or before it.
-fn key_at(tree: Option<&Spanned<Node>>, location: Option<Location>) -> Option<String> {
+fn key_at(tree: Option<&Spanned<Node>>, location: Option<YamlLocation>) -> Option<String> {
     let (tree, location) = (tree?, location?);
     let mut all = Vec::new();
     entries(tree, None, &mut all);
@@ -218,7 +424,7 @@ fn key_at(tree: Option<&Spanned<Node>>, location: Option<Location>) -> Option<St
 }
 
 /// The text of the scalar at `location`, if the tree has one there.
-fn text_at(tree: Option<&Spanned<Node>>, location: Option<Location>) -> Option<String> {
+fn text_at(tree: Option<&Spanned<Node>>, location: Option<YamlLocation>) -> Option<String> {
     let (tree, location) = (tree?, location?);
     let mut all = Vec::new();
     entries(tree, None, &mut all);
@@ -238,6 +444,7 @@ fn report_control_chars(node: &Spanned<Node>, key: Option<&str>, at: &At, proble
             if let Some((_, c)) = control_char(text) {
                 at.error(
                     problems,
+                    Code::YamlControlCharacter,
                     Some(node.referenced),
                     format!("{}に制御文字（{}）があります", what(key), code_point(c)),
                     "画面には見えない文字です。値を打ち直してください（\\b や \\x0c のような書き方も使えません）",
@@ -254,6 +461,7 @@ fn report_control_chars(node: &Spanned<Node>, key: Option<&str>, at: &At, proble
                 if let Some((_, c)) = control_char(&k.value) {
                     at.error(
                         problems,
+                        Code::YamlControlCharacter,
                         Some(k.referenced),
                         format!("項目名に制御文字（{}）があります", code_point(c)),
                         "項目名を打ち直してください",
@@ -328,12 +536,14 @@ fn report_error(
         } => report_unknown_keys(field, expected, tree, schema, location, at, problems),
         YamlError::SerdeMissingField { field, .. } => at.error(
             problems,
+            at.input.missing_key(),
             location,
             format!("必須の項目「{field}」がありません"),
             format!("「{field}: …」の行を書き足してください"),
         ),
         YamlError::DuplicateMappingKey { key, .. } => at.error(
             problems,
+            Code::YamlDuplicateKey,
             location,
             format!(
                 "項目「{}」が2回以上書かれています",
@@ -373,6 +583,7 @@ fn report_error(
             if key.is_none() && *expected == "mapping start" {
                 at.error(
                     problems,
+                    Code::YamlSyntax,
                     location,
                     "全体が「項目: 値」の形になっていません",
                     "1行に1項目ずつ「項目: 値」の形で、コロンの後に半角空白を入れて書いてください（例: title: 導入の流れ）",
@@ -380,6 +591,7 @@ fn report_error(
             } else {
                 at.error(
                     problems,
+                    Code::YamlWrongType,
                     location,
                     format!("{}の値の形が違います。{shape}で書いてください", named(&key)),
                     hint,
@@ -399,6 +611,7 @@ fn report_error(
             let key = key();
             at.error(
                 problems,
+                Code::YamlWrongType,
                 location,
                 format!(
                     "{}の値の形が違います（{}ではなく{}が必要です）",
@@ -426,6 +639,7 @@ fn report_error(
             };
             at.error(
                 problems,
+                Code::YamlWrongType,
                 location,
                 format!("{}の値{value}を{what}として読めません", named(&key)),
                 hint,
@@ -438,6 +652,7 @@ fn report_error(
                 .unwrap_or_default();
             at.error(
                 problems,
+                Code::YamlWrongType,
                 location,
                 format!("{}の値{value}は true か false ではありません", named(&key)),
                 "はい・いいえ ではなく true か false で書いてください",
@@ -447,6 +662,7 @@ fn report_error(
             let key = key();
             at.error(
                 problems,
+                Code::YamlWrongType,
                 location,
                 format!("{}の値が空です", named(&key)),
                 format!(
@@ -459,24 +675,28 @@ fn report_error(
             variant, expected, ..
         } => at.error(
             problems,
+            Code::YamlWrongType,
             location,
             format!("値「{}」は使えません", shorten(variant, 40)),
             format!("{} のどれかを書いてください", expected.join("、")),
         ),
         YamlError::MultipleDocuments { .. } => at.error(
             problems,
+            Code::YamlSyntax,
             location,
             "--- の行で区切られた文書が2つ以上あります",
             "--- の行を消して1つにまとめてください（front matter の中には --- の行を書けません）",
         ),
         YamlError::Eof { .. } => at.error(
             problems,
+            Code::YamlSyntax,
             location,
             "途中で終わっています",
             "書きかけの項目や、閉じていない括弧・引用符がないか確認してください",
         ),
         YamlError::UnknownAnchor { .. } => at.error(
             problems,
+            Code::YamlSyntax,
             location,
             "別名（*名前）の元になる &名前 がありません",
             "& で名前を付けた値を先に書くか、* を使わずに値をそのまま書いてください",
@@ -486,18 +706,21 @@ fn report_error(
         | YamlError::AliasExpansionLimitExceeded { .. }
         | YamlError::AliasReplayStackDepthExceeded { .. } => at.error(
             problems,
+            Code::YamlSyntax,
             location,
             "別名（& と *）の展開が多すぎます",
             "別名を使わずに値をそのまま書いてください",
         ),
         YamlError::TaggedScalarCannotDeserializeIntoString { .. } => at.error(
             problems,
+            Code::YamlWrongType,
             location,
             format!("{}にタグ（!! で始まる指定）が付いています", named(&key())),
             "!!int や !!str などのタグを消してください",
         ),
         YamlError::InvalidUtf8Input => at.error(
             problems,
+            Code::FileEncoding,
             None,
             "文字コードが UTF-8 ではありません",
             "エディタで UTF-8 として保存し直してください",
@@ -505,7 +728,7 @@ fn report_error(
         other => {
             let english = serde_saphyr::UserMessageFormatter.format_message(other);
             let (message, hint) = syntax_message(&english);
-            at.error(problems, location, message, hint);
+            at.error(problems, Code::YamlSyntax, location, message, hint);
         }
     }
 }
@@ -625,18 +848,19 @@ fn report_unknown_keys(
     expected: &[&str],
     tree: Option<&Spanned<Node>>,
     schema: Option<&Schema>,
-    location: Option<Location>,
+    location: Option<YamlLocation>,
     at: &At,
     problems: &mut Problems,
 ) {
     let report = |problems: &mut Problems,
-                  location: Option<Location>,
+                  location: Option<YamlLocation>,
                   parent: Option<&str>,
                   key: &str,
                   allowed: &[&str]| {
         let within = parent.map(|p| format!("{p} の中に")).unwrap_or_default();
         at.error(
             problems,
+            at.input.unknown_key(),
             location,
             format!(
                 "{within}不明な項目「{}」があります。使える項目: {}",
@@ -697,7 +921,7 @@ fn report_unknown_keys(
 /// The keys of the mapping that holds a key at `location`.
 fn siblings_of<'a>(
     node: &'a Spanned<Node>,
-    location: Option<Location>,
+    location: Option<YamlLocation>,
     out: &mut Vec<&'a Spanned<String>>,
 ) -> bool {
     let Some(location) = location else {
@@ -751,7 +975,14 @@ mod tests {
     /// The problems of parsing `text` as front matter (starting on line 2).
     fn problems_of(text: &str) -> Vec<Problem> {
         let mut problems = Problems::new();
-        let _ = parse::<Front>(text, Path::new("a.md"), 1, None, &mut problems);
+        let _ = parse::<Front>(
+            text,
+            Path::new("a.md"),
+            1,
+            Input::FrontMatter,
+            None,
+            &mut problems,
+        );
         problems.sorted()
     }
 
@@ -761,8 +992,14 @@ mod tests {
         all.into_iter().next().unwrap()
     }
 
+    /// (line, column) of a problem.
+    fn pos(p: &Problem) -> (Option<usize>, Option<usize>) {
+        (p.location.line_number(), p.location.column_number())
+    }
+
     #[test]
     fn syntax_errors_are_japanese_with_file_line_and_column() {
+        // The Japanese wording is what editors read: it is the feature here.
         let cases = [
             ("title: a: b\n", (2, 9), "「: 」", "引用符"),
             (
@@ -786,7 +1023,12 @@ mod tests {
         ];
         for (text, at, message, hint) in cases {
             let p = one(text);
-            assert_eq!((p.line, p.column), at, "{text:?}: {p:?}");
+            assert_eq!(p.code, Code::YamlSyntax, "{text:?}: {p:?}");
+            assert_eq!(
+                p.location,
+                Location::at("a.md", at.0, at.1),
+                "{text:?}: {p:?}"
+            );
             assert!(p.message.contains(message), "{text:?}: {}", p.message);
             assert!(p.hint.contains(hint), "{text:?}: {}", p.hint);
             assert!(!p.message.is_ascii(), "in Japanese: {}", p.message);
@@ -796,7 +1038,8 @@ mod tests {
     #[test]
     fn type_errors_name_the_key_and_the_shape_it_needs() {
         let p = one("title: x\naudience: 自治体\n");
-        assert_eq!((p.line, p.column), (3, 11));
+        assert_eq!(p.code, Code::YamlWrongType);
+        assert_eq!(pos(&p), (Some(3), Some(11)));
         assert!(
             p.message.contains("項目「audience」") && p.message.contains("一覧"),
             "{}",
@@ -805,7 +1048,7 @@ mod tests {
         assert!(p.hint.contains("- 値"), "{}", p.hint);
 
         let p = one("title: x\norder: abc\n");
-        assert_eq!(p.line, 3);
+        assert_eq!((p.code, pos(&p).0), (Code::YamlWrongType, Some(3)));
         assert!(
             p.message.contains("「order」")
                 && p.message.contains("「abc」")
@@ -815,10 +1058,11 @@ mod tests {
         );
 
         let p = one("title: x\nillustrative: はい\n");
+        assert_eq!(p.code, Code::YamlWrongType);
         assert!(p.message.contains("true か false"), "{}", p.message);
 
         let p = one("title:\n");
-        assert_eq!(p.line, 2);
+        assert_eq!((p.code, pos(&p).0), (Code::YamlWrongType, Some(2)));
         assert!(p.message.contains("「title」の値が空です"), "{}", p.message);
 
         let p = one("title: [a]\n");
@@ -836,33 +1080,37 @@ mod tests {
         );
 
         let p = one("- a\n- b\n");
+        assert_eq!(p.code, Code::YamlSyntax);
         assert!(p.message.contains("全体が"), "{}", p.message);
 
         let p = one("order: 1\n");
+        assert_eq!(p.code, Code::FrontMatterMissingKey);
         assert!(p.message.contains("必須の項目「title」"), "{}", p.message);
 
         let p = one("title: x\ntitle: y\n");
-        assert_eq!(p.line, 3);
+        assert_eq!((p.code, pos(&p).0), (Code::YamlDuplicateKey, Some(3)));
         assert!(p.message.contains("「title」が2回以上"), "{}", p.message);
     }
 
     #[test]
     fn every_unknown_key_of_the_mapping_is_reported_at_once() {
         let all = problems_of("title: x\ncolour: red\norder: 1\nautor: z\n");
-        let found: Vec<(usize, usize, &str)> = all
+        assert_eq!(all.len(), 2, "{all:#?}");
+        assert!(all.iter().all(|p| p.code == Code::FrontMatterUnknownKey));
+        let found: Vec<(Location, &str)> = all
             .iter()
-            .map(|p| (p.line, p.column, p.message.as_str()))
+            .map(|p| (p.location.clone(), p.message.as_str()))
             .collect();
-        assert_eq!(found.len(), 2, "{all:#?}");
-        assert_eq!((found[0].0, found[0].1), (3, 1));
+        assert_eq!(found[0].0, Location::at("a.md", 3, 1));
         assert!(
-            found[0].2.contains("「colour」") && found[0].2.contains("使える項目: title, order")
+            found[0].1.contains("「colour」") && found[0].1.contains("使える項目: title, order")
         );
-        assert_eq!(found[1].0, 5);
-        assert!(found[1].2.contains("「autor」"));
+        assert_eq!(found[1].0.line_number(), Some(5));
+        assert!(found[1].1.contains("「autor」"));
 
         let p = one("title: x\nwindow:\n  start: a\n  until: b\n");
-        assert_eq!((p.line, p.column), (5, 3));
+        assert_eq!(p.code, Code::FrontMatterUnknownKey);
+        assert_eq!(pos(&p), (Some(5), Some(3)));
         assert!(
             p.message.starts_with("window の中に不明な項目「until」"),
             "{}",
@@ -877,10 +1125,28 @@ mod tests {
         let mut problems = Problems::new();
         let text = "title: x\nbudget: 1\nwindow:\n  start: a\n  until: b\n";
         assert!(
-            parse::<Front>(text, Path::new("s.yaml"), 0, Some(&schema), &mut problems).is_none()
+            parse::<Front>(
+                text,
+                Path::new("s.yaml"),
+                0,
+                Input::Subsidy,
+                Some(&schema),
+                &mut problems
+            )
+            .is_none()
         );
-        let lines: Vec<usize> = problems.sorted().iter().map(|p| p.line).collect();
-        assert_eq!(lines, [2, 5]);
+        let found: Vec<(Code, Option<usize>)> = problems
+            .sorted()
+            .iter()
+            .map(|p| (p.code, p.location.line_number()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (Code::SubsidyUnknownKey, Some(2)),
+                (Code::SubsidyUnknownKey, Some(5))
+            ]
+        );
     }
 
     #[test]
@@ -891,6 +1157,7 @@ mod tests {
             "title: \"申請\\bの流れ\"\naudience: [\"a\\x0cb\", 自治体]\n",
             Path::new("a.md"),
             1,
+            Input::FrontMatter,
             None,
             &mut problems,
         );
@@ -900,19 +1167,21 @@ mod tests {
         );
         let all = problems.sorted();
         assert_eq!(all.len(), 2, "{all:#?}");
-        assert_eq!((all[0].line, all[0].column), (2, 8));
+        assert!(all.iter().all(|p| p.code == Code::YamlControlCharacter));
+        assert_eq!(pos(&all[0]), (Some(2), Some(8)));
         assert!(
             all[0].message.contains("「title」") && all[0].message.contains("U+0008"),
             "{}",
             all[0].message
         );
-        assert_eq!(all[1].line, 3);
+        assert_eq!(pos(&all[1]).0, Some(3));
         assert!(all[1].message.contains("U+000C"));
         // DEL and C1 too; a literal control character is a syntax error at its column.
         let p = one("title: \"a\\x7fb\\u0085\"\n");
         assert!(p.message.contains("U+007F"), "{}", p.message);
         let p = one("title: a\u{8}b\n");
-        assert_eq!((p.line, p.column), (2, 8));
+        assert_eq!(p.code, Code::YamlSyntax);
+        assert_eq!(pos(&p), (Some(2), Some(8)));
         assert!(p.message.contains("制御文字（U+0008）"), "{}", p.message);
         // Tabs and line breaks are text.
         assert!(problems_of("title: \"a\\tb\\nc\"\n").is_empty());
@@ -936,10 +1205,16 @@ mod tests {
         #[test]
         fn any_front_matter_is_read_or_reported_inside_the_text(text in broken_yaml()        ) {
             let mut problems = Problems::new();
-            let parsed = parse::<Front>(&text, Path::new("a.md"), 1, None, &mut problems);
+            let parsed =
+                parse::<Front>(&text, Path::new("a.md"), 1, Input::FrontMatter, None, &mut problems);
             let lines = text.split('\n').count() + 1;
             for p in problems.sorted() {
-                proptest::prop_assert!(p.line <= lines + 1, "{:?} in {:?}", p, text);
+                proptest::prop_assert!(
+                    p.location.line_number().is_none_or(|l| l <= lines + 1),
+                    "{:?} in {:?}",
+                    p,
+                    text
+                );
                 proptest::prop_assert!(!p.message.is_empty() && !p.hint.is_empty());
             }
             if parsed.is_none() {

@@ -11,6 +11,7 @@ use std::path::Path;
 use common::{Fixture, tree};
 use outreach::build::{BuildError, build};
 use outreach::data::accessibility::CRITERIA;
+use outreach::problems::{Code, Problem};
 
 /// The text of a page's `<main>`, tags removed, so the footer's build date
 /// and the navigation do not count.
@@ -280,8 +281,9 @@ fn the_results_page_declares_the_degree_its_results_support() {
     assert!(policy.contains("の適合レベル AA に配慮"), "{policy}");
     let warnings = report.problems.sorted();
     assert!(
-        warnings.iter().any(|p| p.file.ends_with("2026-11-26.yaml")
-            && p.message.contains("今後の対応方針（plan）がありません")),
+        warnings
+            .iter()
+            .any(|p| in_file(p, "2026-11-26.yaml") && p.code == Code::AccessibilityNoPlan),
         "{warnings:#?}"
     );
 
@@ -304,8 +306,13 @@ fn the_results_page_declares_the_degree_its_results_support() {
             .problems
             .sorted()
             .iter()
-            .any(|p| p.file.ends_with("2026-12-24.yaml") && p.message.contains("まだ使いません"))
+            .any(|p| in_file(p, "2026-12-24.yaml") && p.code == Code::AccessibilityFutureDate)
     );
+}
+
+/// Whether a problem is in the file named `name`.
+fn in_file(p: &Problem, name: &str) -> bool {
+    p.location.path().is_some_and(|f| f.ends_with(name))
 }
 
 #[test]
@@ -332,12 +339,13 @@ fn a_bad_record_is_refused_with_every_problem_located() {
     let all = problems.sorted();
     let ours: Vec<_> = all
         .iter()
-        .filter(|p| p.file.ends_with("2026-11-26.yaml"))
+        .filter(|p| in_file(p, "2026-11-26.yaml"))
         .collect();
     let line_of = |needle: &str| bad.lines().position(|l| l.contains(needle)).unwrap() + 1;
     // The unknown key is reported alone (the file cannot be read as a record).
     assert_eq!(ours.len(), 1, "{all:#?}");
-    assert_eq!(ours[0].line, line_of("verdict:"));
+    assert_eq!(ours[0].code, Code::AccessibilityUnknownKey);
+    assert_eq!(ours[0].location.line_number(), Some(line_of("verdict:")));
     assert!(ours[0].message.contains("verdict"), "{}", ours[0].message);
 
     // Without it, every value problem at once, each at its line and column.
@@ -351,17 +359,20 @@ fn a_bad_record_is_refused_with_every_problem_located() {
         panic!("a bad record must stop the build");
     };
     let all = problems.sorted();
-    let found: Vec<(usize, usize, &str)> = all
+    let found: Vec<(Code, usize, usize, &str)> = all
         .iter()
-        .filter(|p| p.file.ends_with("2026-11-26.yaml"))
-        .map(|p| (p.line, p.column, p.message.as_str()))
+        .filter(|p| in_file(p, "2026-11-26.yaml"))
+        .map(|p| {
+            let (line, column) = (p.location.line_number(), p.location.column_number());
+            (p.code, line.unwrap(), column.unwrap(), p.message.as_str())
+        })
         .collect();
-    let expect = |line: usize, column: usize, text: &str| {
+    let expect = |code: Code, line: usize, column: usize, text: &str| {
         assert!(
             found
                 .iter()
-                .any(|(l, c, m)| *l == line && *c == column && m.contains(text)),
-            "no problem at {line}:{column} with 「{text}」 in {found:#?}"
+                .any(|(k, l, c, m)| *k == code && *l == line && *c == column && m.contains(text)),
+            "no {code} at {line}:{column} with 「{text}」 in {found:#?}"
         );
     };
     let column_of = |needle: &str, within: &str| {
@@ -369,27 +380,41 @@ fn a_bad_record_is_refused_with_every_problem_located() {
         line[..line.find(needle).unwrap()].chars().count() + 1
     };
     expect(
+        Code::AccessibilityDateOrder,
         line_of("end: 2026-11-30"),
         column_of("2026-11-30", "end: 2026-11-30"),
         "表明日（ファイル名の日付 2026-11-26）より後",
     );
-    expect(line_of("\"221008\""), 3, "221008");
     expect(
+        Code::AccessibilityBadValue,
+        line_of("\"221008\""),
+        3,
+        "221008",
+    );
+    expect(
+        Code::AccessibilityBadValue,
         line_of("../index.html"),
         column_of("../index.html", "../index.html"),
         "サイトのフォルダの外",
     );
     expect(
+        Code::AccessibilityBadValue,
         line_of("1.4.3: {result: 合格"),
         column_of("合格", "1.4.3: {result: 合格"),
         "結果「合格」は使えません",
     );
     expect(
+        Code::AccessibilityBadValue,
         line_of("1.4.6:"),
         3,
         "レベル A・AA の達成基準の番号ではありません",
     );
-    expect(line_of("criteria:"), 1, "達成基準 4.1.2 の結果がありません");
+    expect(
+        Code::AccessibilityMissingCriteria,
+        line_of("criteria:"),
+        1,
+        "達成基準 4.1.2 の結果がありません",
+    );
     assert_eq!(found.len(), 6, "{found:#?}");
 }
 
@@ -597,8 +622,11 @@ fn bad_policy_settings_are_reported_at_their_line_and_column() {
         let found: Vec<(usize, usize, String)> = problems
             .sorted()
             .iter()
-            .filter(|p| p.file.ends_with("config.yaml") && p.message.contains("accessibility."))
-            .map(|p| (p.line, p.column, p.message.clone()))
+            .filter(|p| in_file(p, "config.yaml") && p.code == Code::ConfigBadValue)
+            .map(|p| {
+                let (line, column) = (p.location.line_number(), p.location.column_number());
+                (line.unwrap(), column.unwrap(), p.message.clone())
+            })
             .collect();
         (
             found,

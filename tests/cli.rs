@@ -67,16 +67,41 @@ fn check_json_lists_every_problem_with_file_and_line_and_exits_one() {
             .unwrap()
             .ends_with("content/guides/bad.md")
     );
-    assert_eq!(error["line"], 4);
+    assert_eq!(error["code"], "front-matter-unknown-key");
+    assert_eq!(
+        (error["line"].as_u64(), error["column"].as_u64()),
+        (Some(4), Some(1))
+    );
     assert!(error["message"].as_str().unwrap().contains("autor"));
     let warning = problems
         .iter()
         .find(|p| p["severity"] == "warning" && p["file"].as_str().unwrap().ends_with("lint.md"))
         .unwrap();
+    assert_eq!(warning["code"], "lint-character");
     assert_eq!(
         (warning["line"].as_u64(), warning["column"].as_u64()),
         (Some(5), Some(1))
     );
+    // The other warning is about config.yaml as a whole site list: a line, no column.
+    let unlinked = problems
+        .iter()
+        .find(|p| p["code"] == "config-unlinked-sites")
+        .unwrap();
+    assert!(
+        unlinked["line"].is_u64() && unlinked["column"].is_null(),
+        "{unlinked}"
+    );
+    // Every problem has exactly the documented fields.
+    for p in problems {
+        let keys: Vec<&str> = p.as_object().unwrap().keys().map(String::as_str).collect();
+        assert_eq!(
+            keys,
+            [
+                "code", "column", "file", "hint", "line", "message", "severity"
+            ],
+            "{p}"
+        );
+    }
 }
 
 #[test]
@@ -292,6 +317,7 @@ fn an_unknown_poster_design_is_found_by_check_at_its_line() {
         .iter()
         .find(|p| p["severity"] == "error")
         .expect("one error");
+    assert_eq!(problem["code"], "poster-unknown-design");
     assert!(problem["file"].as_str().unwrap().ends_with("config.yaml"));
     assert!(problem["message"].as_str().unwrap().contains("「fancy」"));
     assert_eq!(

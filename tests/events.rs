@@ -8,7 +8,7 @@ use std::io::BufReader;
 
 use common::Fixture;
 use outreach::build::BuildError;
-use outreach::problems::Severity;
+use outreach::problems::{Code, Severity};
 
 /// An event 58 days after the build date, posted 14 days before it.
 const UPCOMING: &str = "---
@@ -562,25 +562,36 @@ fn event_front_matter_mistakes_are_all_reported_with_their_lines() {
     let find = |name: &str| {
         errors
             .iter()
-            .find(|p| p.file.ends_with(format!("news/{name}.md")))
+            .find(|p| {
+                p.location
+                    .path()
+                    .is_some_and(|f| f.ends_with(format!("news/{name}.md")))
+            })
             .unwrap_or_else(|| panic!("{name}: {errors:#?}"))
     };
+    // The kind of problem, its line, and the value or key the message names.
     let cases = [
-        ("no-date", 4, "event_date がありません"),
-        ("bad-date", 6, "2027-02-30"),
-        ("backwards", 7, "event_end"),
-        ("bad-time", 7, "9:30"),
-        ("early-end", 8, "13:00"),
-        ("bad-url", 8, "ftp://example.jp/a"),
-        ("late-apply", 8, "apply_by"),
-        ("nowhere", 6, "venue"),
-        ("news-with-event-key", 6, "event_date はイベント"),
-        ("expires-early", 6, "expires"),
+        ("no-date", Code::EventIncomplete, 4, "event_date"),
+        ("bad-date", Code::FrontMatterBadValue, 6, "2027-02-30"),
+        ("backwards", Code::NewsDateOrder, 7, "event_end"),
+        ("bad-time", Code::FrontMatterBadValue, 7, "9:30"),
+        ("early-end", Code::NewsDateOrder, 8, "13:00"),
+        (
+            "bad-url",
+            Code::FrontMatterBadValue,
+            8,
+            "ftp://example.jp/a",
+        ),
+        ("late-apply", Code::NewsDateOrder, 8, "apply_by"),
+        ("nowhere", Code::EventIncomplete, 6, "venue"),
+        ("news-with-event-key", Code::NewsEventKey, 6, "event_date"),
+        ("expires-early", Code::NewsDateOrder, 6, "expires"),
     ];
-    for (name, line, words) in cases {
+    for (name, code, line, words) in cases {
         let p = find(name);
-        assert_eq!(p.line, line, "{name}: {p}");
-        assert!(p.column > 0, "{name}: {p}");
+        assert_eq!(p.code, code, "{name}: {p}");
+        assert_eq!(p.location.line_number(), Some(line), "{name}: {p}");
+        assert!(p.location.column_number().is_some(), "{name}: {p}");
         assert!(p.message.contains(words), "{name}: {p}");
         assert!(!p.hint.is_empty(), "{name}: {p}");
     }
@@ -616,11 +627,13 @@ fn check_warns_about_news_listed_for_over_a_year_without_expires() {
         .problems
         .sorted()
         .into_iter()
-        .filter(|p| p.severity == Severity::Warning && p.message.contains("1年以上"))
+        .filter(|p| p.code == Code::NewsStale)
         .collect();
     assert_eq!(warnings.len(), 1, "{warnings:#?}");
-    assert!(warnings[0].file.ends_with("news/old.md"));
-    assert_eq!((warnings[0].line, warnings[0].column), (3, 7));
+    assert_eq!(warnings[0].severity, Severity::Warning);
+    let at = &warnings[0].location;
+    assert!(at.path().unwrap().ends_with("news/old.md"));
+    assert_eq!((at.line_number(), at.column_number()), (Some(3), Some(7)));
     assert!(warnings[0].message.contains("2025年11月28日"));
     assert!(warnings[0].hint.contains("expires"));
 }

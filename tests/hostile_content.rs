@@ -12,7 +12,7 @@ use std::time::Instant;
 use common::Fixture;
 use outreach::build::{BuildError, Project};
 use outreach::data::jis::MasterList;
-use outreach::problems::{Problem, Problems, Severity};
+use outreach::problems::{Code, Problem, Problems, Severity};
 
 fn outreach(args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_outreach"))
@@ -35,9 +35,19 @@ fn load_errors(fx: &Fixture) -> Vec<Problem> {
 
 /// The one error whose file ends with `name`.
 fn error_in<'a>(errors: &'a [Problem], name: &str) -> &'a Problem {
-    let found: Vec<&Problem> = errors.iter().filter(|p| p.file.ends_with(name)).collect();
+    let found: Vec<&Problem> = errors
+        .iter()
+        .filter(|p| p.location.path().is_some_and(|f| f.ends_with(name)))
+        .collect();
     assert_eq!(found.len(), 1, "{name}: {errors:#?}");
     found[0]
+}
+
+/// A problem's code, line and column.
+type At = (Code, Option<usize>, Option<usize>);
+
+fn at(p: &Problem) -> At {
+    (p.code, p.location.line_number(), p.location.column_number())
 }
 
 /// `check` on the fixture: (exit code, stdout).
@@ -77,6 +87,7 @@ fn names_with_backslashes_or_dot_dot_are_errors_and_nothing_is_written_outside_t
     let errors = load_errors(&fx);
     assert_eq!(errors.len(), 3, "{errors:#?}");
     for e in &errors {
+        assert_eq!(at(e), (Code::FileName, None, None), "{e}");
         assert!(e.message.contains("バックスラッシュ"), "{}", e.message);
         assert!(
             e.hint.contains(&format!("「{marker}")) || e.hint.contains("「x.md」"),
@@ -113,8 +124,11 @@ fn names_that_break_links_or_cannot_coexist_on_windows_are_errors() {
     fx.write("content/prefectures/220001/guides/Flow.md", PAGE);
     let errors = load_errors(&fx);
     assert_eq!(errors.len(), 6, "{errors:#?}");
+    let codes = |code| errors.iter().filter(|p| p.code == code).count();
+    assert_eq!((codes(Code::FileName), codes(Code::FileNameCase)), (3, 3));
     assert!(error_in(&errors, "faq/a#b.md").message.contains("「#」"));
     let aux = error_in(&errors, "guides/aux.md");
+    assert_eq!(aux.code, Code::FileName);
     assert!(aux.message.contains("予約"), "{}", aux.message);
     assert!(aux.hint.contains("「aux-page.md」"), "{}", aux.hint);
     assert!(
@@ -123,6 +137,7 @@ fn names_that_break_links_or_cannot_coexist_on_windows_are_errors() {
             .contains("「%」")
     );
     let twin = error_in(&errors, "guides/checklist.md");
+    assert_eq!(twin.code, Code::FileNameCase);
     assert!(
         twin.message
             .contains("「guides/checklist.md」と「guides/Checklist.md」"),
@@ -240,14 +255,9 @@ fn deep_nesting_is_a_located_error_within_a_second_or_so() {
     assert_eq!(errors.len(), 2, "{errors:#?}");
     assert_eq!(load_errors(&fx), errors, "check and build report the same");
     let quotes = error_in(&errors, "guides/quotes.md");
-    assert_eq!((quotes.line, quotes.column), (6, 101));
-    assert!(
-        quotes.message.contains("入れ子が深すぎます"),
-        "{}",
-        quotes.message
-    );
+    assert_eq!(at(quotes), (Code::MarkdownNesting, Some(6), Some(101)));
     let lists = error_in(&errors, "221007/guides/lists.md");
-    assert_eq!((lists.line, lists.column), (5, 101));
+    assert_eq!(at(lists), (Code::MarkdownNesting, Some(5), Some(101)));
 }
 
 #[test]
@@ -267,22 +277,20 @@ fn control_characters_are_errors_at_load_and_the_feed_is_xml() {
     );
     let errors = load_errors(&fx);
     assert_eq!(errors.len(), 3, "{errors:#?}");
-    let found: Vec<(String, usize, usize)> = errors
+    let found: Vec<(String, At)> = errors
         .iter()
         .map(|p| {
-            (
-                p.file.file_name().unwrap().to_string_lossy().to_string(),
-                p.line,
-                p.column,
-            )
+            let file = p.location.path().unwrap().file_name().unwrap();
+            (file.to_string_lossy().to_string(), at(p))
         })
         .collect();
+    let (yaml, body) = (Code::YamlControlCharacter, Code::MarkdownControlCharacter);
     assert_eq!(
         found,
         [
-            ("bad.md".to_string(), 2, 8),
-            ("bad.md".to_string(), 7, 3),
-            ("sites.yaml".to_string(), 2, 15),
+            ("bad.md".to_string(), (yaml, Some(2), Some(8))),
+            ("bad.md".to_string(), (body, Some(7), Some(3))),
+            ("sites.yaml".to_string(), (yaml, Some(2), Some(15))),
         ]
     );
     assert!(
@@ -291,7 +299,7 @@ fn control_characters_are_errors_at_load_and_the_feed_is_xml() {
         errors[0].message
     );
     assert!(
-        errors[1].message.contains("本文に制御文字（U+0007）"),
+        errors[1].message.contains("U+0007"),
         "{}",
         errors[1].message
     );
@@ -323,12 +331,14 @@ fn images_from_other_servers_are_errors_with_line_and_column_links_are_not() {
         "---\ntitle: x\ndescription: y\n---\n\n[外部へのリンクは使える](https://example.com/)\n\n![図](https://example.com/flow.png)\n\n<p>図 <img src=\"//cdn.example/a.png\" alt=\"a\"></p>\n",
     );
     let errors = load_errors(&fx);
-    let found: Vec<(usize, usize)> = errors.iter().map(|p| (p.line, p.column)).collect();
-    assert_eq!(found, [(8, 1), (10, 11)], "{errors:#?}");
-    assert!(
-        errors[0].message.contains("他のサーバー")
-            && errors[0].message.contains("https://example.com/flow.png")
+    let found: Vec<_> = errors.iter().map(at).collect();
+    let remote = Code::MarkdownRemoteResource;
+    assert_eq!(
+        found,
+        [(remote, Some(8), Some(1)), (remote, Some(10), Some(11))],
+        "{errors:#?}"
     );
+    assert!(errors[0].message.contains("https://example.com/flow.png"));
     assert!(
         errors[1].message.contains("<img> の src"),
         "{}",

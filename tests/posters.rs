@@ -17,7 +17,7 @@ use outreach::fonts::Fonts;
 use outreach::posters::{
     A3, A4, PaperSize, PosterBar, PosterInput, PosterSet, PrintOptions, file_stem,
 };
-use outreach::problems::Problems;
+use outreach::problems::{Code, Problems};
 
 fn theme_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default")
@@ -546,7 +546,7 @@ fn every_poster_and_print_pack_of_a_fixture_build_is_a_tagged_pdf_and_builds_rep
     // warning that names the sites whose links are left out.
     let problems = report.problems.sorted();
     assert!(
-        problems.len() == 1 && problems[0].message.contains("公開先 URL のない"),
+        problems.len() == 1 && problems[0].code == Code::ConfigUnlinkedSites,
         "{problems:?}"
     );
 

@@ -8,7 +8,7 @@ mod common;
 
 use common::Fixture;
 use outreach::build::{BuildError, Project};
-use outreach::problems::{Problem, Problems, Severity};
+use outreach::problems::{Code, Problem, Problems, Severity};
 use outreach::render::subsidy_view::{EstimateTexts, estimate_texts, subsidies_view};
 
 /// The basic fixture with a consumption tax rate and, unless `campaign` is
@@ -139,17 +139,22 @@ fn unknown_wrong_and_out_of_prefecture_area_codes_are_located_errors() {
         &programme("国の制度", "national", "areas:\n  - \"990001\"\n"),
     );
     let all = errors(&fx);
+    let in_file = |p: &Problem, file: &str| p.location.path().is_some_and(|f| f.ends_with(file));
     let at = |file: &str, line: usize| -> &Problem {
         let found: Vec<&Problem> = all
             .iter()
-            .filter(|p| p.file.ends_with(file) && p.line == line)
+            .filter(|p| in_file(p, file) && p.location.line_number() == Some(line))
             .collect();
         assert_eq!(found.len(), 1, "{file}:{line}: {all:#?}");
         found[0]
     };
     // Lines 10 on are the areas items, at column 5 (after "  - ").
     let p = at("pref.yaml", 12);
-    assert_eq!((p.column, p.severity), (5, Severity::Error));
+    assert_eq!(p.code, Code::SubsidyAreaOutsidePrefecture);
+    assert_eq!(
+        (p.location.column_number(), p.severity),
+        (Some(5), Severity::Error)
+    );
     assert!(
         p.message
             .contains("「011002」（札幌市）は provider の静岡県の外です"),
@@ -157,12 +162,14 @@ fn unknown_wrong_and_out_of_prefecture_area_codes_are_located_errors() {
         p.message
     );
     let p = at("pref.yaml", 13);
+    assert_eq!(p.code, Code::SubsidyBadValue);
     assert!(
         p.message.contains("検査数字") && p.message.contains("221007"),
         "{}",
         p.message
     );
     let p = at("pref.yaml", 14);
+    assert_eq!(p.code, Code::SubsidyBadValue);
     assert!(
         p.message
             .contains("「229997」の市区町村が団体コード一覧にありません"),
@@ -170,14 +177,16 @@ fn unknown_wrong_and_out_of_prefecture_area_codes_are_located_errors() {
         p.message
     );
     let p = at("pref.yaml", 15);
+    assert_eq!(p.code, Code::SubsidyAreaOutsidePrefecture);
     assert!(p.message.contains("静岡県自身のコード"), "{}", p.message);
     assert!(p.hint.contains("areas の行を消して"));
     assert!(
         !all.iter()
-            .any(|p| p.file.ends_with("pref.yaml") && p.line == 11)
+            .any(|p| in_file(p, "pref.yaml") && p.location.line_number() == Some(11))
     );
     // A municipality's programme cannot name areas; an unknown prefecture is named.
     let p = at("city.yaml", 10);
+    assert_eq!(p.code, Code::SubsidyAreasNotAllowed);
     assert!(
         p.message
             .contains("市区町村（221007）の制度には areas を書けません"),
@@ -185,6 +194,7 @@ fn unknown_wrong_and_out_of_prefecture_area_codes_are_located_errors() {
         p.message
     );
     let p = at("nation.yaml", 11);
+    assert_eq!(p.code, Code::SubsidyBadValue);
     assert!(
         p.message
             .contains("「990001」の都道府県が団体コード一覧にありません"),
@@ -193,7 +203,11 @@ fn unknown_wrong_and_out_of_prefecture_area_codes_are_located_errors() {
     );
     let subsidy_problems: Vec<&Problem> = all
         .iter()
-        .filter(|p| p.file.to_string_lossy().contains("subsidies"))
+        .filter(|p| {
+            p.location
+                .path()
+                .is_some_and(|f| f.to_string_lossy().contains("subsidies"))
+        })
         .collect();
     assert_eq!(subsidy_problems.len(), 6, "{subsidy_problems:#?}");
     assert!(
@@ -225,14 +239,19 @@ fn combinable_with_names_existing_programmes_and_a_tax_basis_needs_the_tax_rate(
             .find(|p| p.message.contains(needle))
             .unwrap_or_else(|| panic!("no {needle}: {messages:#?}"))
     };
-    let p = find("consumption_tax がありません");
-    assert_eq!((p.line, p.column), (11, 12));
-    let p = find("「nowhere」という制度のファイル");
-    assert_eq!((p.line, p.severity), (12, Severity::Error));
-    assert!(find("この制度自身（a）").severity == Severity::Error);
+    let p = find("consumption_tax");
+    assert_eq!(p.code, Code::SubsidyNeedsTaxRate);
+    let at = |p: &Problem| (p.location.line_number(), p.location.column_number());
+    assert_eq!(at(p), (Some(11), Some(12)));
+    let p = find("「nowhere」");
+    assert_eq!((p.code, at(p).0), (Code::SubsidyBadCombination, Some(12)));
+    assert_eq!(find("（a）").code, Code::SubsidyBadCombination);
     // B does not allow A back: a warning, and the estimate does not stack them.
-    let p = find("「B」（b.yaml）の側には");
-    assert_eq!(p.severity, Severity::Warning);
+    let p = find("「B」（b.yaml）");
+    assert_eq!(
+        (p.code, p.severity),
+        (Code::SubsidyOneSidedCombination, Severity::Warning)
+    );
 }
 
 #[test]

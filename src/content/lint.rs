@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use crate::problems::Problems;
+use crate::problems::{Code, Location, Problems};
 
 /// What is wrong with one character, if anything.
 fn classify(c: char) -> Option<(&'static str, &'static str)> {
@@ -41,9 +41,8 @@ pub fn check(path: &Path, text: &str, problems: &mut Problems) {
             {
                 seen.push(what);
                 problems.warning(
-                    path,
-                    i + 1,
-                    col + 1,
+                    Code::LintCharacter,
+                    Location::at(path, i + 1, col + 1),
                     format!("{what}「{c}」があります"),
                     hint,
                 );
@@ -51,9 +50,8 @@ pub fn check(path: &Path, text: &str, problems: &mut Problems) {
         }
         if let Some(col) = space_inside_word(line) {
             problems.warning(
-                path,
-                i + 1,
-                col,
+                Code::LintWordSpacing,
+                Location::at(path, i + 1, col),
                 "日本語の単語の間に空白があります（読み上げソフトで単語が分かれます）",
                 "見た目を揃える目的の空白は消してください",
             );
@@ -108,12 +106,13 @@ mod tests {
             "ok\nｶﾅ と ①、㈱、ＡＢＣ\n",
             &mut problems,
         );
-        let found: Vec<(usize, usize)> = problems
+        let found: Vec<(Code, Location)> = problems
             .sorted()
-            .iter()
-            .map(|p| (p.line, p.column))
+            .into_iter()
+            .map(|p| (p.code, p.location))
             .collect();
-        assert_eq!(found, vec![(2, 1), (2, 6), (2, 8), (2, 10)]);
+        let at = |c| (Code::LintCharacter, Location::at("a.md", 2, c));
+        assert_eq!(found, vec![at(1), at(6), at(8), at(10)]);
     }
 
     #[test]
@@ -128,11 +127,14 @@ mod tests {
     fn spaces_spreading_a_short_word_are_reported() {
         let mut problems = Problems::new();
         check(Path::new("a.md"), "氏　名: 東 京 都\n", &mut problems);
-        let found: Vec<(usize, usize)> = problems
+        let found: Vec<(Code, Location)> = problems
             .sorted()
-            .iter()
-            .map(|p| (p.line, p.column))
+            .into_iter()
+            .map(|p| (p.code, p.location))
             .collect();
-        assert_eq!(found, vec![(1, 2)]);
+        assert_eq!(
+            found,
+            vec![(Code::LintWordSpacing, Location::at("a.md", 1, 2))]
+        );
     }
 }

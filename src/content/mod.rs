@@ -23,8 +23,8 @@ use serde::Deserialize;
 
 use crate::data::jis::{MasterList, validate_code};
 use crate::dates::parse_iso;
-use crate::problems::Problems;
-use crate::yaml;
+use crate::problems::{Code, Location, Problems};
+use crate::yaml::{self, Input};
 use markdown::{Issue, MAX_DEPTH, MarkdownRenderer};
 pub use news::{EventInfo, NEWS_KINDS, NewsItem};
 use resources::NotLocal;
@@ -170,9 +170,8 @@ pub fn load(
             Ok(e) => e,
             Err(e) => {
                 problems.error(
-                    content_dir,
-                    0,
-                    0,
+                    Code::FileUnreadable,
+                    Location::file(content_dir),
                     format!("content フォルダを読めません: {e}"),
                     "ファイルの権限を確認してください",
                 );
@@ -190,9 +189,8 @@ pub fn load(
         if path.extension().is_none_or(|e| e != "md") {
             if !rel_all.starts_with('.') && !rel_all.contains("/.") {
                 problems.warning(
-                    &path,
-                    0,
-                    0,
+                    Code::FileIgnored,
+                    Location::file(&path),
                     "Markdown（.md）以外のファイルは無視します",
                     "画像などはテーマの static フォルダに置いてください",
                 );
@@ -213,11 +211,10 @@ pub fn load(
         names.push(rel_all.clone());
         match classify(&rel_all, master) {
             Ok((scope, rel)) => sources.push(SourceFile { path, scope, rel }),
-            Err(message) => problems.error(
-                &path,
-                0,
-                0,
-                message,
+            Err(e) => problems.error(
+                Code::ContentFolder,
+                Location::file(&path),
+                e.to_string(),
                 "content/prefectures/<都道府県の団体コード>/ または content/municipalities/<市区町村の団体コード>/ に置いてください",
             ),
         }
@@ -309,9 +306,8 @@ fn report_case_twins(
     let hint = "Windows や macOS では同じ名前として扱われ、片方が消えてしまいます。どちらかの名前を変えてください";
     for (first, twin) in paths::case_twins(names.iter().map(String::as_str)) {
         problems.error(
-            &content_dir.join(&twin),
-            0,
-            0,
+            Code::FileNameCase,
+            Location::file(content_dir.join(&twin)),
             format!("「{twin}」と「{first}」は大文字・小文字だけが違います"),
             hint,
         );
@@ -343,9 +339,8 @@ fn report_case_twins(
                 && *other != source.rel
             {
                 problems.error(
-                    &source.path,
-                    0,
-                    0,
+                    Code::FileNameCase,
+                    Location::file(&source.path),
                     format!(
                         "「{}」は、同じサイトに載る「{other}」と大文字・小文字だけが違います",
                         source.rel
@@ -357,28 +352,35 @@ fn report_case_twins(
     }
 }
 
+/// Why a file under `prefectures/` or `municipalities/` has no site.
+#[derive(Debug, thiserror::Error)]
+enum FolderError {
+    #[error("「{0}」は団体コードのフォルダの中に置く必要があります")]
+    NotInCodeFolder(String),
+    #[error(transparent)]
+    Code(#[from] crate::data::jis::CodeError),
+    #[error("フォルダ名「{0}」は都道府県の団体コードではありません")]
+    NotPrefecture(String),
+    #[error("フォルダ名「{0}」は市区町村の団体コードではありません")]
+    NotMunicipality(String),
+}
+
 /// Split `prefectures/220001/guides/x.md` into its scope and `guides/x.md`.
-fn classify(rel: &str, master: &MasterList) -> Result<(Scope, String), String> {
+fn classify(rel: &str, master: &MasterList) -> Result<(Scope, String), FolderError> {
     for (prefix, is_prefecture) in [("prefectures/", true), ("municipalities/", false)] {
         if let Some(rest) = rel.strip_prefix(prefix) {
             let Some((code, inner)) = rest.split_once('/') else {
-                return Err(format!(
-                    "「{rel}」は団体コードのフォルダの中に置く必要があります"
-                ));
+                return Err(FolderError::NotInCodeFolder(rel.to_string()));
             };
-            validate_code(code).map_err(|e| e.to_string())?;
+            validate_code(code)?;
             return if is_prefecture {
                 if master.prefecture(code).is_none() {
-                    Err(format!(
-                        "フォルダ名「{code}」は都道府県の団体コードではありません"
-                    ))
+                    Err(FolderError::NotPrefecture(code.to_string()))
                 } else {
                     Ok((Scope::Prefecture(code.to_string()), inner.to_string()))
                 }
             } else if master.municipality(code).is_none() {
-                Err(format!(
-                    "フォルダ名「{code}」は市区町村の団体コードではありません"
-                ))
+                Err(FolderError::NotMunicipality(code.to_string()))
             } else {
                 Ok((Scope::Municipality(code.to_string()), inner.to_string()))
             };
@@ -449,15 +451,9 @@ fn split_front_matter(text: &str) -> Option<(&str, &str, usize)> {
     None
 }
 
-/// Line and column in the file of a front-matter value (front matter starts on line 2).
-fn front_at<T>(value: &At<T>) -> (usize, usize) {
-    let line = usize::try_from(value.referenced.line()).unwrap_or(0);
-    let column = usize::try_from(value.referenced.column()).unwrap_or(0);
-    if line == 0 {
-        (0, 0)
-    } else {
-        (line + 1, column)
-    }
+/// Where a front-matter value is in its file (front matter starts on line 2).
+fn front_at<T>(path: &Path, value: &At<T>) -> Location {
+    yaml::location(path, 1, value.referenced)
 }
 
 fn load_file(
@@ -472,9 +468,8 @@ fn load_file(
         Ok(b) => b,
         Err(e) => {
             problems.error(
-                path,
-                0,
-                0,
+                Code::FileUnreadable,
+                Location::file(path),
                 format!("ファイルを読めません: {e}"),
                 "ファイルの権限を確認してください",
             );
@@ -483,9 +478,8 @@ fn load_file(
     };
     let Ok(text) = String::from_utf8(bytes) else {
         problems.error(
-            path,
-            1,
-            1,
+            Code::FileEncoding,
+            Location::at(path, 1, 1),
             "文字コードが UTF-8 ではありません",
             "エディタで UTF-8 として保存し直してください",
         );
@@ -493,9 +487,8 @@ fn load_file(
     };
     let Some((front, body, body_line)) = split_front_matter(&text) else {
         problems.error(
-            path,
-            1,
-            1,
+            Code::FrontMatterMissing,
+            Location::at(path, 1, 1),
             "先頭に front matter（--- で囲んだ YAML）がありません",
             "1行目を --- にして title などの項目を書き、--- の行で閉じてください",
         );
@@ -505,9 +498,8 @@ fn load_file(
     for (i, line) in body.lines().enumerate() {
         if let Some((column, c)) = yaml::control_char(line) {
             problems.error(
-                path,
-                body_line + i,
-                column + 1,
+                Code::MarkdownControlCharacter,
+                Location::at(path, body_line + i, column + 1),
                 format!("本文に制御文字（{}）があります", yaml::code_point(c)),
                 "画面には見えない文字です（ページや RSS を壊します）。その行を打ち直してください",
             );
@@ -517,8 +509,9 @@ fn load_file(
     let render = |problems: &mut Problems| {
         let (html, body_problems) = renderer.render(body, &url, visible, url_of);
         for p in body_problems {
-            let (message, hint) = body_problem_message(&p.issue);
-            problems.error(path, body_line + p.body_line - 1, p.column, message, hint);
+            let (code, message, hint) = body_problem_message(&p.issue);
+            let at = Location::at(path, body_line + p.body_line - 1, p.column);
+            problems.error(code, at, message, hint);
         }
         html
     };
@@ -526,11 +519,9 @@ fn load_file(
         |key: &str, value: Option<&At<String>>, problems: &mut Problems| -> Option<String> {
             let value = value?;
             if parse_iso(&value.value).is_none() {
-                let (line, column) = front_at(value);
                 problems.error(
-                    path,
-                    line,
-                    column,
+                    Code::FrontMatterBadValue,
+                    front_at(path, value),
                     format!(
                         "{key} の日付「{}」を読めません",
                         yaml::shorten(&value.value, 40)
@@ -546,24 +537,20 @@ fn load_file(
     let file_name = rel.rsplit('/').next().unwrap_or(rel);
     let slug = file_name.trim_end_matches(".md").to_string();
     if section == "faq" {
-        let f: FaqFront = yaml::parse(front, path, 1, None, problems)?;
+        let f: FaqFront = yaml::parse(front, path, 1, Input::FrontMatter, None, problems)?;
         if f.audience.value.is_empty() {
-            let (line, column) = front_at(&f.audience);
             problems.error(
-                path,
-                line,
-                column,
+                Code::FrontMatterBadValue,
+                front_at(path, &f.audience),
                 "audience が空です",
                 format!("{} から1つ以上選んでください", AUDIENCES.join("、")),
             );
         }
         for a in &f.audience.value {
             if !AUDIENCES.contains(&a.value.as_str()) {
-                let (line, column) = front_at(a);
                 problems.error(
-                    path,
-                    line,
-                    column,
+                    Code::FrontMatterBadValue,
+                    front_at(path, a),
                     format!("audience の「{}」は使えません", yaml::shorten(&a.value, 40)),
                     format!("{} のどれかを書いてください", AUDIENCES.join("、")),
                 );
@@ -582,17 +569,16 @@ fn load_file(
         }));
     }
     if section == "news" && file_name != "_index.md" {
-        let f: news::NewsFront = yaml::parse(front, path, 1, None, problems)?;
+        let f: news::NewsFront = yaml::parse(front, path, 1, Input::FrontMatter, None, problems)?;
         let html = render(problems);
         return news::build(f, path, slug, url, html, build_date, problems).map(Entry::News);
     }
     if file_name == "_index.md" {
-        let f: SectionFront = yaml::parse(front, path, 1, None, problems)?;
+        let f: SectionFront = yaml::parse(front, path, 1, Input::FrontMatter, None, problems)?;
         if section.is_empty() {
             problems.error(
-                path,
-                1,
-                1,
+                Code::ContentReservedName,
+                Location::at(path, 1, 1),
                 "content 直下の _index.md は使えません",
                 "トップページはテーマの home.html で作ります",
             );
@@ -606,12 +592,11 @@ fn load_file(
             dir: section.to_string(),
         }));
     }
-    let f: PageFront = yaml::parse(front, path, 1, None, problems)?;
+    let f: PageFront = yaml::parse(front, path, 1, Input::FrontMatter, None, problems)?;
     if RESERVED_URLS.contains(&url.as_str()) {
         problems.error(
-            path,
-            1,
-            1,
+            Code::ContentReservedName,
+            Location::at(path, 1, 1),
             format!("「{url}」は outreach が作るページと同じ名前です"),
             "ファイル名を変えてください",
         );
@@ -630,14 +615,16 @@ fn load_file(
     }))
 }
 
-/// The message and hint for a problem found in a Markdown body.
-fn body_problem_message(issue: &Issue) -> (String, String) {
+/// The code, message and hint of a problem found in a Markdown body.
+fn body_problem_message(issue: &Issue) -> (Code, String, String) {
     match issue {
         Issue::MissingLink { target } => (
+            Code::MarkdownMissingLink,
             format!("リンク先「{}」が見つかりません", yaml::shorten(target, 80)),
             "@/ の後に content フォルダからのパス（例: @/guides/checklist.md）を書いてください。地域のページへのリンクは同じ地域のページからだけ使えます".to_string(),
         ),
         Issue::TooDeep => (
+            Code::MarkdownNesting,
             format!("引用（>）・箇条書き・HTML のタグの入れ子が深すぎます（{MAX_DEPTH} 段まで）"),
             "入れ子を浅くしてください。同じ段の項目は字下げや > の数をそろえて並べます".to_string(),
         ),
@@ -646,14 +633,17 @@ fn body_problem_message(issue: &Issue) -> (String, String) {
             let place = "ファイルをテーマの static フォルダに置き、ページからの相対パス（例: guides のページなら ../assets/flow.png）で指定してください";
             match kind {
                 NotLocal::Remote => (
+                    Code::MarkdownRemoteResource,
                     format!("{what}に他のサーバーのアドレス「{url}」があります。ページが読み込むものはサイトの中に置く必要があります"),
                     format!("閉じたネットワーク（LGWAN など）では表示されず、読んだ人の情報が外部に伝わります。{place}。他のサイトを見せたいときは、画像ではなくリンク [説明](https://…) にしてください"),
                 ),
                 NotLocal::Scheme => (
+                    Code::MarkdownResourceAddress,
                     format!("{what}のアドレス「{url}」は使えない形式です"),
                     format!("data: などで埋め込んだものは表示されません。{place}"),
                 ),
                 NotLocal::RootAbsolute => (
+                    Code::MarkdownResourceAddress,
                     format!("{what}のアドレス「{url}」が「/」で始まっています"),
                     format!("「/」で始まるアドレスは、サイトを別のフォルダに置いたときやファイルを直接開いたときに読み込めません。{place}"),
                 ),

@@ -17,7 +17,7 @@ use serde::Deserialize;
 
 use super::{At, front_at};
 use crate::dates::{format_western, parse_iso};
-use crate::problems::Problems;
+use crate::problems::{Code, Location, Problems};
 use crate::yaml;
 
 /// The kinds of news item.
@@ -118,17 +118,21 @@ struct Checker<'a> {
 }
 
 impl Checker<'_> {
-    fn error<T>(&mut self, at: &At<T>, message: String, hint: impl Into<String>) {
-        let (line, column) = front_at(at);
+    fn error<T>(&mut self, code: Code, at: &At<T>, message: String, hint: impl Into<String>) {
         self.problems
-            .error(self.path, line, column, message, hint.into());
+            .error(code, front_at(self.path, at), message, hint.into());
+    }
+
+    /// A value that cannot be read or is not allowed.
+    fn bad<T>(&mut self, at: &At<T>, message: String, hint: impl Into<String>) {
+        self.error(Code::FrontMatterBadValue, at, message, hint);
     }
 
     /// A `YYYY-MM-DD` date that exists.
     fn date(&mut self, key: &str, value: &At<String>) -> Option<Date> {
         let date = parse_iso(&value.value);
         if date.is_none() {
-            self.error(
+            self.bad(
                 value,
                 format!(
                     "{key} の日付「{}」を読めません",
@@ -144,7 +148,7 @@ impl Checker<'_> {
     fn time(&mut self, key: &str, value: &At<String>) -> Option<(u8, u8)> {
         let time = parse_time(&value.value);
         if time.is_none() {
-            self.error(
+            self.bad(
                 value,
                 format!(
                     "{key} の時刻「{}」を読めません",
@@ -161,7 +165,7 @@ impl Checker<'_> {
         if is_web_address(&value.value) {
             return Some(value.value.clone());
         }
-        self.error(
+        self.bad(
             value,
             format!(
                 "{key} の「{}」は http:// または https:// で始まる URL ではありません",
@@ -217,7 +221,7 @@ pub(super) fn build(
 ) -> Option<NewsItem> {
     let mut c = Checker { path, problems };
     if !NEWS_KINDS.contains(&f.kind.value.as_str()) {
-        c.error(
+        c.bad(
             &f.kind,
             format!(
                 "kind の「{}」は使えません",
@@ -234,6 +238,7 @@ pub(super) fn build(
             && d < p
         {
             c.error(
+                Code::NewsDateOrder,
                 e,
                 format!(
                     "expires（{}）が掲載日 date（{}）より前です",
@@ -250,29 +255,29 @@ pub(super) fn build(
         event_info(&f, &mut c).map(Box::new)
     } else {
         // An event's keys on a news item would be shown nowhere: say so.
-        let present: [(&str, Option<(usize, usize)>); 13] = [
-            ("event_date", f.event_date.as_ref().map(front_at)),
-            ("event_end", f.event_end.as_ref().map(front_at)),
-            ("start_time", f.start_time.as_ref().map(front_at)),
-            ("end_time", f.end_time.as_ref().map(front_at)),
-            ("online", f.online.as_ref().map(front_at)),
-            ("venue", f.venue.as_ref().map(front_at)),
-            ("organizer", f.organizer.as_ref().map(front_at)),
-            ("apply_url", f.apply_url.as_ref().map(front_at)),
-            ("apply_phone", f.apply_phone.as_ref().map(front_at)),
-            ("apply_by", f.apply_by.as_ref().map(front_at)),
-            ("capacity", f.capacity.as_ref().map(front_at)),
-            ("fee", f.fee.as_ref().map(front_at)),
-            ("recording_url", f.recording_url.as_ref().map(front_at)),
+        let at = |v: Option<&At<_>>| v.map(|v| front_at(path, v));
+        let present: [(&str, Option<Location>); 13] = [
+            ("event_date", at(f.event_date.as_ref())),
+            ("event_end", at(f.event_end.as_ref())),
+            ("start_time", at(f.start_time.as_ref())),
+            ("end_time", at(f.end_time.as_ref())),
+            ("online", f.online.as_ref().map(|v| front_at(path, v))),
+            ("venue", at(f.venue.as_ref())),
+            ("organizer", at(f.organizer.as_ref())),
+            ("apply_url", at(f.apply_url.as_ref())),
+            ("apply_phone", at(f.apply_phone.as_ref())),
+            ("apply_by", at(f.apply_by.as_ref())),
+            ("capacity", f.capacity.as_ref().map(|v| front_at(path, v))),
+            ("fee", f.fee.as_ref().map(|v| front_at(path, v))),
+            ("recording_url", at(f.recording_url.as_ref())),
         ];
         for (key, at) in present {
-            if let Some((line, column)) = at
+            if let Some(at) = at
                 && NEWS_KINDS.contains(&f.kind.value.as_str())
             {
                 c.problems.error(
-                    path,
-                    line,
-                    column,
+                    Code::NewsEventKey,
+                    at,
                     format!("{key} はイベント（kind: イベント）の項目です。お知らせには使えません"),
                     format!("催しの案内なら kind: イベント にしてください。お知らせなら {key} の行を消してください（イベントの項目: {EVENT_KEYS}）"),
                 );
@@ -289,16 +294,14 @@ pub(super) fn build(
             .and_then(|e| parse_iso(&e.end))
             .map_or(posted, |end| end.max(posted));
         if last_relevant.saturating_add(1.year()) < build_date {
-            let (line, column) = front_at(&f.date);
             let what = if is_event {
                 format!("{}に終わったイベント", format_western(last_relevant))
             } else {
                 format!("{}に掲載したお知らせ", format_western(posted))
             };
             c.problems.warning(
-                path,
-                line,
-                column,
+                Code::NewsStale,
+                front_at(path, &f.date),
                 format!("{what}が、1年以上たっても一覧に載っています（expires がありません）"),
                 "内容がいまも正しいか確かめ、expires: YYYY-MM-DD で一覧に載せる最後の日を書いてください。その日を過ぎると一覧から外れ、ページには「掲載終了」と表示されます",
             );
@@ -336,6 +339,7 @@ pub(super) fn build(
 fn event_info(f: &NewsFront, c: &mut Checker) -> Option<EventInfo> {
     let Some(start_at) = &f.event_date else {
         c.error(
+            Code::EventIncomplete,
             &f.kind,
             "イベントに開催日 event_date がありません".to_string(),
             "event_date: YYYY-MM-DD（例: 2027-01-26）を書いてください。複数日なら最終日を event_end に書きます。一覧とカレンダーには掲載日ではなく開催日が載ります",
@@ -349,6 +353,7 @@ fn event_info(f: &NewsFront, c: &mut Checker) -> Option<EventInfo> {
             && d < s
         {
             c.error(
+                Code::NewsDateOrder,
                 e,
                 format!(
                     "終了日 event_end（{}）が開催日 event_date（{}）より前です",
@@ -372,6 +377,7 @@ fn event_info(f: &NewsFront, c: &mut Checker) -> Option<EventInfo> {
     if let Some(end_at) = &f.end_time {
         if f.start_time.is_none() {
             c.error(
+                Code::EventIncomplete,
                 end_at,
                 "終了時刻 end_time だけがあり、開始時刻 start_time がありません".to_string(),
                 "start_time: HH:MM（例: 13:30）も書いてください",
@@ -381,6 +387,7 @@ fn event_info(f: &NewsFront, c: &mut Checker) -> Option<EventInfo> {
             && e <= s
         {
             c.error(
+                Code::NewsDateOrder,
                 end_at,
                 format!("終了時刻 end_time（{e}）が開始時刻 start_time（{s}）より後になっていません"),
                 "同じ日の催しは、終わる時刻を始まる時刻より後にしてください。日をまたぐなら event_end に最終日を書きます",
@@ -390,14 +397,13 @@ fn event_info(f: &NewsFront, c: &mut Checker) -> Option<EventInfo> {
     let online = f.online.as_ref().is_some_and(|o| o.value);
     let venue = f.venue.as_ref().filter(|v| !v.value.trim().is_empty());
     if !online && venue.is_none() {
-        let at = f
-            .venue
-            .as_ref()
-            .map_or_else(|| front_at(start_at), front_at);
+        let at = match &f.venue {
+            Some(venue) => front_at(c.path, venue),
+            None => front_at(c.path, start_at),
+        };
         c.problems.error(
-            c.path,
-            at.0,
-            at.1,
+            Code::EventIncomplete,
+            at,
             "イベントの会場 venue がなく、online: true でもありません",
             "会場で開くなら venue: に会場名を、オンラインなら online: true を書いてください（両方あれば会場とオンラインの併用です）",
         );
@@ -414,7 +420,7 @@ fn event_info(f: &NewsFront, c: &mut Checker) -> Option<EventInfo> {
             .filter(|ch| ch.is_ascii_digit() || ('０'..='９').contains(ch))
             .count();
         if digits < 5 {
-            c.error(
+            c.bad(
                 p,
                 format!(
                     "apply_phone の「{}」は電話番号として読めません",
@@ -433,6 +439,7 @@ fn event_info(f: &NewsFront, c: &mut Checker) -> Option<EventInfo> {
             && d > last
         {
             c.error(
+                Code::NewsDateOrder,
                 a,
                 format!(
                     "申込締切 apply_by（{}）が催しの終わる日（{}）より後です",
@@ -447,7 +454,7 @@ fn event_info(f: &NewsFront, c: &mut Checker) -> Option<EventInfo> {
     });
     let capacity = f.capacity.as_ref().and_then(|n| {
         if n.value == 0 {
-            c.error(
+            c.bad(
                 n,
                 "定員 capacity が 0 です".to_string(),
                 "定員の人数を 1 以上の数で書いてください。定員がなければ capacity の行を消してください",

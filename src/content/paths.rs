@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 use std::path::{Component, Path};
 
-use crate::problems::Problems;
+use crate::problems::{Code, Location, Problems};
 
 /// Why one part of a relative path cannot be published.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -190,9 +190,8 @@ pub fn report(problems: &mut Problems, path: &Path, what: &str, bad: &BadName) {
     // The file as the editor can read it: a control character in a name is shown, not sent to the terminal.
     let shown = Path::new(&visible(&path.to_string_lossy())).to_path_buf();
     problems.error(
-        &shown,
-        0,
-        0,
+        Code::FileName,
+        Location::file(shown),
         format!("{what}の{kind}「{}」は使えません: {}", bad.part, bad.reason),
         format!(
             "「{}」のように名前を付け直してください。名前には半角英数字・ハイフン（-）・アンダースコア（_）を使い、\\ / : * ? \" < > | # % や空白、CON・AUX・NUL などの名前は避けてください（リンクが切れたり、Windows や macOS で扱えなくなったりします）",

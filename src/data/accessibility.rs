@@ -30,7 +30,8 @@ use serde_saphyr::Spanned;
 use crate::data::jis::{MasterList, validate_code};
 use crate::data::table::{ControlChar, control_char};
 use crate::dates::parse_iso;
-use crate::problems::Problems;
+use crate::problems::{Code, Location, Problems};
+use crate::yaml::{Input, Keys};
 
 /// A conformance level of JIS X 8341-3:2016 (WCAG 2.0). AAA is not recorded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -217,7 +218,7 @@ type List = Option<Spanned<Vec<Spanned<String>>>>;
 /// `sites:` as written: code → tested pages.
 type RawSites = Option<Spanned<HashMap<Spanned<String>, Spanned<Vec<Spanned<String>>>>>>;
 /// Where each site code was written in a record (line, column).
-type CodePlaces = HashMap<String, (usize, usize)>;
+type CodePlaces = HashMap<String, Location>;
 
 const KEYS: [&str; 8] = [
     "tester",
@@ -280,9 +281,8 @@ pub fn load(dir: &Path, master: &MasterList, build_date: Date, problems: &mut Pr
         Ok(entries) => entries,
         Err(e) => {
             problems.error(
-                dir,
-                0,
-                0,
+                Code::FileUnreadable,
+                Location::file(dir),
                 format!("アクセシビリティ試験の記録のフォルダを読めません: {e}"),
                 "data/accessibility はフォルダにして、試験ごとに YYYY-MM-DD.yaml のファイルを置いてください",
             );
@@ -310,9 +310,8 @@ pub fn load(dir: &Path, master: &MasterList, build_date: Date, problems: &mut Pr
         }
         let Some(date) = file_date(&name) else {
             problems.error(
-                &path,
-                0,
-                0,
+                Code::AccessibilityFileName,
+                Location::file(&path),
                 format!("ファイル名「{name}」から表明日を読めません"),
                 "表明日（結果を公開する日）をファイル名にしてください（例: 2026-11-29.yaml、2026-11-29-shizuoka.yaml）。拡張子は .yaml です",
             );
@@ -323,9 +322,8 @@ pub fn load(dir: &Path, master: &MasterList, build_date: Date, problems: &mut Pr
         };
         if date > build_date {
             problems.warning(
-                &path,
-                0,
-                0,
+                Code::AccessibilityFutureDate,
+                Location::file(&path),
                 format!(
                     "表明日 {date} が作成日 {build_date} より後なので、この記録はまだ使いません"
                 ),
@@ -344,11 +342,13 @@ pub fn load(dir: &Path, master: &MasterList, build_date: Date, problems: &mut Pr
         for code in record.sites.keys() {
             if let Some(other) = seen.get(&(record.date, code.clone())) {
                 clash = true;
-                let (line, column) = places.get(code).copied().unwrap_or((0, 0));
+                let location = places
+                    .get(code)
+                    .cloned()
+                    .unwrap_or_else(|| Location::file(&path));
                 problems.error(
-                    &path,
-                    line,
-                    column,
+                    Code::AccessibilityDuplicateRecord,
+                    location,
                     format!(
                         "団体コード {code} のサイトには、同じ表明日 {} の記録「{}」もあります",
                         record.date,
@@ -376,9 +376,8 @@ fn load_file(
 ) -> Option<(Record, CodePlaces)> {
     if name.ends_with(".yml") {
         problems.error(
-            path,
-            0,
-            0,
+            Code::AccessibilityFileName,
+            Location::file(path),
             format!("「{name}」は拡張子が .yml です"),
             "試験の記録のファイルは拡張子を .yaml にしてください",
         );
@@ -388,9 +387,8 @@ fn load_file(
         Ok(b) => b,
         Err(e) => {
             problems.error(
-                path,
-                0,
-                0,
+                Code::FileUnreadable,
+                Location::file(path),
                 format!("ファイルを読めません: {e}"),
                 "ファイルの権限と場所を確認してください",
             );
@@ -407,9 +405,8 @@ fn load_file(
                 .count()
                 + 1;
             problems.error(
-                path,
-                line,
-                0,
+                Code::FileEncoding,
+                Location::line(path, line),
                 "文字コードが UTF-8 ではありません",
                 "UTF-8 で保存し直してください（Shift_JIS は読めません）",
             );
@@ -420,46 +417,45 @@ fn load_file(
         keys: &KEYS,
         nested: &[("period", &PERIOD_KEYS)],
     };
-    let raw = crate::yaml::parse::<Raw>(text, path, 0, Some(&schema), problems)?;
+    let (raw, keys) = crate::yaml::parse_with_keys::<Raw>(
+        text,
+        path,
+        0,
+        Input::Accessibility,
+        Some(&schema),
+        problems,
+    )?;
     let mut checker = Checker {
         path,
-        text,
+        keys: &keys,
         problems,
         ok: true,
     };
     checker.validate(raw, name, date, master)
 }
 
-fn loc<T>(s: &Spanned<T>) -> (usize, usize) {
-    (
-        usize::try_from(s.referenced.line()).unwrap_or(0),
-        usize::try_from(s.referenced.column()).unwrap_or(0),
-    )
-}
-
-/// The line of a top-level `key:` (for a value that is missing or empty).
-fn key_line(text: &str, key: &str) -> (usize, usize) {
-    text.lines()
-        .enumerate()
-        .find_map(|(i, l)| {
-            let rest = l.strip_prefix(key)?.trim_start_matches([' ', '\t']);
-            rest.starts_with(':').then_some((i + 1, 1))
-        })
-        .unwrap_or((0, 0))
-}
-
 struct Checker<'a> {
     path: &'a Path,
-    text: &'a str,
+    /// Where each key is, for a value that is missing or empty.
+    keys: &'a Keys,
     problems: &'a mut Problems,
     ok: bool,
 }
 
 impl Checker<'_> {
-    fn error(&mut self, at: (usize, usize), message: String, hint: &str) {
+    fn error(&mut self, code: Code, at: Location, message: String, hint: &str) {
         self.ok = false;
-        self.problems
-            .error(self.path, at.0, at.1, message, hint.to_string());
+        self.problems.error(code, at, message, hint.to_string());
+    }
+
+    /// Where a value is.
+    fn loc<T>(&self, s: &Spanned<T>) -> Location {
+        crate::yaml::location(self.path, 0, s.referenced)
+    }
+
+    /// Where a top-level `key:` is (the whole file when it is not there).
+    fn key_at(&self, key: &str) -> Location {
+        self.keys.get(key).key_location()
     }
 
     /// A text value without line breaks or tabs (unless its key may have
@@ -474,7 +470,8 @@ impl Checker<'_> {
             control_char(trimmed, multiline).filter(|c| matches!(c.ch, '\t' | '\n' | '\r'))
         {
             self.error(
-                loc(&value),
+                Code::YamlControlCharacter,
+                self.loc(&value),
                 c.message(&format!("{key} の値")),
                 ControlChar::HINT,
             );
@@ -484,18 +481,21 @@ impl Checker<'_> {
     }
 
     fn required(&mut self, key: &str, value: Text, hint: &str) -> Option<String> {
-        let at = value.as_ref().map(loc);
+        let at = value.as_ref().map(|v| self.loc(v));
         match value.and_then(|v| self.text(key, v)) {
             Some(t) => Some(t),
             None => {
                 let (at, message) = match at {
                     Some(at) => (at, format!("項目「{key}」が空です")),
-                    None if key_line(self.text, key) != (0, 0) => {
-                        (key_line(self.text, key), format!("項目「{key}」が空です"))
+                    None if self.keys.get(key).exists() => {
+                        (self.key_at(key), format!("項目「{key}」が空です"))
                     }
-                    None => ((0, 0), format!("必須の項目「{key}」がありません")),
+                    None => (
+                        Location::file(self.path),
+                        format!("必須の項目「{key}」がありません"),
+                    ),
                 };
-                self.error(at, message, hint);
+                self.error(Code::AccessibilityMissingKey, at, message, hint);
                 None
             }
         }
@@ -516,7 +516,8 @@ impl Checker<'_> {
         let date = parse_iso(value.value.trim());
         if date.is_none() {
             self.error(
-                loc(&value),
+                Code::AccessibilityBadValue,
+                self.loc(&value),
                 format!("{key} の日付「{}」を読めません", value.value.trim()),
                 "2026-11-29 のように 年-月-日（半角、月日は2桁）で、実在する日付を書いてください",
             );
@@ -542,11 +543,12 @@ impl Checker<'_> {
             "試験したページをどう選んだかを書いてください（例: JIS X 8341-3:2016 附属書JB の JB.1.2 a) ウェブページ一式の全てのページ）",
         );
         let period = self.period(raw.period, date);
-        let technologies_at = raw.technologies.as_ref().map(loc);
+        let technologies_at = raw.technologies.as_ref().map(|t| self.loc(t));
         let technologies = self.list("technologies", raw.technologies);
         if technologies.is_empty() {
-            let at = technologies_at.unwrap_or_else(|| key_line(self.text, "technologies"));
+            let at = technologies_at.unwrap_or_else(|| self.key_at("technologies"));
             self.error(
+                Code::AccessibilityMissingKey,
                 at,
                 "依存したウェブコンテンツ技術（technologies）がありません".to_string(),
                 "例: technologies: [HTML, CSS, JavaScript, SVG]",
@@ -559,10 +561,10 @@ impl Checker<'_> {
         if let Some(results) = &results {
             let unmet = results.iter().filter(|r| !r.outcome.satisfied()).count();
             if unmet > 0 && plan.is_none() {
+                let at = self.keys.get("criteria").key_location();
                 self.problems.warning(
-                    self.path,
-                    key_line(self.text, "criteria").0,
-                    0,
+                    Code::AccessibilityNoPlan,
+                    Location::new(self.path, at.line_number(), None),
                     format!(
                         "不適合・未確認の達成基準が {unmet} ありますが、今後の対応方針（plan）がありません。このため試験結果のページは「一部準拠」ではなく「配慮」と表記します"
                     ),
@@ -588,15 +590,21 @@ impl Checker<'_> {
     fn period(&mut self, raw: Option<Spanned<RawPeriod>>, declared: Date) -> Option<(Date, Date)> {
         let hint = "period: {start: 2026-11-20, end: 2026-11-29} のように、試験を始めた日と終えた日を書いてください";
         let Some(raw) = raw else {
-            let at = key_line(self.text, "period");
-            self.error(at, "試験実施期間（period）がありません".to_string(), hint);
+            let at = self.key_at("period");
+            self.error(
+                Code::AccessibilityMissingKey,
+                at,
+                "試験実施期間（period）がありません".to_string(),
+                hint,
+            );
             return None;
         };
-        let at = loc(&raw);
-        let start_at = raw.value.start.as_ref().map(loc).unwrap_or(at);
-        let end_at = raw.value.end.as_ref().map(loc).unwrap_or(at);
+        let at = self.loc(&raw);
+        let start_at = raw.value.start.as_ref().map_or(at.clone(), |s| self.loc(s));
+        let end_at = raw.value.end.as_ref().map_or(at.clone(), |e| self.loc(e));
         if raw.value.start.is_none() || raw.value.end.is_none() {
             self.error(
+                Code::AccessibilityMissingKey,
                 at,
                 "試験実施期間（period）には start と end の両方が必要です".to_string(),
                 hint,
@@ -607,6 +615,7 @@ impl Checker<'_> {
         let (start, end) = (start?, end?);
         if end < start {
             self.error(
+                Code::AccessibilityDateOrder,
                 start_at,
                 format!("試験実施期間の start（{start}）が end（{end}）より後です"),
                 hint,
@@ -615,6 +624,7 @@ impl Checker<'_> {
         }
         if end > declared {
             self.error(
+                Code::AccessibilityDateOrder,
                 end_at,
                 format!(
                     "試験を終えた日（{end}）が表明日（ファイル名の日付 {declared}）より後です"
@@ -633,19 +643,21 @@ impl Checker<'_> {
     ) -> (Option<BTreeMap<String, Vec<String>>>, CodePlaces) {
         let mut places = HashMap::new();
         let Some(raw) = raw else {
-            let at = key_line(self.text, "sites");
+            let at = self.key_at("sites");
             self.error(
+                Code::AccessibilityMissingKey,
                 at,
                 "試験したサイト（sites）がありません".to_string(),
                 "sites: の下に \"221007\": [index.html, faq.html] のように、団体コードと試験したページを書いてください",
             );
             return (None, places);
         };
-        let sites_at = loc(&raw);
+        let sites_at = self.loc(&raw);
         let mut entries: Vec<_> = raw.value.into_iter().collect();
-        entries.sort_by_key(|(code, _)| loc(code));
+        entries.sort_by_key(|(code, _)| self.loc(code));
         if entries.is_empty() {
             self.error(
+                Code::AccessibilityMissingKey,
                 sites_at,
                 "試験したサイト（sites）が空です".to_string(),
                 "sites: の下に \"221007\": [index.html, faq.html] のように書いてください",
@@ -654,7 +666,7 @@ impl Checker<'_> {
         }
         let mut sites = BTreeMap::new();
         for (code, pages) in entries {
-            let at = loc(&code);
+            let at = self.loc(&code);
             let code_text = code.value.trim().to_string();
             let known = code_text == crate::model::NATIONAL_CODE
                 || master.prefecture(&code_text).is_some()
@@ -663,6 +675,7 @@ impl Checker<'_> {
                 && let Err(e) = validate_code(&code_text)
             {
                 self.error(
+                    Code::AccessibilityBadValue,
                     at,
                     format!("sites の{e}"),
                     "6桁の団体コードを \"221007\" のように引用符で囲んで書いてください（全国サイトは \"000000\"）",
@@ -671,34 +684,39 @@ impl Checker<'_> {
             }
             if !known {
                 self.error(
+                    Code::AccessibilityBadValue,
                     at,
                     format!("sites の団体コード「{code_text}」は団体コード一覧にありません"),
                     "data/municipalities.csv にある団体コードを書いてください（全国サイトは \"000000\"）",
                 );
                 continue;
             }
-            places.insert(code_text.clone(), at);
+            places.insert(code_text.clone(), at.clone());
             let mut list: Vec<String> = Vec::new();
             if pages.value.is_empty() {
+                let pages_at = self.loc(&pages);
                 self.error(
-                    loc(&pages),
+                    Code::AccessibilityMissingKey,
+                    pages_at,
                     format!("団体コード {code_text} のサイトで試験したページがありません"),
                     "試験したページを [index.html, faq.html] のように、サイトのフォルダからの位置で書いてください",
                 );
             }
             for page in pages.value {
-                let at = loc(&page);
+                let at = self.loc(&page);
                 let Some(path) = self.text("sites のページ", page) else {
                     continue;
                 };
                 if let Some(why) = page_path_problem(&path) {
                     self.error(
+                        Code::AccessibilityBadValue,
                         at,
                         format!("試験したページ「{path}」は{why}"),
                         "サイトのフォルダからの位置で、guides/flow.html のように書いてください（先頭の / や ../、URL は書けません）",
                     );
                 } else if list.contains(&path) {
                     self.error(
+                        Code::AccessibilityBadValue,
                         at,
                         format!("試験したページ「{path}」が2回書かれています"),
                         "1回だけ書いてください",
@@ -722,37 +740,40 @@ impl Checker<'_> {
             .collect::<Vec<_>>()
             .join(" / ");
         let Some(raw) = raw else {
-            let at = key_line(self.text, "criteria");
+            let at = self.key_at("criteria");
             self.error(
+                Code::AccessibilityMissingKey,
                 at,
                 "達成基準ごとの結果（criteria）がありません".to_string(),
                 "criteria: の下に 1.1.1: {result: 適合} のように、レベル A・AA の 38 の達成基準すべての結果を書いてください",
             );
             return None;
         };
-        let criteria_at = key_line(self.text, "criteria");
+        let criteria_at = self.key_at("criteria");
         let mut found: BTreeMap<&'static str, CriterionResult> = BTreeMap::new();
         // Criteria written with a bad result: reported already, not missing.
         let mut broken: Vec<&'static str> = Vec::new();
         let mut entries: Vec<_> = raw.value.into_iter().collect();
-        entries.sort_by_key(|(number, _)| loc(number));
+        entries.sort_by_key(|(number, _)| self.loc(number));
         for (number, entry) in entries {
-            let at = loc(&number);
+            let at = self.loc(&number);
             let key = number.value.trim();
             let Some(criterion) = CRITERIA.iter().find(|c| c.number == key) else {
                 self.error(
+                    Code::AccessibilityBadValue,
                     at,
                     format!("「{key}」は JIS X 8341-3:2016 のレベル A・AA の達成基準の番号ではありません"),
                     "1.1.1 から 4.1.2 までの、レベル A と AA の達成基準の番号を書いてください（レベル AAA は記録しません）",
                 );
                 continue;
             };
-            let entry_at = loc(&entry);
+            let entry_at = self.loc(&entry);
             let RawCriterion { result, note } = entry.value;
             let note = note.and_then(|n| self.text("note", n));
             let Some(result) = result else {
                 broken.push(criterion.number);
                 self.error(
+                    Code::AccessibilityMissingKey,
                     entry_at,
                     format!("達成基準 {key} の結果（result）がありません"),
                     &format!("result: に {words} のどれかを書いてください"),
@@ -766,8 +787,10 @@ impl Checker<'_> {
                 .map(|(_, o)| *o)
             else {
                 broken.push(criterion.number);
+                let result_at = self.loc(&result);
                 self.error(
-                    loc(&result),
+                    Code::AccessibilityBadValue,
+                    result_at,
                     format!("達成基準 {key} の結果「{word}」は使えません"),
                     &format!("{words} のどれかを書いてください"),
                 );
@@ -789,6 +812,7 @@ impl Checker<'_> {
             .collect();
         if !missing.is_empty() {
             self.error(
+                Code::AccessibilityMissingCriteria,
                 criteria_at,
                 format!(
                     "達成基準 {} の結果がありません（レベル A・AA の 38 すべてが必要です）",

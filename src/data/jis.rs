@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::data::table::{self, Column, Required, Schema, normalize_width};
-use crate::problems::Problems;
+use crate::problems::{Code as ProblemCode, Problems};
 
 /// The check digit of a 5-digit JIS body: (11 − Σ(6..2 × digit) mod 11) mod 10.
 pub fn check_digit(body: &str) -> Option<u8> {
@@ -303,9 +303,8 @@ impl MasterList {
             Ok(table) => table,
             Err(e) => {
                 problems.error(
-                    path,
-                    e.line(),
-                    0,
+                    e.code(),
+                    e.location(path),
                     format!("団体コード一覧を読めません: {e}"),
                     "data/municipalities.csv を置いてください（全国地方公共団体コードの一覧）",
                 );
@@ -326,8 +325,9 @@ impl MasterList {
                 Err(e) => {
                     table.error(
                         problems,
+                        ProblemCode::MunicipalitiesBadCode,
                         line,
-                        1,
+                        Some(column(Role::Code) + 1),
                         e.to_string(),
                         "団体コードを確認してください",
                     );
@@ -337,8 +337,9 @@ impl MasterList {
             if code.prefecture_digits() != prefecture_code {
                 table.error(
                     problems,
+                    ProblemCode::MunicipalitiesBadCode,
                     line,
-                    1,
+                    Some(column(Role::Code) + 1),
                     format!(
                         "団体コード「{code}」の上2桁が都道府県コード「{prefecture_code}」と一致しません"
                     ),
@@ -421,30 +422,64 @@ pub(crate) fn shipped() -> &'static MasterList {
     })
 }
 
+/// Why a code cell names no local government. The message names the value;
+/// [`ResolveError::hint`] says what to do.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ResolveError {
+    #[error("団体コード「{0}」は数字ではありません")]
+    NotDigits(String),
+    #[error("都道府県番号「{0}」はありません")]
+    NoPrefecture(String),
+    #[error("団体コード「{0}」は5桁で、どの団体のコードか分かりません")]
+    FiveDigits(String),
+    #[error(transparent)]
+    Code(#[from] CodeError),
+    #[error("団体コード「{0}」は団体コード一覧（data/municipalities.csv）にありません")]
+    NotListed(String),
+    #[error("団体コード「{0}」は6桁ではありません")]
+    Length(String),
+}
+
+impl ResolveError {
+    /// What the editor should do.
+    pub fn hint(&self) -> &'static str {
+        match self {
+            ResolveError::NotDigits(_) | ResolveError::Length(_) => {
+                "6桁の団体コード（例: 221007）か、2桁の都道府県番号（例: 22）で書いてください"
+            }
+            ResolveError::NoPrefecture(_) => "都道府県番号は 01（北海道）から 47（沖縄県）です",
+            ResolveError::FiveDigits(_) => {
+                "検査数字を含む6桁で書いてください。Excel で先頭の 0 が消えていないかも確認してください"
+            }
+            ResolveError::Code(CodeError::CheckDigit { .. }) => {
+                "団体コードの6桁目（検査数字）を直してください"
+            }
+            ResolveError::Code(CodeError::Shape(_)) => "団体コードを確認してください",
+            ResolveError::NotListed(_) => {
+                "合併で無くなった団体や政令市の区のコードではないか確認し、一覧にあるコードで書いてください"
+            }
+        }
+    }
+}
+
 /// Resolve a code cell: 6-digit JIS codes, 2-digit (or Excel-shortened 1-digit)
 /// prefecture numbers, 5-digit codes that lost their leading zero in Excel or
 /// were written without their check digit.
-pub fn resolve_code(raw: &str, master: &MasterList) -> Result<Code, (String, String)> {
+pub fn resolve_code(raw: &str, master: &MasterList) -> Result<Code, ResolveError> {
     let s: String = normalize_width(raw)
         .chars()
         .filter(|c| !c.is_whitespace())
         .collect();
     let known = |c: &str| master.prefecture(c).is_some() || master.municipality(c).is_some();
     if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
-        return Err((
-            format!("団体コード「{raw}」は数字ではありません"),
-            "6桁の団体コード（例: 221007）か、2桁の都道府県番号（例: 22）で書いてください".into(),
-        ));
+        return Err(ResolveError::NotDigits(raw.to_string()));
     }
     match s.len() {
         1 | 2 => {
             let number = format!("{s:0>2}");
             match master.prefecture_by_number(&number) {
                 Some(p) => Ok(p.code),
-                None => Err((
-                    format!("都道府県番号「{raw}」はありません"),
-                    "都道府県番号は 01（北海道）から 47（沖縄県）です".into(),
-                )),
+                None => Err(ResolveError::NoPrefecture(raw.to_string())),
             }
         }
         5 => {
@@ -459,35 +494,21 @@ pub fn resolve_code(raw: &str, master: &MasterList) -> Result<Code, (String, Str
             {
                 return Ok(full);
             }
-            Err((
-                format!("団体コード「{raw}」は5桁で、どの団体のコードか分かりません"),
-                "検査数字を含む6桁で書いてください。Excel で先頭の 0 が消えていないかも確認してください"
-                    .into(),
-            ))
+            Err(ResolveError::FiveDigits(raw.to_string()))
         }
         6 => match Code::parse(&s) {
-            Err(e @ CodeError::CheckDigit { .. }) => Err((
-                e.to_string(),
-                "団体コードの6桁目（検査数字）を直してください".into(),
-            )),
-            Err(e) => Err((e.to_string(), "団体コードを確認してください".into())),
+            Err(e) => Err(e.into()),
             Ok(code) if known(&code) => Ok(code),
-            Ok(_) => Err((
-                format!("団体コード「{s}」は団体コード一覧（data/municipalities.csv）にありません"),
-                "合併で無くなった団体や政令市の区のコードではないか確認し、一覧にあるコードで書いてください"
-                    .into(),
-            )),
+            Ok(_) => Err(ResolveError::NotListed(s)),
         },
-        _ => Err((
-            format!("団体コード「{raw}」は6桁ではありません"),
-            "6桁の団体コード（例: 221007）か、2桁の都道府県番号（例: 22）で書いてください".into(),
-        )),
+        _ => Err(ResolveError::Length(raw.to_string())),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::problems::Location;
 
     #[test]
     fn check_digits_of_known_codes() {
@@ -524,12 +545,9 @@ mod tests {
         assert_eq!(resolved("22100"), Ok("221007".to_string()));
         assert_eq!(resolved("２２１００７"), Ok("221007".to_string()));
         assert!(resolve_code("48", &master).is_err());
-        assert!(
-            resolve_code("221008", &master)
-                .unwrap_err()
-                .0
-                .contains("221007")
-        );
+        let e = resolve_code("221008", &master).unwrap_err();
+        assert!(e.to_string().contains("221007"), "{e}");
+        assert!(e.hint().contains("検査数字"), "{e}");
     }
 
     #[test]
@@ -544,8 +562,26 @@ mod tests {
         let mut problems = Problems::new();
         let list = MasterList::load(&path, &mut problems);
         let found = problems.sorted();
-        let lines: Vec<usize> = found.iter().map(|p| p.line).collect();
-        assert_eq!(lines, [3, 4, 5], "{found:#?}");
+        let at: Vec<(ProblemCode, Location)> =
+            found.iter().map(|p| (p.code, p.location.clone())).collect();
+        assert_eq!(
+            at,
+            [
+                (
+                    ProblemCode::MunicipalitiesBadCode,
+                    Location::at(&path, 3, 1)
+                ),
+                (
+                    ProblemCode::MunicipalitiesBadCode,
+                    Location::at(&path, 4, 1)
+                ),
+                (
+                    ProblemCode::TableControlCharacter,
+                    Location::at(&path, 5, 4)
+                ),
+            ],
+            "{found:#?}"
+        );
         assert!(found[2].message.contains("U+0008"));
         assert_eq!(list.prefectures.len(), 1);
         assert!(list.municipalities.is_empty());

@@ -21,7 +21,7 @@ use crate::data::jis::{MasterList, resolve_code};
 use crate::data::table::{
     Column, Header, Required, Schema, Table, TableRow, nearest, normalize_width, parse_date,
 };
-use crate::problems::Problems;
+use crate::problems::{Code, Problems};
 
 /// One office using the system, for one service type.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -234,7 +234,7 @@ pub fn load_as_of(
         return Vec::new();
     };
     let (rows, _) = header.data_rows(&table, &SCHEMA, problems);
-    let column = |role| header.column(role).map_or(0, |c| c + 1);
+    let column = |role| header.column(role).map(|c| c + 1);
     let mut offices = Vec::new();
     let mut seen: HashMap<(String, String), usize> = HashMap::new();
     for row in rows {
@@ -246,6 +246,7 @@ pub fn load_as_of(
         {
             table.warning(
                 problems,
+                Code::OfficesFutureStart,
                 row.line,
                 column(Role::Since),
                 format!(
@@ -259,6 +260,7 @@ pub fn load_as_of(
         if let Some(first) = seen.get(&key) {
             table.error(
                 problems,
+                Code::OfficesDuplicateRow,
                 row.line,
                 column(Role::Number),
                 format!(
@@ -312,8 +314,9 @@ fn read_row(
         if value.is_empty() {
             table.error(
                 problems,
+                Code::OfficesBadValue,
                 line,
-                col + 1,
+                Some(col + 1),
                 format!("{}が空欄です", SCHEMA.label(role)),
                 format!("{}を書いてください", SCHEMA.label(role)),
             );
@@ -340,8 +343,9 @@ fn read_row(
             {
                 table.warning(
                     problems,
+                    Code::OfficesCheckDigit,
                     line,
-                    col + 1,
+                    Some(col + 1),
                     format!(
                         "事業所番号「{raw}」の検証番号（10桁目）が計算と合いません（計算では「{}」）",
                         expected as char
@@ -351,14 +355,8 @@ fn read_row(
             }
             Some(number)
         }
-        Err(hint) => {
-            table.error(
-                problems,
-                line,
-                col + 1,
-                format!("事業所番号「{raw}」の形が違います"),
-                hint,
-            );
+        Err(p) => {
+            table.error(problems, p.code, line, Some(col + 1), p.message, p.hint);
             None
         }
     });
@@ -385,8 +383,9 @@ fn read_row(
         };
         table.error(
             problems,
+            Code::OfficesBadValue,
             line,
-            col + 1,
+            Some(col + 1),
             format!("サービス種別「{raw}」は使えません"),
             hint,
         );
@@ -398,8 +397,9 @@ fn read_row(
         Ok(code) => {
             table.error(
                 problems,
+                Code::OfficesUnknownMunicipality,
                 line,
-                col + 1,
+                Some(col + 1),
                 format!(
                     "市区町村コード「{raw}」は都道府県（{}）のコードです",
                     master.prefecture(&code).map_or("", |p| p.name.as_str())
@@ -408,8 +408,15 @@ fn read_row(
             );
             None
         }
-        Err((message, hint)) => {
-            table.error(problems, line, col + 1, message, hint);
+        Err(e) => {
+            table.error(
+                problems,
+                Code::OfficesUnknownMunicipality,
+                line,
+                Some(col + 1),
+                e.to_string(),
+                e.hint(),
+            );
             None
         }
     });
@@ -419,8 +426,9 @@ fn read_row(
         None => {
             table.error(
                 problems,
+                Code::OfficesBadValue,
                 line,
-                col + 1,
+                Some(col + 1),
                 format!("利用開始日「{raw}」は日付として読めません"),
                 "2024-04-01 や 2024/4/1、2024年4月1日 のように実在する日付で書いてください",
             );
@@ -435,8 +443,9 @@ fn read_row(
             None => {
                 table.error(
                     problems,
+                    Code::OfficesBadValue,
                     line,
-                    col + 1,
+                    Some(col + 1),
                     format!("架空の列の値「{raw}」は はい／いいえ として読めません"),
                     "架空（サンプル）の事業所なら true、実在なら false か空欄にしてください",
                 );
@@ -445,22 +454,22 @@ fn read_row(
         },
     };
 
-    let mut report = |(col, message, hint): (usize, String, String)| {
-        table.error(problems, line, col + 1, message, hint);
+    let mut report = |col: usize, p: CellProblem| {
+        table.error(problems, p.code, line, Some(col + 1), p.message, p.hint);
     };
     let reading = match reading.map(|(col, raw)| check_reading(&raw).map_err(|e| (col, e))) {
         None => Some(None),
         Some(Ok(r)) => Some(Some(r)),
-        Some(Err((col, (message, hint)))) => {
-            report((col, message, hint));
+        Some(Err((col, p))) => {
+            report(col, p);
             None
         }
     };
     let phone = match phone.map(|(col, raw)| check_phone(&raw).map_err(|e| (col, e))) {
         None => Some(None),
         Some(Ok(p)) => Some(Some(p)),
-        Some(Err((col, (message, hint)))) => {
-            report((col, message, hint));
+        Some(Err((col, p))) => {
+            report(col, p);
             None
         }
     };
@@ -468,8 +477,8 @@ fn read_row(
         match corporate.map(|(col, raw)| check_corporate_number(&raw).map_err(|e| (col, e))) {
             None => Some(None),
             Some(Ok(n)) => Some(Some(n)),
-            Some(Err((col, (message, hint)))) => {
-                report((col, message, hint));
+            Some(Err((col, p))) => {
+                report(col, p);
                 None
             }
         };
@@ -477,8 +486,8 @@ fn read_row(
         None => Some(None),
         Some((col, raw)) => match check_address(&raw, municipality.as_deref(), master) {
             Ok(a) => Some(Some(a)),
-            Err((message, hint)) => {
-                report((col, message, hint));
+            Err(p) => {
+                report(col, p);
                 None
             }
         },
@@ -519,13 +528,29 @@ impl Role {
 /// than any real one, so that a pasted paragraph is caught.
 const MAX_TEXT_CHARS: usize = 120;
 
-/// What a problem with one cell says: (message, hint).
-type CellProblem = (String, String);
+/// What is wrong with one cell: its kind, message and hint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CellProblem {
+    pub code: Code,
+    pub message: String,
+    pub hint: String,
+}
+
+impl CellProblem {
+    fn new(code: Code, message: String, hint: impl Into<String>) -> CellProblem {
+        CellProblem {
+            code,
+            message,
+            hint: hint.into(),
+        }
+    }
+}
 
 fn too_long(what: &str, raw: &str) -> Option<CellProblem> {
     let n = raw.chars().count();
     (n > MAX_TEXT_CHARS).then(|| {
-        (
+        CellProblem::new(
+            Code::OfficesBadValue,
             format!("{what}が{n}文字あり、長すぎます（{MAX_TEXT_CHARS}文字まで）"),
             format!("{what}の列には{what}だけを書いてください"),
         )
@@ -549,9 +574,10 @@ pub fn check_reading(raw: &str) -> Result<String, CellProblem> {
             || "()（）・.,&'-‐ー".contains(c)
     };
     if let Some(bad) = text.chars().find(|c| !allowed(*c)) {
-        return Err((
+        return Err(CellProblem::new(
+            Code::OfficesBadValue,
             format!("事業所名カナ「{raw}」に、かな以外の文字「{bad}」があります"),
-            "事業所名の読み方をカタカナ（またはひらがな）で書いてください（例: サクラキョタクカイゴシエンジギョウショ）".to_string(),
+            "事業所名の読み方をカタカナ（またはひらがな）で書いてください（例: サクラキョタクカイゴシエンジギョウショ）",
         ));
     }
     Ok(text
@@ -572,19 +598,21 @@ pub fn check_phone(raw: &str) -> Result<String, CellProblem> {
     let hint = "市外局番から 054-221-1234 のように数字とハイフンで書いてください（内線は書かないでください）";
     let separator = |c: char| matches!(c, '-' | '‐' | '−' | 'ー' | '(' | ')' | ' ');
     if let Some(bad) = text.chars().find(|c| !c.is_ascii_digit() && !separator(*c)) {
-        return Err((
+        return Err(CellProblem::new(
+            Code::OfficesBadValue,
             format!("電話番号「{raw}」に数字と区切り以外の文字「{bad}」があります"),
-            hint.to_string(),
+            hint,
         ));
     }
     let digits: String = text.chars().filter(char::is_ascii_digit).collect();
     if !digits.starts_with('0') || !(10..=11).contains(&digits.len()) {
-        return Err((
+        return Err(CellProblem::new(
+            Code::OfficesBadValue,
             format!(
                 "電話番号「{raw}」は市外局番から10桁か11桁の番号になっていません（数字が{}桁）",
                 digits.len()
             ),
-            hint.to_string(),
+            hint,
         ));
     }
     Ok(text)
@@ -603,19 +631,21 @@ pub fn check_corporate_number(raw: &str) -> Result<String, CellProblem> {
         } else {
             "法人番号は13桁の数字です。国税庁の法人番号公表サイトで確かめてください"
         };
-        return Err((
+        return Err(CellProblem::new(
+            Code::OfficesBadValue,
             format!("法人番号「{raw}」の形が違います（13桁の数字ではありません）"),
-            hint.to_string(),
+            hint,
         ));
     }
     let expected = corporate_check_digit(&digits[1..]).expect("12 ASCII digits");
     if digits.as_bytes()[0] != expected {
-        return Err((
+        return Err(CellProblem::new(
+            Code::OfficesCorporateCheckDigit,
             format!(
                 "法人番号「{raw}」の検査用数字（先頭の桁）が合いません（残りの12桁からは「{}」になります）",
                 expected as char
             ),
-            "写し間違いがないか、国税庁の法人番号公表サイトで確かめてください".to_string(),
+            "写し間違いがないか、国税庁の法人番号公表サイトで確かめてください",
         ));
     }
     Ok(digits)
@@ -659,12 +689,13 @@ fn check_address(
             .municipality(code)
             .and_then(|m| master.prefecture_of(&m.code))
             .map_or(String::new(), |p| p.name.clone());
-        return Err((
+        return Err(CellProblem::new(
+            Code::OfficesAddressMismatch,
             format!(
                 "所在地「{raw}」は{}の住所ですが、市区町村コード {code} は{own}の団体です",
                 named.name
             ),
-            "所在地か市区町村コードのどちらかを直してください".to_string(),
+            "所在地か市区町村コードのどちらかを直してください",
         ));
     }
     Ok(text)
@@ -672,8 +703,8 @@ fn check_address(
 
 /// An office number: exactly 10 characters, digits except that the third may
 /// be a letter (介護予防・日常生活支援総合事業 offices use `A` etc.). Full-width
-/// input is accepted and letters are upper-cased. `Err` holds the hint.
-pub fn check_office_number(raw: &str) -> Result<String, String> {
+/// input is accepted and letters are upper-cased.
+pub fn check_office_number(raw: &str) -> Result<String, CellProblem> {
     let s: String = normalize_width(raw)
         .chars()
         .filter(|c| !c.is_whitespace() && *c != '-')
@@ -688,14 +719,20 @@ pub fn check_office_number(raw: &str) -> Result<String, String> {
     if shape {
         return Ok(s);
     }
-    if chars.len() == 9 && chars.iter().all(|c| c.is_ascii_digit()) {
-        return Err(format!(
+    let hint = if chars.len() == 9 && chars.iter().all(|c| c.is_ascii_digit()) {
+        format!(
             "9桁しかありません。Excel で先頭の 0 が消えていませんか（「0{s}」）。事業所番号は10桁です"
-        ));
-    }
-    Err(format!(
-        "事業所番号は10桁で、3桁目（英字のこともあります）以外は数字です（今は{}文字）",
-        chars.len()
+        )
+    } else {
+        format!(
+            "事業所番号は10桁で、3桁目（英字のこともあります）以外は数字です（今は{}文字）",
+            chars.len()
+        )
+    };
+    Err(CellProblem::new(
+        Code::OfficesBadNumber,
+        format!("事業所番号「{raw}」の形が違います"),
+        hint,
     ))
 }
 
@@ -760,10 +797,12 @@ mod tests {
         assert_eq!(offices.len(), 2, "the office still loads");
         let found = problems.sorted();
         assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].code, Code::OfficesFutureStart);
         assert_eq!(
-            (found[0].line, found[0].column, found[0].severity),
-            (3, 5, Severity::Warning)
+            found[0].location,
+            crate::problems::Location::at(&path, 3, 5)
         );
+        assert_eq!(found[0].severity, Severity::Warning);
         assert!(found[0].message.contains("2027-01-01"));
     }
 
@@ -798,6 +837,11 @@ mod tests {
 
     fn find<'a>(problems: &'a [Problem], needles: &[&str]) -> &'a Problem {
         crate::problems::find_one(problems, needles)
+    }
+
+    /// A problem's code, line and column.
+    fn at(p: &Problem) -> (Code, Option<usize>, Option<usize>) {
+        (p.code, p.location.line_number(), p.location.column_number())
     }
 
     fn date(y: i16, m: i8, d: i8) -> Date {
@@ -885,28 +929,38 @@ mod tests {
     #[test]
     fn every_error_with_line_and_value() {
         let (offices, problems) = fixture("errors/offices.csv");
+        let found: Vec<_> = problems.iter().map(at).collect();
+        let (bad, unknown) = (Code::OfficesBadValue, Code::OfficesUnknownMunicipality);
+        assert_eq!(
+            found,
+            [
+                (Code::OfficesDuplicateRow, Some(3), Some(1)),
+                (Code::OfficesBadNumber, Some(4), Some(1)),
+                (bad, Some(5), Some(3)),
+                (unknown, Some(6), Some(4)),
+                (unknown, Some(7), Some(4)),
+                (bad, Some(8), Some(5)),
+                (Code::OfficesCheckDigit, Some(9), Some(1)),
+                (bad, Some(10), Some(1)),
+                (unknown, Some(11), Some(4)),
+                (bad, Some(11), Some(6)),
+            ],
+            "{problems:#?}"
+        );
+        // Each names the value of its row.
         let e = find(&problems, &["2271009017", "居宅介護支援", "2行目と3行目"]);
-        assert_eq!((e.line, e.column, e.severity), (3, 1, Severity::Error));
+        assert_eq!(e.severity, Severity::Error);
         let e = find(&problems, &["「227100901」"]);
-        assert_eq!((e.line, e.severity), (4, Severity::Error));
         assert!(e.hint.contains("0227100901"), "{e}");
         let e = find(&problems, &["「訪門介護」"]);
-        assert_eq!((e.line, e.column), (5, 3));
         assert!(e.hint.starts_with("「訪問介護」"), "{e}");
-        let e = find(&problems, &["229997"]);
-        assert_eq!((e.line, e.column), (6, 4));
-        let e = find(&problems, &["220001", "都道府県"]);
-        assert_eq!(e.line, 7);
-        let e = find(&problems, &["「2024-02-30」"]);
-        assert_eq!((e.line, e.column), (8, 5));
-        let w = find(&problems, &["「2271009010」", "検証番号", "「7」"]);
-        assert_eq!((w.line, w.severity), (9, Severity::Warning));
-        let e = find(&problems, &["事業所番号が空欄"]);
-        assert_eq!(e.line, 10);
-        let e = find(&problems, &["221008", "221007"]);
-        assert_eq!((e.line, e.column), (11, 4));
-        let e = find(&problems, &["「maybe」"]);
-        assert_eq!((e.line, e.column), (11, 6));
+        find(&problems, &["229997"]);
+        find(&problems, &["220001"]);
+        find(&problems, &["「2024-02-30」"]);
+        let w = find(&problems, &["「2271009010」", "「7」"]);
+        assert_eq!(w.severity, Severity::Warning);
+        find(&problems, &["221008", "221007"]);
+        find(&problems, &["「maybe」"]);
         assert_eq!(
             problems
                 .iter()
@@ -924,7 +978,7 @@ mod tests {
         let (offices, problems) = run("事業所番号,事業所名\n2271009017,x\n".as_bytes());
         assert!(offices.is_empty());
         let e = find(&problems, &["サービス種別", "市区町村コード", "利用開始日"]);
-        assert_eq!(e.line, 1);
+        assert_eq!(at(e), (Code::TableMissingColumn, Some(1), None));
     }
 
     #[test]
@@ -963,8 +1017,9 @@ mod tests {
             "office_number,name,service_type,municipality_code,since\n2271009017,さくら\u{8}居宅,居宅介護支援,221007,2024-04-01\n2271009025,=1+1 事業所,訪問介護,221007,2024-04-01\n"
                 .as_bytes(),
         );
-        let e = find(&problems, &["事業所名の値に制御文字", "U+0008"]);
-        assert_eq!((e.line, e.column, e.severity), (2, 2, Severity::Error));
+        let e = find(&problems, &["U+0008"]);
+        assert_eq!(at(e), (Code::TableControlCharacter, Some(2), Some(2)));
+        assert_eq!(e.severity, Severity::Error);
         assert_eq!(problems.len(), 1, "{problems:#?}");
         // A name that looks like a formula is a name: the CSV download escapes it.
         assert_eq!(offices.len(), 1);
@@ -1023,25 +1078,27 @@ mod tests {
     fn optional_columns_are_checked_on_their_cell() {
         let (offices, problems) = fixture("column_errors/offices.csv");
         let e = find(&problems, &["事業所名カナ「さくら居宅」", "「居」"]);
-        assert_eq!((e.line, e.column, e.severity), (2, 3, Severity::Error));
+        assert_eq!(at(e), (Code::OfficesBadValue, Some(2), Some(3)));
+        assert_eq!(e.severity, Severity::Error);
         assert!(e.hint.contains("カタカナ"), "{e}");
         let e = find(
             &problems,
             &["所在地「東京都千代田区架空町1」", "東京都", "静岡県"],
         );
-        assert_eq!((e.line, e.column), (3, 6));
+        assert_eq!(at(e), (Code::OfficesAddressMismatch, Some(3), Some(6)));
         let e = find(&problems, &["電話番号「054-000」", "6桁"]);
-        assert_eq!((e.line, e.column), (4, 7));
+        assert_eq!(at(e), (Code::OfficesBadValue, Some(4), Some(7)));
         let e = find(&problems, &["電話番号「054-000-0104 内線12」", "「内」"]);
-        assert_eq!((e.line, e.column), (5, 7));
+        assert_eq!(at(e), (Code::OfficesBadValue, Some(5), Some(7)));
         assert!(e.hint.contains("内線は書かないで"), "{e}");
         let e = find(
             &problems,
             &["法人番号「2180301018771」", "検査用数字", "「1」"],
         );
-        assert_eq!((e.line, e.column, e.severity), (6, 8, Severity::Error));
+        assert_eq!(at(e), (Code::OfficesCorporateCheckDigit, Some(6), Some(8)));
+        assert_eq!(e.severity, Severity::Error);
         let e = find(&problems, &["法人番号「180301018771」"]);
-        assert_eq!((e.line, e.column), (7, 8));
+        assert_eq!(at(e), (Code::OfficesBadValue, Some(7), Some(8)));
         assert!(e.hint.contains("12桁しかありません"), "{e}");
         assert_eq!(problems.len(), 6, "{problems:#?}");
         assert!(offices.is_empty());
@@ -1099,7 +1156,7 @@ mod tests {
         assert!(
             check_reading(&"ア".repeat(121))
                 .unwrap_err()
-                .0
+                .message
                 .contains("長すぎます")
         );
     }

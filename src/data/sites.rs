@@ -1,16 +1,15 @@
 //! Per-site settings (`data/sites.yaml`): the local department's contact
 //! details and the URL where the council will host its site.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde::Deserialize;
-use serde::de::IgnoredAny;
-use serde_saphyr::Spanned;
 
 use crate::data::jis::{MasterList, validate_code};
 use crate::data::table::{ControlChar, control_char};
-use crate::problems::Problems;
+use crate::problems::{Code, Problems};
+use crate::yaml::Input;
 
 #[derive(Debug, Clone, Default, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
@@ -43,28 +42,29 @@ pub fn load(
     let Ok(text) = std::fs::read_to_string(path) else {
         return BTreeMap::new();
     };
-    let Some(map) =
-        crate::yaml::parse::<BTreeMap<String, SiteSettings>>(&text, path, 0, None, problems)
-    else {
+    let Some((map, keys)) = crate::yaml::parse_with_keys::<BTreeMap<String, SiteSettings>>(
+        &text,
+        path,
+        0,
+        Input::Sites,
+        None,
+        problems,
+    ) else {
         return BTreeMap::new();
     };
-    let places = Places::of(&text);
     for (code, settings) in &map {
-        let place = places.get(code);
-        let line = place.map_or(0, |p| p.line);
+        let entry = keys.get(code);
         if let Err(e) = validate_code(code) {
             problems.error(
-                path,
-                line,
-                1,
+                Code::SitesUnknownSite,
+                entry.key_location(),
                 e.to_string(),
                 "6桁の団体コードを引用符で囲んで書いてください（例: \"221007\"）",
             );
         } else if master.prefecture(code).is_none() && master.municipality(code).is_none() {
             problems.error(
-                path,
-                line,
-                1,
+                Code::SitesUnknownSite,
+                entry.key_location(),
                 format!("団体コード「{code}」は団体コード一覧にありません"),
                 "data/municipalities.csv にある団体コードを使ってください",
             );
@@ -76,11 +76,9 @@ pub fn load(
                 .and_then(|v| control_char(v, false))
                 .filter(|c| matches!(c.ch, '\t' | '\n' | '\r'))
             {
-                let (line, column) = place.and_then(|p| p.value(key)).unwrap_or((line, 0));
                 problems.error(
-                    path,
-                    line,
-                    column,
+                    Code::YamlControlCharacter,
+                    entry.get(key).value_location(),
                     c.message(&format!("{code} の {key} ")),
                     ControlChar::HINT,
                 );
@@ -90,9 +88,8 @@ pub fn load(
             && !(url.starts_with("https://") || url.starts_with("http://"))
         {
             problems.error(
-                path,
-                line,
-                0,
+                Code::SitesBadUrl,
+                entry.get("url").value_location(),
                 format!("url「{url}」が http:// か https:// で始まっていません"),
                 "公開先の完全な URL を書いてください",
             );
@@ -115,57 +112,10 @@ impl SiteSettings {
     }
 }
 
-/// Where each site's entry and values are written in the file (1-based line
-/// and column), read with serde-saphyr's spans.
-struct Places(HashMap<String, Place>);
-
-struct Place {
-    line: usize,
-    values: HashMap<String, (usize, usize)>,
-}
-
-impl Places {
-    fn of(text: &str) -> Places {
-        let spanned: HashMap<Spanned<String>, HashMap<String, Spanned<IgnoredAny>>> =
-            serde_saphyr::from_str(text).unwrap_or_default();
-        let at = |s: &serde_saphyr::Location| {
-            (
-                usize::try_from(s.line()).unwrap_or(0),
-                usize::try_from(s.column()).unwrap_or(0),
-            )
-        };
-        Places(
-            spanned
-                .into_iter()
-                .map(|(code, values)| {
-                    let place = Place {
-                        line: at(&code.referenced).0,
-                        values: values
-                            .into_iter()
-                            .map(|(key, value)| (key, at(&value.referenced)))
-                            .collect(),
-                    };
-                    (code.value, place)
-                })
-                .collect(),
-        )
-    }
-
-    fn get(&self, code: &str) -> Option<&Place> {
-        self.0.get(code)
-    }
-}
-
-impl Place {
-    fn value(&self, key: &str) -> Option<(usize, usize)> {
-        self.values.get(key).copied()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::problems::Severity;
+    use crate::problems::{Location, Severity};
 
     #[test]
     fn control_characters_are_errors_at_their_value() {
@@ -180,15 +130,18 @@ mod tests {
         let settings = load(&path, crate::data::jis::shipped(), &mut problems);
         assert_eq!(settings.len(), 2);
         let found = problems.sorted();
-        let at: Vec<(usize, usize, Severity)> = found
+        let at: Vec<(Code, Location, Severity)> = found
             .iter()
-            .map(|p| (p.line, p.column, p.severity))
+            .map(|p| (p.code, p.location.clone(), p.severity))
             .collect();
-        assert_eq!(
-            at,
-            [(3, 15, Severity::Error), (6, 12, Severity::Error)],
-            "{found:#?}"
-        );
+        let control = |line, column| {
+            (
+                Code::YamlControlCharacter,
+                Location::at(&path, line, column),
+                Severity::Error,
+            )
+        };
+        assert_eq!(at, [control(3, 15), control(6, 12)], "{found:#?}");
         assert!(
             found[0]
                 .message
@@ -214,6 +167,7 @@ mod tests {
         load(&path, crate::data::jis::shipped(), &mut problems);
         let found = problems.sorted();
         assert_eq!(found.len(), 1, "{found:#?}");
-        assert_eq!((found[0].line, found[0].column), (3, 1));
+        assert_eq!(found[0].code, Code::SitesUnknownSite);
+        assert_eq!(found[0].location, Location::at(&path, 3, 1));
     }
 }

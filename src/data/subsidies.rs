@@ -54,7 +54,8 @@ use crate::config::LicenceFee;
 use crate::data::jis::{MasterList, validate_code};
 use crate::data::table::{ControlChar, control_char, normalize_width};
 use crate::dates::parse_iso;
-use crate::problems::Problems;
+use crate::problems::{Code, Location, Problems};
+use crate::yaml::{Input, Keys};
 
 pub mod estimate;
 
@@ -494,9 +495,8 @@ pub fn load(
         Ok(entries) => entries,
         Err(e) => {
             problems.error(
-                dir,
-                0,
-                0,
+                Code::FileUnreadable,
+                Location::file(dir),
                 format!("補助金のフォルダ「{}」を読めません: {e}", dir.display()),
                 "data/subsidies はフォルダにして、制度ごとに .yaml ファイルを置いてください",
             );
@@ -523,9 +523,8 @@ pub fn load(
             Some("yaml") => {}
             Some("yml") => {
                 problems.warning(
-                    &path,
-                    0,
-                    0,
+                    Code::FileIgnored,
+                    Location::file(&path),
                     format!(
                         "「{}」は拡張子が .yml なので読み込みません",
                         path.file_name().unwrap_or_default().to_string_lossy()
@@ -563,21 +562,19 @@ fn check_combinations(
 ) {
     for (path, own_id, with) in partners {
         for item in with {
-            let at = spanned_loc(item);
+            let at = crate::yaml::location(path, 0, item.referenced);
             let id = item.value.as_str();
             if id == own_id {
                 problems.error(
-                    path,
-                    at.0,
-                    at.1,
+                    Code::SubsidyBadCombination,
+                    at,
                     format!("combinable_with にこの制度自身（{id}）が書かれています"),
                     "併用できるほかの制度のファイル名（拡張子なし）を書いてください",
                 );
             } else if !ids.contains(id) {
                 problems.error(
-                    path,
-                    at.0,
-                    at.1,
+                    Code::SubsidyBadCombination,
+                    at,
                     format!("combinable_with の「{id}」という制度のファイル（data/subsidies/{id}.yaml）がありません"),
                     "併用できる制度のファイル名を、拡張子 .yaml を除いて書いてください（例: shizuoka-pref-example）",
                 );
@@ -585,9 +582,8 @@ fn check_combinations(
                 && !(other.combinable || other.combinable_with.iter().any(|w| w == own_id))
             {
                 problems.warning(
-                    path,
-                    at.0,
-                    at.1,
+                    Code::SubsidyOneSidedCombination,
+                    at,
                     format!(
                         "「{}」（{id}.yaml）の側には、この制度との併用が書かれていません。費用の試算では2つを併用しません",
                         other.name
@@ -612,9 +608,8 @@ fn load_file(
         Ok(b) => b,
         Err(e) => {
             problems.error(
-                path,
-                0,
-                0,
+                Code::FileUnreadable,
+                Location::file(path),
                 format!("ファイルを読めません: {e}"),
                 "ファイルの権限と場所を確認してください",
             );
@@ -631,9 +626,8 @@ fn load_file(
                 .count()
                 + 1;
             problems.error(
-                path,
-                line,
-                0,
+                Code::FileEncoding,
+                Location::line(path, line),
                 "文字コードが UTF-8 ではありません",
                 "UTF-8 で保存し直してください（Shift_JIS は読めません）",
             );
@@ -645,9 +639,8 @@ fn load_file(
         .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
     {
         problems.error(
-            path,
-            0,
-            0,
+            Code::SubsidyEmptyFile,
+            Location::file(path),
             "ファイルが空です",
             "name、provider などの項目を書いてください（不要なファイルなら削除してください）",
         );
@@ -657,54 +650,58 @@ fn load_file(
         keys: &KEYS,
         nested: &[("window", &WINDOW_KEYS)],
     };
-    let Some(raw) = crate::yaml::parse::<Raw>(text, path, 0, Some(&schema), problems) else {
+    let parsed =
+        crate::yaml::parse_with_keys::<Raw>(text, path, 0, Input::Subsidy, Some(&schema), problems);
+    let Some((raw, keys)) = parsed else {
         return (None, Vec::new());
     };
-    validate(raw, path, text, master, fee, problems)
-}
-
-fn loc_of(l: serde_saphyr::Location) -> (usize, usize) {
-    (
-        usize::try_from(l.line()).unwrap_or(0),
-        usize::try_from(l.column()).unwrap_or(0),
-    )
+    validate(raw, path, &keys, master, fee, problems)
 }
 
 fn trimmed(v: Spanned<String>) -> Spanned<String> {
     Spanned::new(v.value.trim().to_string(), v.referenced, v.defined)
 }
 
-fn spanned_loc<T>(s: &Spanned<T>) -> (usize, usize) {
-    loc_of(s.referenced)
-}
-
-/// The line and column of a top-level `key:` (for reporting an empty value).
-fn top_level_key_line(text: &str, key: &str) -> Option<(usize, usize)> {
-    text.lines().enumerate().find_map(|(i, l)| {
-        let rest = l.strip_prefix(key)?;
-        let rest = rest.trim_start_matches([' ', '\t']);
-        rest.starts_with(':').then_some((i + 1, 1))
-    })
-}
-
 /// Checks values one by one, reporting every problem of the file.
 struct Checker<'a> {
     path: &'a Path,
-    text: &'a str,
+    /// Where each key is (for a key written without a value).
+    keys: &'a Keys,
     problems: &'a mut Problems,
     ok: bool,
 }
 
 impl Checker<'_> {
-    fn error_at(&mut self, (line, column): (usize, usize), message: String, hint: &str) {
-        self.ok = false;
-        self.problems
-            .error(self.path, line, column, message, hint.to_string());
+    /// Where a value is in the file.
+    fn at<T>(&self, value: &Spanned<T>) -> Location {
+        crate::yaml::location(self.path, 0, value.referenced)
     }
 
-    fn warning_at(&mut self, (line, column): (usize, usize), message: String, hint: &str) {
-        self.problems
-            .warning(self.path, line, column, message, hint.to_string());
+    /// Where a top-level `key:` is, when it is written (with or without a value).
+    fn key(&self, key: &str) -> Option<Location> {
+        let at = self.keys.get(key);
+        at.exists().then(|| at.key_location())
+    }
+
+    fn error_at(&mut self, code: Code, at: Location, message: String, hint: &str) {
+        self.ok = false;
+        self.problems.error(code, at, message, hint.to_string());
+    }
+
+    fn warning_at(&mut self, code: Code, at: Location, message: String, hint: &str) {
+        self.problems.warning(code, at, message, hint.to_string());
+    }
+
+    /// A required key that is absent, or written without a value.
+    fn missing(&mut self, key: &str, hint: &str) {
+        let (message, at) = match self.key(key) {
+            Some(at) => (format!("項目「{key}」が空です"), at),
+            None => (
+                format!("必須の項目「{key}」がありません"),
+                Location::file(self.path),
+            ),
+        };
+        self.error_at(Code::SubsidyMissingKey, at, message, hint);
     }
 
     /// A required text value, trimmed; reports when absent or empty.
@@ -717,16 +714,17 @@ impl Checker<'_> {
         match value {
             Some(v) if !v.value.trim().is_empty() => self.clean(key, trimmed(v)),
             Some(v) => {
-                let at = spanned_loc(&v);
-                self.error_at(at, format!("項目「{key}」が空です"), hint);
+                let at = self.at(&v);
+                self.error_at(
+                    Code::SubsidyMissingKey,
+                    at,
+                    format!("項目「{key}」が空です"),
+                    hint,
+                );
                 None
             }
             None => {
-                let (message, at) = match top_level_key_line(self.text, key) {
-                    Some(at) => (format!("項目「{key}」が空です"), at),
-                    None => (format!("必須の項目「{key}」がありません"), (0, 0)),
-                };
-                self.error_at(at, message, hint);
+                self.missing(key, hint);
                 None
             }
         }
@@ -747,7 +745,8 @@ impl Checker<'_> {
             None => Some(value),
             Some(c) => {
                 self.error_at(
-                    spanned_loc(&value),
+                    Code::YamlControlCharacter,
+                    self.at(&value),
                     c.message(&format!("{key} の値")),
                     ControlChar::HINT,
                 );
@@ -760,7 +759,8 @@ impl Checker<'_> {
         let d = parse_iso(&v.value);
         if d.is_none() {
             self.error_at(
-                spanned_loc(v),
+                Code::SubsidyBadValue,
+                self.at(v),
                 format!("{key} の日付「{}」が読み取れません", v.value),
                 "2026-04-01 のように 年-月-日（半角、月日は2桁）で、実在する日付を書いてください",
             );
@@ -769,7 +769,7 @@ impl Checker<'_> {
     }
 
     fn provider(&mut self, v: &Spanned<String>, master: &MasterList) -> Option<Provider> {
-        let at = spanned_loc(v);
+        let at = self.at(v);
         let code = v.value.as_str();
         if code == "national" {
             return Some(Provider::National);
@@ -777,6 +777,7 @@ impl Checker<'_> {
         let hint = "national（国の制度）か、都道府県・市区町村の6桁の団体コードを \"221007\" のように引用符で囲んで書いてください";
         if let Err(e) = validate_code(code) {
             self.error_at(
+                Code::SubsidyBadValue,
                 at,
                 format!("provider の値「{code}」が使えません: {e}"),
                 hint,
@@ -787,6 +788,7 @@ impl Checker<'_> {
         if &code[2..5] == "000" {
             if check_master && master.prefecture(code).is_none() {
                 self.error_at(
+                    Code::SubsidyBadValue,
                     at,
                     format!("provider の団体コード「{code}」の都道府県が団体コード一覧にありません"),
                     "data/municipalities.csv にある都道府県のコード（例: 静岡県は 220001）を書いてください",
@@ -797,6 +799,7 @@ impl Checker<'_> {
         } else {
             if check_master && master.municipality(code).is_none() {
                 self.error_at(
+                    Code::SubsidyBadValue,
                     at,
                     format!("provider の団体コード「{code}」の市区町村が団体コード一覧にありません"),
                     "data/municipalities.csv にある市区町村のコード（例: 静岡市は 221007）を書いてください。政令市の区ではなく市のコードを使います",
@@ -816,7 +819,8 @@ impl Checker<'_> {
                 "false" => Some(false),
                 other => {
                     self.error_at(
-                        spanned_loc(&v),
+                        Code::SubsidyBadValue,
+                        self.at(&v),
                         format!("{key} の値「{other}」は true か false ではありません"),
                         hint,
                     );
@@ -832,14 +836,14 @@ impl Checker<'_> {
         key: &str,
         v: Option<Spanned<Vec<Spanned<String>>>>,
         hint: &str,
-    ) -> (Vec<Spanned<String>>, Option<(usize, usize)>) {
-        if v.is_none() && top_level_key_line(self.text, key).is_none() {
+    ) -> (Vec<Spanned<String>>, Option<Location>) {
+        let at = match &v {
+            Some(v) => Some(self.at(v)),
+            None => self.key(key),
+        };
+        if at.is_none() {
             return (Vec::new(), None);
         }
-        let at = v
-            .as_ref()
-            .map(spanned_loc)
-            .or_else(|| top_level_key_line(self.text, key));
         (self.list(key, v, hint), at)
     }
 
@@ -847,7 +851,7 @@ impl Checker<'_> {
     fn areas(
         &mut self,
         items: Vec<Spanned<String>>,
-        list_at: Option<(usize, usize)>,
+        list_at: Option<Location>,
         provider: Option<&Provider>,
         master: &MasterList,
     ) -> Vec<String> {
@@ -862,6 +866,7 @@ impl Checker<'_> {
         if let Some(Provider::Municipality(code)) = provider {
             if let Some(at) = list_at {
                 self.error_at(
+                    Code::SubsidyAreasNotAllowed,
                     at,
                     format!("市区町村（{code}）の制度には areas を書けません"),
                     "市区町村の制度は、その市区町村のサイトにだけ載ります。areas の行を消してください",
@@ -877,12 +882,13 @@ impl Checker<'_> {
                 master.municipality(code).map(|m| m.name.clone())
             }
         };
-        let mut out: Vec<(String, (usize, usize))> = Vec::new();
+        let mut out: Vec<(String, Location)> = Vec::new();
         for item in items {
-            let at = spanned_loc(&item);
+            let at = self.at(&item);
             let code = item.value.as_str();
             if let Err(e) = validate_code(code) {
                 self.error_at(
+                    Code::SubsidyBadValue,
                     at,
                     format!("areas の値「{code}」が使えません: {e}"),
                     hint_for(provider),
@@ -897,6 +903,7 @@ impl Checker<'_> {
                     "市区町村"
                 };
                 self.error_at(
+                    Code::SubsidyBadValue,
                     at,
                     format!("areas の団体コード「{code}」の{kind}が団体コード一覧にありません"),
                     hint_for(provider),
@@ -911,6 +918,7 @@ impl Checker<'_> {
                 let pref_name = name_of(p).unwrap_or_else(|| p.clone());
                 if code == p {
                     self.error_at(
+                        Code::SubsidyAreaOutsidePrefecture,
                         at,
                         format!("areas に provider の{pref_name}自身のコード{named}があります"),
                         "管内全域が対象なら areas の行を消してください。一部の市区町村だけが対象なら、その市区町村のコードを書きます",
@@ -919,6 +927,7 @@ impl Checker<'_> {
                 }
                 if is_prefecture_code(code) || code.get(..2) != p.get(..2) {
                     self.error_at(
+                        Code::SubsidyAreaOutsidePrefecture,
                         at,
                         format!("areas の{named}は provider の{pref_name}の外です"),
                         hint_for(provider),
@@ -938,7 +947,8 @@ impl Checker<'_> {
                 .find(|(p, _)| is_prefecture_code(p) && p.get(..2) == code.get(..2))
             {
                 self.warning_at(
-                    *at,
+                    Code::SubsidyAreaRedundant,
+                    at.clone(),
                     format!(
                         "areas の「{code}」（{}）は、同じ areas にある「{pref}」（{}）に含まれています",
                         name_of(code).unwrap_or_default(),
@@ -960,21 +970,22 @@ impl Checker<'_> {
         hint: &str,
     ) -> Vec<Spanned<String>> {
         let Some(list) = v else {
-            let (message, at) = match top_level_key_line(self.text, key) {
-                Some(at) => (format!("項目「{key}」が空です"), at),
-                None => (format!("必須の項目「{key}」がありません"), (0, 0)),
-            };
-            self.error_at(at, message, hint);
+            self.missing(key, hint);
             return Vec::new();
         };
-        let at = spanned_loc(&list);
+        let at = self.at(&list);
         let had_items = !list.value.is_empty();
         let mut out: Vec<Spanned<String>> = Vec::new();
         for item in list.value {
             let value = item.value.trim().to_string();
-            let item_at = spanned_loc(&item);
+            let item_at = self.at(&item);
             if value.is_empty() {
-                self.error_at(item_at, format!("{key} に空の行があります"), hint);
+                self.error_at(
+                    Code::SubsidyBadValue,
+                    item_at,
+                    format!("{key} に空の行があります"),
+                    hint,
+                );
                 continue;
             }
             let Some(item) = self.clean(key, Spanned::new(value, item.referenced, item.defined))
@@ -983,6 +994,7 @@ impl Checker<'_> {
             };
             if out.iter().any(|o| o.value == item.value) {
                 self.warning_at(
+                    Code::SubsidyDuplicateItem,
                     item_at,
                     format!("{key} に「{}」が2回あります", item.value),
                     "重複している行を消してください",
@@ -992,7 +1004,12 @@ impl Checker<'_> {
             out.push(item);
         }
         if !had_items {
-            self.error_at(at, format!("項目「{key}」が空です"), hint);
+            self.error_at(
+                Code::SubsidyMissingKey,
+                at,
+                format!("項目「{key}」が空です"),
+                hint,
+            );
         }
         out
     }
@@ -1001,14 +1018,14 @@ impl Checker<'_> {
 fn validate(
     raw: Raw,
     path: &Path,
-    text: &str,
+    keys: &Keys,
     master: &MasterList,
     fee: Option<&LicenceFee>,
     problems: &mut Problems,
 ) -> (Option<Subsidy>, Vec<Spanned<String>>) {
     let mut c = Checker {
         path,
-        text,
+        keys,
         problems,
         ok: true,
     };
@@ -1021,7 +1038,8 @@ fn validate(
         .all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '-' || ch == '_')
     {
         c.warning_at(
-            (0, 0),
+            Code::SubsidyFileName,
+            Location::file(path),
             format!("ファイル名「{id}」に半角英小文字・数字・ハイフン以外の文字があります"),
             "ファイル名はページのアドレスに使われます。shizuoka-city-license.yaml のような名前にしてください",
         );
@@ -1062,7 +1080,8 @@ fn validate(
             eligible.push(item.value);
         } else {
             c.error_at(
-                spanned_loc(&item),
+                Code::SubsidyBadValue,
+                c.at(&item),
                 format!("eligible の「{}」は使える語ではありません", item.value),
                 "居宅介護支援事業所、介護予防支援事業所、地域包括支援センター、サービス事業所 のいずれかを書いてください。サービス種別は「サービス事業所（訪問介護）」のように全角括弧で補足します",
             );
@@ -1079,7 +1098,8 @@ fn validate(
         let v = &item.value;
         if v != LICENCE_FEE && (v.contains("ライセンス") || v.contains("利用料")) {
             c.warning_at(
-                spanned_loc(&item),
+                Code::SubsidyCoversWording,
+                c.at(&item),
                 format!("covers の「{v}」はライセンス料の補助額の試算に使われません"),
                 "ケアプランデータ連携システムのライセンス料が対象なら「ライセンス料」と書いてください",
             );
@@ -1088,20 +1108,35 @@ fn validate(
     }
 
     let rate = c.optional("rate", raw.rate).and_then(|v| {
-        let at = spanned_loc(&v);
+        let at = c.at(&v);
         let hint = "補助率は 3/4、0.75、75% のように、0より大きく1以下で書いてください";
         match Rate::parse(&v.value) {
             Ok(r) if r.numerator == 0 => {
-                c.error_at(at, format!("補助率「{}」が0です", v.value), hint);
+                c.error_at(
+                    Code::SubsidyBadValue,
+                    at,
+                    format!("補助率「{}」が0です", v.value),
+                    hint,
+                );
                 None
             }
             Ok(r) if r.numerator > r.denominator => {
-                c.error_at(at, format!("補助率「{}」が1を超えています", v.value), hint);
+                c.error_at(
+                    Code::SubsidyBadValue,
+                    at,
+                    format!("補助率「{}」が1を超えています", v.value),
+                    hint,
+                );
                 None
             }
             Ok(r) => Some(r),
             Err(e) => {
-                c.error_at(at, format!("{e}: 「{}」", v.value), hint);
+                c.error_at(
+                    Code::SubsidyBadValue,
+                    at,
+                    format!("{e}: 「{}」", v.value),
+                    hint,
+                );
                 None
             }
         }
@@ -1110,7 +1145,8 @@ fn validate(
     let ceiling_yen = c.optional("ceiling_yen", raw.ceiling_yen).and_then(|v| match parse_yen(&v.value) {
         Some(0) => {
             c.error_at(
-                spanned_loc(&v),
+                Code::SubsidyBadValue,
+                c.at(&v),
                 format!("上限額「{}」が0円です", v.value),
                 "上限がないなら ceiling_yen の行を消してください",
             );
@@ -1119,7 +1155,8 @@ fn validate(
         Some(n) => Some(n),
         None => {
             c.error_at(
-                spanned_loc(&v),
+                Code::SubsidyBadValue,
+                c.at(&v),
                 format!("上限額「{}」が読み取れません", v.value),
                 "ceiling_yen: 50000 のように円単位の整数で書いてください（\"50,000\" や 5万円 も可）",
             );
@@ -1137,7 +1174,8 @@ fn validate(
             && e < s
         {
             c.error_at(
-                spanned_loc(end),
+                Code::SubsidyWindowOrder,
+                c.at(end),
                 format!(
                     "受付終了日「{}」が受付開始日「{}」より前です",
                     end.value,
@@ -1165,7 +1203,8 @@ fn validate(
             Some(v.value)
         } else {
             c.error_at(
-                spanned_loc(&v),
+                Code::SubsidyBadValue,
+                c.at(&v),
                 format!("link の「{}」は http:// または https:// で始まる URL ではありません", v.value),
                 "公式ページの URL を https://… の形で書いてください。なければ link の行を消してください",
             );
@@ -1192,15 +1231,18 @@ fn validate(
         raw.areas,
         "areas: の次の行から「  - \"221007\"」のように、実施地域の6桁の団体コードを書いてください。全域なら areas の行を消します",
     );
+    let has_areas = areas_at.is_some();
     let areas = c.areas(area_items, areas_at, provider.as_ref(), master);
     let areas_illustrative = c.boolean(
         "areas_illustrative",
         raw.areas_illustrative,
         "areas がサンプル・架空の地域指定なら true を書いてください",
     );
-    if areas_illustrative == Some(true) && areas_at.is_none() {
+    if areas_illustrative == Some(true) && !has_areas {
         c.warning_at(
-            top_level_key_line(text, "areas_illustrative").unwrap_or((0, 0)),
+            Code::SubsidyIneffectiveKey,
+            c.key("areas_illustrative")
+                .unwrap_or_else(|| Location::file(path)),
             "areas_illustrative がありますが areas がありません".to_string(),
             "実施地域を限らないなら areas_illustrative の行を消してください",
         );
@@ -1213,7 +1255,8 @@ fn validate(
             "application" => Some(CeilingPer::Application),
             other => {
                 c.error_at(
-                    spanned_loc(&v),
+                    Code::SubsidyBadValue,
+                    c.at(&v),
                     format!("ceiling_per の値「{other}」は office か application ではありません"),
                     "上限額が事業所番号ごとなら office、1回の申請ごとなら application を書いてください",
                 );
@@ -1223,7 +1266,8 @@ fn validate(
     };
     if ceiling_per == Some(CeilingPer::Application) && ceiling_yen.is_none() {
         c.warning_at(
-            top_level_key_line(text, "ceiling_per").unwrap_or((0, 0)),
+            Code::SubsidyIneffectiveKey,
+            c.key("ceiling_per").unwrap_or_else(|| Location::file(path)),
             "ceiling_per がありますが上限額（ceiling_yen）がありません".to_string(),
             "上限額があるなら ceiling_yen を書き、なければ ceiling_per の行を消してください",
         );
@@ -1237,7 +1281,8 @@ fn validate(
                 "tax_excluded" => Some(FeeBasis::TaxExcluded),
                 other => {
                     c.error_at(
-                        spanned_loc(&v),
+                        Code::SubsidyBadValue,
+                        c.at(&v),
                         format!("fee_basis の値「{other}」は tax_excluded か tax_included ではありません"),
                         "税抜の額に補助するなら tax_excluded、税込の額なら tax_included を書いてください",
                     );
@@ -1248,7 +1293,8 @@ fn validate(
                 && basis.fee_yen(fee).is_none()
             {
                 c.error_at(
-                    spanned_loc(&v),
+                    Code::SubsidyNeedsTaxRate,
+                    c.at(&v),
                     format!(
                         "fee_basis: {} の額を計算するには消費税率が要りますが、config.yaml の licence_fee に consumption_tax がありません",
                         v.value
@@ -1264,7 +1310,8 @@ fn validate(
         Some(n) if n > 0 => Some(n),
         _ => {
             c.error_at(
-                spanned_loc(&v),
+                Code::SubsidyBadValue,
+                c.at(&v),
                 format!("端数の切り捨て単位「{}」が読み取れません", v.value),
                 "千円未満切り捨てなら round_down_to: 1000 のように、1以上の円単位の整数で書いてください",
             );
@@ -1287,7 +1334,8 @@ fn validate(
         let labelled = name.value.starts_with("（架空）");
         if illustrative && !labelled {
             c.warning_at(
-                spanned_loc(name),
+                Code::SubsidyIllustrativeLabel,
+                c.at(name),
                 format!(
                     "架空の制度（illustrative: true）の名前「{}」が「（架空）」で始まっていません",
                     name.value
@@ -1296,7 +1344,8 @@ fn validate(
             );
         } else if !illustrative && labelled {
             c.warning_at(
-                spanned_loc(name),
+                Code::SubsidyIllustrativeLabel,
+                c.at(name),
                 format!("名前「{}」は「（架空）」で始まっていますが illustrative が true ではありません", name.value),
                 "架空の制度なら illustrative: true を書いてください",
             );
@@ -1406,7 +1455,7 @@ fn gcd(a: u64, b: u64) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::problems::{Problem, Severity};
+    use crate::problems::{Problem, Severity, with_code};
     use jiff::civil::date;
 
     fn root() -> &'static Path {
@@ -1789,21 +1838,29 @@ mod tests {
         let list = load(dir.path(), &master(), None, &mut problems);
         assert!(list.is_empty());
         let all = problems.sorted();
-        let lines: Vec<(usize, &str)> = all
+        let lines: Vec<(Option<usize>, &str)> = all
             .iter()
-            .map(|p| (p.line, p.message.split(' ').next().unwrap_or("")))
+            .map(|p| {
+                let key = p.message.split(' ').next().unwrap_or("");
+                (p.location.line_number(), key)
+            })
             .collect();
         // name (tab), the covers item (LF) and contact (CR) are errors; the
         // line break and tab of the multi-line how_to_apply are not.
         assert_eq!(
             lines,
-            [(1, "name"), (8, "covers"), (12, "contact")],
+            [
+                (Some(1), "name"),
+                (Some(8), "covers"),
+                (Some(12), "contact")
+            ],
             "{all:#?}"
         );
         assert!(all[0].message.contains("U+0009"), "{}", all[0]);
         assert!(all[1].message.contains("U+000A"), "{}", all[1]);
-        assert_eq!(all[1].column, 5);
+        assert_eq!(all[1].location.column_number(), Some(5));
         assert!(all.iter().all(|p| p.severity == Severity::Error));
+        assert_eq!(with_code(&all, Code::YamlControlCharacter).len(), 3);
     }
 
     #[test]
@@ -1853,14 +1910,35 @@ mod tests {
         assert_eq!(json["rate"]["numerator"], 3);
     }
 
-    /// The one problem reported for `file` at `line`.
-    fn at<'a>(problems: &'a [Problem], file: &str, line: usize) -> &'a Problem {
+    /// The one problem reported for `file` at `line` (`None`: the whole file).
+    fn found<'a>(problems: &'a [Problem], file: &str, line: Option<usize>) -> &'a Problem {
         let found: Vec<&Problem> = problems
             .iter()
-            .filter(|p| p.file.file_name().is_some_and(|n| n == file) && p.line == line)
+            .filter(|p| {
+                p.location
+                    .path()
+                    .unwrap()
+                    .file_name()
+                    .is_some_and(|n| n == file)
+                    && p.location.line_number() == line
+            })
             .collect();
-        assert_eq!(found.len(), 1, "{file}:{line}: {problems:#?}");
+        assert_eq!(found.len(), 1, "{file}:{line:?}: {problems:#?}");
         found[0]
+    }
+
+    /// The one problem reported for `file` at `line`.
+    fn at<'a>(problems: &'a [Problem], file: &str, line: usize) -> &'a Problem {
+        found(problems, file, Some(line))
+    }
+
+    /// The one problem reported for `file` as a whole.
+    fn whole<'a>(problems: &'a [Problem], file: &str) -> &'a Problem {
+        found(problems, file, None)
+    }
+
+    fn column(p: &Problem) -> Option<usize> {
+        p.location.column_number()
     }
 
     #[test]
@@ -1889,7 +1967,8 @@ mod tests {
 
         // Unknown keys: every one of them, with line and column, and the allowed keys.
         let p = at(&all, "unknown-key.yaml", 4);
-        assert_eq!((p.column, p.severity), (1, Severity::Error));
+        assert_eq!(p.code, Code::SubsidyUnknownKey);
+        assert_eq!((column(p), p.severity), (Some(1), Severity::Error));
         assert!(
             p.message
                 .starts_with("不明な項目「budget」があります。使える項目: name, provider"),
@@ -1898,7 +1977,7 @@ mod tests {
         );
         assert!(p.message.contains("budget_source"));
         let p = at(&all, "unknown-key.yaml", 15);
-        assert_eq!(p.column, 3);
+        assert_eq!((p.code, column(p)), (Code::SubsidyUnknownKey, Some(3)));
         assert!(
             p.message
                 .contains("window の中に不明な項目「until」があります。使える項目: start, end"),
@@ -1908,7 +1987,7 @@ mod tests {
 
         // End before start: at the line of `end`.
         let p = at(&all, "end-before-start.yaml", 11);
-        assert_eq!(p.column, 8);
+        assert_eq!((p.code, column(p)), (Code::SubsidyWindowOrder, Some(8)));
         assert!(
             p.message.contains("2026-11-01") && p.message.contains("2026-12-01"),
             "{}",
@@ -1918,12 +1997,14 @@ mod tests {
 
         // Unknown code (valid check digit, not in the master list) and a wrong check digit.
         let p = at(&all, "unknown-code.yaml", 2);
+        assert_eq!(p.code, Code::SubsidyBadValue);
         assert!(
             p.message.contains("「229997」") && p.message.contains("団体コード一覧にありません"),
             "{}",
             p.message
         );
         let p = at(&all, "wrong-check-digit.yaml", 2);
+        assert_eq!(p.code, Code::SubsidyBadValue);
         assert!(
             p.message.contains("221008") && p.message.contains("検査数字"),
             "{}",
@@ -1933,11 +2014,12 @@ mod tests {
 
         // Rate above 1.
         let p = at(&all, "rate-over-one.yaml", 9);
-        assert_eq!(p.column, 7);
-        assert_eq!(p.message, "補助率「5/4」が1を超えています");
+        assert_eq!((p.code, column(p)), (Code::SubsidyBadValue, Some(7)));
+        assert!(p.message.contains("「5/4」"), "{}", p.message);
 
         // A scalar where a list is needed names the key.
         let p = at(&all, "wrong-type.yaml", 5);
+        assert_eq!(p.code, Code::YamlWrongType);
         assert!(
             p.message.contains("項目「eligible」の値の形が違います"),
             "{}",
@@ -1946,22 +2028,42 @@ mod tests {
 
         // Broken YAML: in Japanese, where the parser stopped, with a hint for the quote left open.
         let p = at(&all, "syntax.yaml", 2);
+        assert_eq!(p.code, Code::YamlSyntax);
         assert!(p.message.contains("引用符"), "{}", p.message);
         assert!(p.hint.contains("閉じ忘れ"), "{}", p.hint);
 
         // An empty file is one problem, not one per missing key.
-        let p = at(&all, "empty.yaml", 0);
-        assert_eq!(p.message, "ファイルが空です");
+        let p = whole(&all, "empty.yaml");
+        assert_eq!(p.code, Code::SubsidyEmptyFile);
 
         // One file with many value problems reports all of them.
         let many: Vec<&Problem> = all
             .iter()
-            .filter(|p| p.file.ends_with("many-problems.yaml"))
+            .filter(|p| p.location.path().unwrap().ends_with("many-problems.yaml"))
             .collect();
         assert_eq!(many.len(), 9, "{many:#?}");
+        let codes: Vec<(Option<usize>, Code)> = many
+            .iter()
+            .map(|p| (p.location.line_number(), p.code))
+            .collect();
         assert_eq!(
-            at(&all, "many-problems.yaml", 0).message,
-            "必須の項目「name」がありません"
+            codes,
+            [
+                (None, Code::SubsidyMissingKey),
+                (Some(6), Code::SubsidyBadValue),
+                (Some(9), Code::SubsidyBadValue),
+                (Some(10), Code::SubsidyBadValue),
+                (Some(12), Code::SubsidyBadValue),
+                (Some(13), Code::SubsidyBadValue),
+                (Some(15), Code::SubsidyMissingKey),
+                (Some(16), Code::SubsidyBadValue),
+                (Some(17), Code::SubsidyBadValue),
+            ]
+        );
+        assert!(
+            whole(&all, "many-problems.yaml")
+                .message
+                .contains("「name」")
         );
         assert!(
             at(&all, "many-problems.yaml", 6)
@@ -1988,9 +2090,10 @@ mod tests {
                 .message
                 .contains("javascript:alert(1)")
         );
-        assert_eq!(
-            at(&all, "many-problems.yaml", 15).message,
-            "項目「contact」が空です"
+        assert!(
+            at(&all, "many-problems.yaml", 15)
+                .message
+                .contains("「contact」")
         );
         assert!(
             at(&all, "many-problems.yaml", 16)
@@ -2004,10 +2107,14 @@ mod tests {
         );
 
         // .yml is not read, but the editor is told; other files are ignored.
-        let p = at(&all, "ignored.yml", 0);
-        assert_eq!(p.severity, Severity::Warning);
-        assert!(!all.iter().any(|p| p.file.ends_with("README.txt")));
-        assert!(!all.iter().any(|p| p.file.ends_with("ok.yaml")));
+        let p = whole(&all, "ignored.yml");
+        assert_eq!((p.code, p.severity), (Code::FileIgnored, Severity::Warning));
+        let in_file = |name: &str| {
+            all.iter()
+                .any(|p| p.location.path().unwrap().ends_with(name))
+        };
+        assert!(!in_file("README.txt"));
+        assert!(!in_file("ok.yaml"));
 
         // Every problem carries a hint.
         assert!(all.iter().all(|p| !p.hint.is_empty()));
@@ -2034,22 +2141,22 @@ mod tests {
         assert!(!problems.has_errors(), "{all:#?}");
         // Per file: the label mismatch on line 1 and the licence-fee wording on line 6.
         let a = at(&all, "a.yaml", 1);
+        assert_eq!(a.code, Code::SubsidyIllustrativeLabel);
         assert!(
             a.message.contains("「（架空）」で始まっていません"),
             "{}",
             a.message
         );
         let b = at(&all, "b.yaml", 1);
+        assert_eq!(b.code, Code::SubsidyIllustrativeLabel);
         assert!(
             b.message.contains("illustrative が true ではありません"),
             "{}",
             b.message
         );
-        assert!(
-            at(&all, "a.yaml", 6)
-                .message
-                .contains("「ライセンス利用料」")
-        );
+        let covers = at(&all, "a.yaml", 6);
+        assert_eq!(covers.code, Code::SubsidyCoversWording);
+        assert!(covers.message.contains("「ライセンス利用料」"));
         assert_eq!(all.len(), 4);
     }
 }

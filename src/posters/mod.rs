@@ -54,7 +54,7 @@ use tera::{Context, Kwargs, State, Tera, Value};
 use crate::render::theme::locate;
 
 use crate::fonts::{DEFAULT_FAMILY, Fonts};
-use crate::problems::Problems;
+use crate::problems::{Code, Location, Problems};
 
 /// What a poster says about one site.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -196,11 +196,12 @@ pub struct Poster {
 pub enum PosterError {
     #[error("ポスターのデザイン「{design}」がありません（使えるデザイン: {available}）")]
     UnknownDesign { design: String, available: String },
-    #[error("ポスターのテンプレート {template} の {line} 行 {column} 列: {message}")]
+    #[error("ポスターのテンプレート {template}{}: {message}", place(*.line, *.column))]
     Template {
         template: String,
-        line: usize,
-        column: usize,
+        /// 1-based, when Tera knows it.
+        line: Option<usize>,
+        column: Option<usize>,
         message: String,
     },
     #[error(
@@ -232,6 +233,15 @@ pub enum PosterError {
     Pdf { template: String, message: String },
     #[error("ポスター（{template}）の PNG を作れません")]
     Png { template: String },
+}
+
+/// ` の 3 行 5 列` of a template error, or nothing when Tera gave no line.
+fn place(line: Option<usize>, column: Option<usize>) -> String {
+    match (line, column) {
+        (Some(line), Some(column)) => format!(" の {line} 行 {column} 列"),
+        (Some(line), None) => format!(" の {line} 行"),
+        (None, _) => String::new(),
+    }
 }
 
 /// The trim, bleed and slug of one sheet, in millimetres, and the template's
@@ -378,9 +388,8 @@ impl PosterSet {
                 .collect(),
             Err(_) => {
                 problems.error(
-                    &dir,
-                    0,
-                    0,
+                    Code::PosterNoTemplates,
+                    Location::file(&dir),
                     "ポスターのテンプレートフォルダがありません",
                     "テーマに posters フォルダを作り、SVG のポスターテンプレート（standard.svg など）を置いてください",
                 );
@@ -400,9 +409,8 @@ impl PosterSet {
                 Ok(text) => text,
                 Err(e) => {
                     problems.error(
-                        path,
-                        0,
-                        0,
+                        Code::FileUnreadable,
+                        Location::file(path),
                         format!("ポスターのテンプレートを読めません: {e}"),
                         "UTF-8 で保存してください",
                     );
@@ -411,9 +419,8 @@ impl PosterSet {
             };
             for found in fontcheck::unknown_families(&text, &fonts) {
                 problems.error(
-                    path,
-                    found.line,
-                    found.column,
+                    Code::PosterUnknownFont,
+                    Location::at(path, found.line, found.column),
                     format!(
                         "フォント「{}」は読み込んだフォントにありません（このままでは文字が別のフォントになるか、消えます）",
                         found.family
@@ -426,9 +433,8 @@ impl PosterSet {
             }
             for found in structure::check_source(&text) {
                 problems.error(
-                    path,
-                    found.line,
-                    found.column,
+                    Code::PosterStructure,
+                    Location::at(path, found.line, found.column),
                     found.message,
                     format!(
                         "data-tag には {} のどれかを、Figure には data-alt（図の内容を文章で）も書いてください",
@@ -440,9 +446,8 @@ impl PosterSet {
         }
         if sources.is_empty() && problems.error_count() == errors_before {
             problems.error(
-                &dir,
-                0,
-                0,
+                Code::PosterNoTemplates,
+                Location::file(&dir),
                 "ポスターのテンプレート（.svg）が1つもありません",
                 "standard.svg などのポスターテンプレートを置いてください",
             );
@@ -458,12 +463,12 @@ impl PosterSet {
             match tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str()))) {
                 Ok(()) => break,
                 Err(e) => {
-                    let (name, line, column, message) = locate(&e);
+                    let found = locate(&e);
+                    let name = found.template;
                     problems.error(
-                        &dir.join(&name),
-                        line,
-                        column,
-                        format!("ポスターのテンプレートの誤り: {message}"),
+                        Code::PosterTemplate,
+                        Location::new(dir.join(&name), found.line, found.column),
+                        format!("ポスターのテンプレートの誤り: {}", found.message),
                         "Tera の書き方（{{ }} と {% %} の対応、endif/endfor）を確認してください",
                     );
                     let before = sources.len();
@@ -619,17 +624,17 @@ impl PosterSet {
     }
 
     fn template_error(&self, design: &str, error: &tera::Error) -> PosterError {
-        let (name, line, column, message) = locate(error);
-        let template = if name.is_empty() {
+        let found = locate(error);
+        let template = if found.template.is_empty() {
             self.template_path(design)
         } else {
-            self.dir.join(name).display().to_string()
+            self.dir.join(found.template).display().to_string()
         };
         PosterError::Template {
             template,
-            line,
-            column,
-            message,
+            line: found.line,
+            column: found.column,
+            message: found.message,
         }
     }
 

@@ -84,8 +84,16 @@ fn an_unknown_font_family_is_a_load_error_with_template_and_line() {
     assert!(PosterSet::load(dir.path(), fonts(), &mut problems).is_none());
     let found = problems.sorted();
     assert_eq!(found.len(), 1, "{found:?}");
-    assert!(found[0].file.ends_with("posters/broken.svg"), "{found:?}");
-    assert_eq!(found[0].line, 3);
+    assert_eq!(found[0].code, Code::PosterUnknownFont);
+    assert!(
+        found[0]
+            .location
+            .path()
+            .unwrap()
+            .ends_with("posters/broken.svg"),
+        "{found:?}"
+    );
+    assert_eq!(found[0].location.line_number(), Some(3));
     assert!(found[0].message.contains("Arial"), "{}", found[0].message);
     assert!(
         found[0].to_string().contains("broken.svg:3"),
@@ -104,10 +112,17 @@ fn a_tera_syntax_error_names_the_template_and_line() {
     let found = problems.sorted();
     // Both broken templates are reported in one run.
     assert_eq!(found.len(), 2, "{found:?}");
-    assert!(found[0].file.ends_with("posters/a.svg"), "{found:?}");
-    assert!(found[1].file.ends_with("posters/b.svg"), "{found:?}");
-    assert!(found.iter().all(|p| p.line >= 2), "{found:?}");
-    assert_eq!(found[1].line, 2, "{found:?}");
+    assert!(found.iter().all(|p| p.code == Code::PosterTemplate));
+    let path = |i: usize| found[i].location.path().unwrap();
+    assert!(path(0).ends_with("posters/a.svg"), "{found:?}");
+    assert!(path(1).ends_with("posters/b.svg"), "{found:?}");
+    assert!(
+        found
+            .iter()
+            .all(|p| p.location.line_number().is_some_and(|l| l >= 2)),
+        "{found:?}"
+    );
+    assert_eq!(found[1].location.line_number(), Some(2), "{found:?}");
 }
 
 #[test]
@@ -155,7 +170,7 @@ fn a_rendering_error_names_the_template_and_line() {
     match &err {
         PosterError::Template { template, line, .. } => {
             assert!(template.ends_with("poster.svg"), "{err}");
-            assert_eq!(*line, 2, "{err}");
+            assert_eq!(*line, Some(2), "{err}");
         }
         other => panic!("{other}"),
     }
@@ -631,8 +646,14 @@ fn a_figure_without_alt_text_or_an_unknown_role_is_a_load_error_with_template_an
     assert!(PosterSet::load(dir.path(), fonts(), &mut problems).is_none());
     let found = problems.sorted();
     assert_eq!(found.len(), 2, "{found:?}");
-    assert!(found.iter().all(|p| p.file.ends_with("posters/broken.svg")));
-    assert_eq!((found[0].line, found[1].line), (3, 4), "{found:?}");
+    assert!(found.iter().all(|p| p.code == Code::PosterStructure));
+    assert!(
+        found
+            .iter()
+            .all(|p| p.location.path().unwrap().ends_with("posters/broken.svg"))
+    );
+    let lines: Vec<_> = found.iter().map(|p| p.location.line_number()).collect();
+    assert_eq!(lines, [Some(3), Some(4)], "{found:?}");
     assert!(found[0].message.contains("data-alt"), "{}", found[0]);
     assert!(found[1].message.contains("Heading"), "{}", found[1]);
 }

@@ -35,8 +35,9 @@ use crate::output::{OutputError, Staging};
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct RenderError {
     pub template: String,
-    pub line: usize,
-    pub column: usize,
+    /// 1-based, when Tera knows it.
+    pub line: Option<usize>,
+    pub column: Option<usize>,
     pub message: String,
     pub page: String,
 }
@@ -190,16 +191,16 @@ impl Renderer<'_> {
                 .tera
                 .render(template, &context.context)
                 .map_err(|e| {
-                    let (name, line, column, message) = theme::locate(&e);
+                    let found = theme::locate(&e);
                     SiteError::Template(RenderError {
-                        template: if name.is_empty() {
+                        template: if found.template.is_empty() {
                             template.to_string()
                         } else {
-                            name
+                            found.template
                         },
-                        line,
-                        column,
-                        message,
+                        line: found.line,
+                        column: found.column,
+                        message: found.message,
                         page: rel.clone(),
                     })
                 })?;

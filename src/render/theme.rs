@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use tera::{ErrorKind, Tera};
 
 use crate::content::paths;
-use crate::problems::Problems;
+use crate::problems::{Code, Location, Problems};
 
 pub struct Theme {
     pub dir: PathBuf,
@@ -17,24 +17,48 @@ pub struct Theme {
     pub fingerprint: u64,
 }
 
-/// The template a Tera error points at, with line and column (1-based).
-pub fn locate(error: &tera::Error) -> (String, usize, usize, String) {
+/// The (first) problem of a Tera error: the template it points at, with line
+/// and column where Tera knows them.
+pub fn locate(error: &tera::Error) -> TemplateProblem {
     locate_all(error)
         .into_iter()
         .next()
-        .map(|p| (p.template, p.line, p.column, p.message))
-        .unwrap_or_default()
+        .expect("every Tera error gives at least one problem")
 }
 
-/// One problem of a Tera error, located in its template (line and column 1-based, 0 = unknown).
+/// One problem of a Tera error, located in its template (line and column
+/// 1-based, when known; `template` is empty when Tera did not name it).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TemplateProblem {
     pub template: String,
-    pub line: usize,
-    pub column: usize,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    pub kind: TemplateIssue,
     /// In Japanese, naming what is wrong (Tera's own words kept when there is no translation).
     pub message: String,
     pub hint: String,
+}
+
+/// What kind of template problem it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TemplateIssue {
+    /// The template does not parse.
+    Syntax,
+    /// It names a filter, function, test, block or template that does not exist.
+    Reference,
+    /// Rendering failed (a missing variable, a filter's error).
+    Render,
+}
+
+impl TemplateIssue {
+    /// The code of this problem in a page template.
+    pub fn code(self) -> Code {
+        match self {
+            TemplateIssue::Syntax => Code::ThemeTemplateSyntax,
+            TemplateIssue::Reference => Code::ThemeTemplateReference,
+            TemplateIssue::Render => Code::ThemeTemplateRender,
+        }
+    }
 }
 
 const SYNTAX_HINT: &str =
@@ -44,19 +68,28 @@ const SYNTAX_HINT: &str =
 /// the check Tera runs after parsing (unknown filters, functions, tests, blocks)
 /// reports all it found as one text, whose `--> file:line:column` lines are read here.
 pub fn locate_all(error: &tera::Error) -> Vec<TemplateProblem> {
-    let one =
-        |template: &str, line: usize, column: usize, message: String, hint: &str| TemplateProblem {
-            template: template.to_string(),
-            line,
-            column,
-            message,
-            hint: hint.to_string(),
-        };
+    let one = |template: &str,
+               (line, column): (Option<usize>, Option<usize>),
+               kind: TemplateIssue,
+               message: String,
+               hint: &str| TemplateProblem {
+        template: template.to_string(),
+        line,
+        column,
+        kind,
+        message,
+        hint: hint.to_string(),
+    };
+    // Tera's spans: 1-based lines (0 when unknown), 0-based columns.
+    let span = |span: &tera::Span| {
+        let line = Some(span.start_line).filter(|&l| l > 0);
+        (line, line.map(|_| span.start_col + 1))
+    };
     match error.kind() {
         ErrorKind::SyntaxError(report) => vec![one(
             report.filename(),
-            report.span().start_line,
-            report.span().start_col + 1,
+            span(report.span()),
+            TemplateIssue::Syntax,
             format!(
                 "テンプレートの誤り: 書き方が正しくありません（{}）",
                 report.message()
@@ -65,22 +98,22 @@ pub fn locate_all(error: &tera::Error) -> Vec<TemplateProblem> {
         )],
         ErrorKind::RenderingError(report) => vec![one(
             report.filename(),
-            report.span().start_line,
-            report.span().start_col + 1,
+            span(report.span()),
+            TemplateIssue::Render,
             report.message().to_string(),
             "テンプレートで使っている変数名を確認してください",
         )],
         ErrorKind::MissingParent { current, parent } => vec![one(
             current,
-            0,
-            0,
+            (None, None),
+            TemplateIssue::Reference,
             format!("継承元のテンプレート「{parent}」がありません"),
             "{% extends \"…\" %} のテンプレート名を確認してください",
         )],
         ErrorKind::TemplateNotFound(name) => vec![one(
             name,
-            0,
-            0,
+            (None, None),
+            TemplateIssue::Reference,
             format!("テンプレート「{name}」がありません"),
             "テーマの templates フォルダにそのファイルを置いてください",
         )],
@@ -89,27 +122,47 @@ pub fn locate_all(error: &tera::Error) -> Vec<TemplateProblem> {
             for line in text.lines() {
                 if let Some(message) = line.strip_prefix("error: ") {
                     let (message, hint) = reference_message(message);
-                    found.push(one("", 0, 0, message, hint));
+                    found.push(one(
+                        "",
+                        (None, None),
+                        TemplateIssue::Reference,
+                        message,
+                        hint,
+                    ));
                 } else if let Some(place) = line.trim_start().strip_prefix("--> ")
                     && let Some(last) = found.last_mut()
-                    && last.line == 0
+                    && last.line.is_none()
                 {
                     let mut parts = place.rsplitn(3, ':');
                     let column = parts.next().and_then(|c| c.parse().ok());
                     let row = parts.next().and_then(|l| l.parse().ok());
-                    if let (Some(column), Some(row), Some(name)) = (column, row, parts.next()) {
+                    if let (Some(column), Some(row), Some(name)) = (column, row, parts.next())
+                        && row > 0
+                    {
                         last.template = name.to_string();
-                        last.line = row;
-                        last.column = column;
+                        last.line = Some(row);
+                        last.column = Some(column).filter(|&c| c > 0);
                     }
                 }
             }
             if found.is_empty() {
-                found.push(one("", 0, 0, text.clone(), SYNTAX_HINT));
+                found.push(one(
+                    "",
+                    (None, None),
+                    TemplateIssue::Syntax,
+                    text.clone(),
+                    SYNTAX_HINT,
+                ));
             }
             found
         }
-        other => vec![one("", 0, 0, other.to_string(), SYNTAX_HINT)],
+        other => vec![one(
+            "",
+            (None, None),
+            TemplateIssue::Syntax,
+            other.to_string(),
+            SYNTAX_HINT,
+        )],
     }
 }
 
@@ -151,9 +204,8 @@ impl Theme {
         let templates_dir = dir.join("templates");
         if !templates_dir.is_dir() {
             problems.error(
-                dir,
-                0,
-                0,
+                Code::ThemeMissing,
+                Location::file(dir),
                 format!("テーマのテンプレートフォルダ {} がありません", templates_dir.display()),
                 "config.yaml の theme にテーマ名を書き、themes/<テーマ名>/templates/ を置いてください",
             );
@@ -174,9 +226,8 @@ impl Theme {
             match std::fs::read_to_string(entry.path()) {
                 Ok(text) => sources.push((name, text)),
                 Err(e) => problems.error(
-                    entry.path(),
-                    0,
-                    0,
+                    Code::FileUnreadable,
+                    Location::file(entry.path()),
                     format!("テンプレートを読めません: {e}"),
                     "UTF-8 で保存してください",
                 ),
@@ -205,21 +256,20 @@ impl Theme {
             );
             let mut removed = false;
             for mut p in locate_all(&e) {
-                if p.line == 0
+                if p.line.is_none()
                     && let Some((_, text)) = sources.iter().find(|(n, _)| *n == p.template)
                     && let ErrorKind::MissingParent { .. } = e.kind()
                 {
-                    // The `extends` line.
+                    // The `extends` line (Tera gives no span for a missing parent).
                     p.line = text
                         .lines()
                         .position(|l| l.contains("extends"))
-                        .map_or(0, |i| i + 1);
+                        .map(|i| i + 1);
                 }
                 if !parent_dropped {
                     problems.error(
-                        &templates_dir.join(&p.template),
-                        p.line,
-                        p.column,
+                        p.kind.code(),
+                        Location::new(templates_dir.join(&p.template), p.line, p.column),
                         p.message,
                         p.hint,
                     );
@@ -257,9 +307,8 @@ impl Theme {
             match std::fs::read(entry.path()) {
                 Ok(bytes) => assets.push((rel, bytes)),
                 Err(e) => problems.error(
-                    entry.path(),
-                    0,
-                    0,
+                    Code::FileUnreadable,
+                    Location::file(entry.path()),
                     format!("ファイルを読めません: {e}"),
                     "ファイルの権限を確認してください",
                 ),
@@ -341,9 +390,8 @@ fn report_case_twins<'a>(
     let twins = paths::case_twins(names);
     for (first, twin) in &twins {
         problems.error(
-            &dir.join(twin),
-            0,
-            0,
+            Code::FileNameCase,
+            Location::file(dir.join(twin)),
             format!("「{twin}」と「{first}」は大文字・小文字だけが違います"),
             "Windows や macOS では同じファイルになり、片方が消えてしまいます。どちらかの名前を変えてください",
         );
@@ -354,7 +402,7 @@ fn report_case_twins<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::problems::Problem;
+    use crate::problems::{Problem, Source};
 
     fn load_theme(templates: &[(&str, &str)], statics: &[&str]) -> (Option<Theme>, Vec<Problem>) {
         let dir = tempfile::tempdir().unwrap();
@@ -374,7 +422,9 @@ mod tests {
             .sorted()
             .into_iter()
             .map(|mut p| {
-                p.file = p.file.strip_prefix(dir.path()).unwrap().to_path_buf();
+                let file = p.location.path().unwrap().strip_prefix(dir.path()).unwrap();
+                p.location =
+                    Location::new(file, p.location.line_number(), p.location.column_number());
                 p
             })
             .collect();
@@ -402,46 +452,35 @@ mod tests {
             &[],
         );
         assert!(theme.is_none());
-        let found: Vec<(String, usize, usize, &str)> = problems
+        let found: Vec<(Code, Location)> = problems
             .iter()
-            .map(|p| {
-                (
-                    p.file.display().to_string(),
-                    p.line,
-                    p.column,
-                    p.message.as_str(),
-                )
-            })
+            .map(|p| (p.code, p.location.clone()))
             .collect();
         assert_eq!(
             found,
             vec![
                 (
-                    "templates/a.html".to_string(),
-                    3,
-                    10,
-                    "フィルター「nofilter」はありません"
+                    Code::ThemeTemplateReference,
+                    Location::at("templates/a.html", 3, 10)
                 ),
                 (
-                    "templates/b.html".to_string(),
-                    3,
-                    7,
-                    "テンプレートの誤り: 書き方が正しくありません（Unexpected end of input）"
+                    Code::ThemeTemplateSyntax,
+                    Location::at("templates/b.html", 3, 7)
                 ),
                 (
-                    "templates/c.html".to_string(),
-                    1,
-                    8,
-                    "フィルター「other」はありません"
+                    Code::ThemeTemplateReference,
+                    Location::at("templates/c.html", 1, 8)
                 ),
                 (
-                    "templates/d.html".to_string(),
-                    2,
-                    0,
-                    "継承元のテンプレート「missing.html」がありません"
+                    Code::ThemeTemplateReference,
+                    Location::line("templates/d.html", 2)
                 ),
             ]
         );
+        // What is named: the filter, Tera's words, the missing parent.
+        assert!(problems[0].message.contains("「nofilter」"));
+        assert!(problems[1].message.contains("Unexpected end of input"));
+        assert!(problems[3].message.contains("「missing.html」"));
         assert!(
             problems[0].hint.contains("フィルター名"),
             "{}",
@@ -456,14 +495,21 @@ mod tests {
             &["ok.css", "img/a#b.png", "Logo.png", "logo.png", "con.txt"],
         );
         assert!(theme.is_none());
-        let found: Vec<(String, &str)> = problems
+        let found: Vec<(Code, &Source)> = problems
             .iter()
-            .map(|p| (p.file.display().to_string(), p.message.as_str()))
+            .map(|p| (p.code, p.location.source()))
             .collect();
-        assert_eq!(found.len(), 3, "{found:#?}");
-        assert!(found[0].0 == "static/con.txt" && found[0].1.contains("「con.txt」は使えません"));
-        assert!(found[1].0 == "static/img/a#b.png" && found[1].1.contains("「#」"));
-        assert!(found[2].0 == "static/logo.png" && found[2].1.contains("大文字・小文字だけ"));
+        let file = |f: &str| Source::File(f.into());
+        assert_eq!(
+            found,
+            [
+                (Code::FileName, &file("static/con.txt")),
+                (Code::FileName, &file("static/img/a#b.png")),
+                (Code::FileNameCase, &file("static/logo.png")),
+            ]
+        );
+        assert!(problems[0].message.contains("「con.txt」は使えません"));
+        assert!(problems[1].message.contains("「#」"));
         assert!(
             problems[1].hint.contains("「a-b.png」"),
             "{}",

@@ -11,7 +11,7 @@ use crate::data::jis::{Code, CodeKind, MasterList, resolve_code};
 use crate::data::table::number::{NumberError, count_problem, parse_count_up_to};
 use crate::data::table::{Column, Header, Required, Schema, Table, TableRow, parse_rate};
 use crate::format::thousands;
-use crate::problems::Problems;
+use crate::problems::{Code as ProblemCode, Location, Problems};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Role {
@@ -162,9 +162,8 @@ pub(super) fn read(
     let table = Table::open(path, problems)?;
     if table.is_blank() {
         problems.error(
-            path,
-            0,
-            0,
+            ProblemCode::TableEmpty,
+            Location::file(path),
             "ファイルが空です",
             "見出し行（code,name,offices,using_offices）とデータ行を書いてください",
         );
@@ -228,8 +227,9 @@ impl Rows<'_> {
         self.header.column(role).map(|c| (c, row.cell(c)))
     }
 
-    fn column(&self, role: Role) -> usize {
-        self.header.column(role).map_or(0, |c| c + 1)
+    /// The 1-based column of a role.
+    fn column(&self, role: Role) -> Option<usize> {
+        self.header.column(role).map(|c| c + 1)
     }
 
     fn read(&mut self, row: &TableRow, problems: &mut Problems) {
@@ -257,8 +257,9 @@ impl Rows<'_> {
         if is_total && let Some(first) = &self.totals {
             self.table.error(
                 problems,
+                ProblemCode::AdoptionDuplicateRow,
                 line,
-                0,
+                None,
                 format!("合計行が2つあります（{}行目と{line}行目）", first.line),
                 "合計行は1つにしてください",
             );
@@ -270,6 +271,7 @@ impl Rows<'_> {
             let cell = |role| self.cell(row, role).map_or("", |(_, v)| v);
             self.table.error(
                 problems,
+                ProblemCode::AdoptionUsingExceedsOffices,
                 line,
                 self.column(Role::Using),
                 format!(
@@ -301,8 +303,9 @@ impl Rows<'_> {
         if let Some(first) = self.seen.get(&code) {
             self.table.error(
                 problems,
+                ProblemCode::AdoptionDuplicateRow,
                 line,
-                0,
+                None,
                 format!(
                     "{}（{code}）の行が2つあります（{first}行目と{line}行目）",
                     self.names.display(&code)
@@ -342,8 +345,9 @@ impl Rows<'_> {
                 let (message, hint) = count_problem(SCHEMA.label(role), raw, e);
                 self.table.error(
                     problems,
+                    ProblemCode::AdoptionBadNumber,
                     row.line,
-                    col + 1,
+                    Some(col + 1),
                     format!("{subject}{message}"),
                     hint,
                 );
@@ -372,8 +376,9 @@ impl Rows<'_> {
                 let (message, _) = count_problem("割合", raw, e);
                 self.table.error(
                     problems,
+                    ProblemCode::AdoptionBadNumber,
                     line,
-                    col + 1,
+                    Some(col + 1),
                     format!("{subject}{message}"),
                     "割合は 4.0% や 0.040 のように書くか、空欄にしてください",
                 );
@@ -392,8 +397,9 @@ impl Rows<'_> {
             let unit = if self.rate_percent { "%" } else { "" };
             self.table.error(
                 problems,
+                ProblemCode::AdoptionRateMismatch,
                 line,
-                col + 1,
+                Some(col + 1),
                 format!(
                     "{subject}割合「{raw}」が 利用事業所数÷事業所数（{}÷{}＝{computed:.shown$}{unit}）と合いません",
                     thousands(using),
@@ -450,8 +456,9 @@ impl Rows<'_> {
         if !diffs.is_empty() {
             self.table.error(
                 problems,
+                ProblemCode::AdoptionTotalsMismatch,
                 totals.line,
-                0,
+                None,
                 format!("合計行が各行の合計と合いません: {}", diffs.join("。")),
                 "合計行を計算し直すか、合計行を消してください（合計はこちらで計算します）",
             );
@@ -476,13 +483,21 @@ impl Rows<'_> {
             if !raw.is_empty() || (cell(Role::Code).is_some() && name_cell.is_none()) {
                 let code = match resolve_code(raw, self.master) {
                     Ok(code) => code,
-                    Err((message, hint)) => {
+                    Err(e) => {
                         let message = if raw.is_empty() {
                             "団体コードが空欄です".to_string()
                         } else {
-                            message
+                            e.to_string()
                         };
-                        table.error(problems, line, col + 1, message, hint);
+                        let hint = e.hint();
+                        table.error(
+                            problems,
+                            ProblemCode::AdoptionUnknownGovernment,
+                            line,
+                            Some(col + 1),
+                            message,
+                            hint,
+                        );
                         return None;
                     }
                 };
@@ -496,8 +511,9 @@ impl Rows<'_> {
                     if !matches {
                         table.warning(
                             problems,
+                            ProblemCode::AdoptionNameMismatch,
                             line,
-                            ncol + 1,
+                            Some(ncol + 1),
                             format!(
                                 "団体コード「{raw}」は{}ですが、名称は「{name}」です",
                                 names.display(&code)
@@ -519,15 +535,23 @@ impl Rows<'_> {
                 Ok(_) => {
                     table.error(
                         problems,
+                        ProblemCode::AdoptionUnknownGovernment,
                         line,
-                        col + 1,
+                        Some(col + 1),
                         format!("都道府県コード「{raw}」は都道府県のコードではありません"),
                         "2桁の都道府県番号（例: 22）で書いてください",
                     );
                     return None;
                 }
-                Err((message, hint)) => {
-                    table.error(problems, line, col + 1, message, hint);
+                Err(e) => {
+                    table.error(
+                        problems,
+                        ProblemCode::AdoptionUnknownGovernment,
+                        line,
+                        Some(col + 1),
+                        e.to_string(),
+                        e.hint(),
+                    );
                     return None;
                 }
             }
@@ -538,8 +562,9 @@ impl Rows<'_> {
                     let near = names.suggest_prefectures(raw);
                     table.error(
                         problems,
+                        ProblemCode::AdoptionUnknownGovernment,
                         line,
-                        col + 1,
+                        Some(col + 1),
                         format!("都道府県「{raw}」が見つかりません"),
                         suggestion_hint(&near, "都道府県名を正しく書いてください"),
                     );
@@ -553,9 +578,10 @@ impl Rows<'_> {
                 let col = [Role::Municipality, Role::Name, Role::Prefecture]
                     .into_iter()
                     .find_map(|r| self.header.column(r))
-                    .map_or(0, |c| c + 1);
+                    .map(|c| c + 1);
                 table.error(
                     problems,
+                    ProblemCode::AdoptionUnknownGovernment,
                     line,
                     col,
                     "団体コードも名称も空欄です",
@@ -577,8 +603,9 @@ impl Rows<'_> {
                     .collect();
                 table.error(
                     problems,
+                    ProblemCode::AdoptionUnknownGovernment,
                     line,
-                    col + 1,
+                    Some(col + 1),
                     format!(
                         "市区町村名「{name}」は全国に{}つあり、どれか決められません: {}",
                         codes.len(),
@@ -595,8 +622,9 @@ impl Rows<'_> {
                     .unwrap_or_default();
                 table.error(
                     problems,
+                    ProblemCode::AdoptionUnknownGovernment,
                     line,
-                    col + 1,
+                    Some(col + 1),
                     format!("名称「{name}」の団体が{within}見つかりません"),
                     suggestion_hint(
                         &near,

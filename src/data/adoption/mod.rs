@@ -28,7 +28,7 @@ use jiff::civil::Date;
 
 use crate::data::jis::{Code, CodeKind, MasterList};
 use crate::format::thousands;
-use crate::problems::Problems;
+use crate::problems::{Code as ProblemCode, Location, Problems};
 
 use file::FileData;
 use names::NameIndex;
@@ -170,9 +170,8 @@ pub fn load(dir: &Path, master: &MasterList, today: Date, problems: &mut Problem
         Ok(entries) => entries,
         Err(e) => {
             problems.warning(
-                dir,
-                0,
-                0,
+                ProblemCode::AdoptionFolderUnreadable,
+                Location::file(dir),
                 format!("利用状況のフォルダを読めません: {e}"),
                 "data/adoption/ に 2023-11-06.csv のような日付名のファイルを置いてください",
             );
@@ -230,9 +229,8 @@ fn is_table(path: &Path, problems: &mut Problems) -> bool {
         "csv" | "xlsx" | "tsv" => true,
         "xls" => {
             problems.error(
-                path,
-                0,
-                0,
+                ProblemCode::TableFormat,
+                Location::file(path),
                 format!("「{file_name}」は古い Excel 形式（.xls）で、読めません"),
                 "Excel で「.xlsx」か「CSV UTF-8」の形式で保存し直してください",
             );
@@ -241,9 +239,8 @@ fn is_table(path: &Path, problems: &mut Problems) -> bool {
         "md" | "txt" => false,
         _ => {
             problems.warning(
-                path,
-                0,
-                0,
+                ProblemCode::FileIgnored,
+                Location::file(path),
                 format!(
                     "「{file_name}」は利用状況のファイル（.csv / .xlsx）ではないので読みません"
                 ),
@@ -280,9 +277,8 @@ fn file_date(path: &Path, file_name: &str, today: Date, problems: &mut Problems)
     });
     let Some(head) = head else {
         problems.error(
-            path,
-            0,
-            0,
+            ProblemCode::AdoptionFileName,
+            Location::file(path),
             format!("ファイル名「{file_name}」が日付（YYYY-MM-DD）で始まっていません"),
             "集計日を表す名前にしてください（例: 2023-11-06.csv、2023-11-06-市区町村.xlsx）",
         );
@@ -290,9 +286,8 @@ fn file_date(path: &Path, file_name: &str, today: Date, problems: &mut Problems)
     };
     let Some(date) = crate::dates::parse_iso(head) else {
         problems.error(
-            path,
-            0,
-            0,
+            ProblemCode::AdoptionFileName,
+            Location::file(path),
             format!("ファイル名の日付「{head}」は実在しない日付です"),
             "集計日を正しい日付に直してください（例: 2023-11-06）",
         );
@@ -300,9 +295,8 @@ fn file_date(path: &Path, file_name: &str, today: Date, problems: &mut Problems)
     };
     if date > today {
         problems.warning(
-            path,
-            0,
-            0,
+            ProblemCode::AdoptionFutureDate,
+            Location::file(path),
             format!("ファイル名の日付「{head}」が今日（{today}）より先です"),
             "集計日が正しいか確認してください（未来の日付の数値として表示されます）",
         );
@@ -336,9 +330,8 @@ fn merge(
                 && other != &file.path
             {
                 problems.error(
-                    &file.path,
-                    row.line,
-                    0,
+                    ProblemCode::AdoptionDuplicateRow,
+                    Location::line(&file.path, row.line),
                     format!(
                         "{}（{}）は同じ日付の別のファイル「{}」の{}行目にもあります",
                         names.display(&row.code),
@@ -392,9 +385,8 @@ fn merge(
         let examples: Vec<&str> = missing.iter().take(5).map(String::as_str).collect();
         let more = if missing.len() > 5 { "ほか" } else { "" };
         problems.warning(
-            file,
-            0,
-            0,
+            ProblemCode::AdoptionMissingRows,
+            Location::file(file),
             format!(
                 "{date} の{what}のデータに {} 団体がありません（{}{more}）",
                 thousands(missing.len() as u64),
@@ -427,16 +419,17 @@ fn merge(
             offices > figure.offices || using > figure.using
         };
         if bad {
-            let (file, line) = origin.get(code).cloned().unwrap_or_default();
+            let Some((file, line)) = origin.get(code) else {
+                continue;
+            };
             let scope = if complete {
                 "市区町村の行の合計"
             } else {
                 "一部の市区町村の行の合計だけで"
             };
             problems.warning(
-                &file,
-                line,
-                0,
+                ProblemCode::AdoptionPrefectureSumMismatch,
+                Location::line(file, *line),
                 format!(
                     "{}の行は 事業所数 {}・利用 {} ですが、{}は 事業所数 {}・利用 {} です",
                     names.display(code),

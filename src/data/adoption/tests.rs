@@ -2,7 +2,7 @@ use std::fmt::Write as _;
 
 use super::*;
 use crate::data::table;
-use crate::problems::{Problem, Severity};
+use crate::problems::{Code as ProblemCode, Problem, Severity, one_with_code, with_code};
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -51,6 +51,15 @@ fn warnings(problems: &[Problem]) -> Vec<&Problem> {
 
 fn find<'a>(problems: &'a [Problem], needles: &[&str]) -> &'a Problem {
     crate::problems::find_one(problems, needles)
+}
+
+/// A problem's code, line and column.
+fn at(p: &Problem) -> (ProblemCode, Option<usize>, Option<usize>) {
+    (p.code, p.location.line_number(), p.location.column_number())
+}
+
+fn file_of(p: &Problem) -> &Path {
+    p.location.path().unwrap()
 }
 
 /// A figure's counts, `(offices, using)`, to compare with what a test expects.
@@ -238,11 +247,19 @@ fn xlsx_cells_and_rows() {
 #[test]
 fn xlsx_errors_name_the_sheet_row() {
     let (adoption, problems) = fixture("xlsx_errors");
-    let e = find(&problems, &["利用事業所数「912」", "事業所数「36」"]);
-    assert_eq!((e.line, e.column), (5, 4));
-    assert!(e.file.ends_with("2024-01-15.xlsx"));
-    let e = find(&problems, &["割合「0.5」"]);
-    assert_eq!((e.line, e.column), (6, 5));
+    let e = one_with_code(&problems, ProblemCode::AdoptionUsingExceedsOffices);
+    assert_eq!(
+        at(e),
+        (ProblemCode::AdoptionUsingExceedsOffices, Some(5), Some(4))
+    );
+    assert!(file_of(e).ends_with("2024-01-15.xlsx"));
+    assert!(
+        e.message.contains("「912」") && e.message.contains("「36」"),
+        "{e}"
+    );
+    let e = one_with_code(&problems, ProblemCode::AdoptionRateMismatch);
+    assert_eq!(at(e), (ProblemCode::AdoptionRateMismatch, Some(6), Some(5)));
+    assert!(e.message.contains("「0.5」"), "{e}");
     assert_eq!(errors(&problems).len(), 2, "{problems:#?}");
     assert_eq!(adoption.snapshots[0].municipalities.len(), 2);
 }
@@ -350,27 +367,47 @@ fn rate_units_follow_the_column() {
 #[test]
 fn every_row_error_in_one_run_with_line_and_value() {
     let (adoption, problems) = fixture("errors");
-    let path_ok = |p: &Problem| p.file.ends_with("errors/2024-01-15.csv");
-    let e = find(&problems, &["221008", "221007"]); // wrong check digit, names the right one
-    assert_eq!((e.line, e.column, e.severity), (2, 1, Severity::Error));
-    assert!(path_ok(e));
-    let e = find(&problems, &["229997", "ありません"]);
-    assert_eq!((e.line, e.severity), (3, Severity::Error));
-    let e = find(&problems, &["利用事業所数「120」", "事業所数「100」"]);
-    assert_eq!((e.line, e.column), (4, 4));
-    let e = find(&problems, &["「-5」", "マイナス"]);
-    assert_eq!((e.line, e.column), (5, 3));
-    let e = find(&problems, &["「abc」"]);
-    assert_eq!((e.line, e.column), (6, 3));
-    let e = find(&problems, &["事業所数が空欄"]);
-    assert_eq!((e.line, e.column), (7, 3));
-    let e = find(&problems, &["割合「20.0%」", "10.00%"]);
-    assert_eq!((e.line, e.column), (8, 5));
-    let e = find(&problems, &["伊東市", "9行目と10行目"]);
-    assert_eq!(e.line, 10);
-    let e = find(&problems, &["「12.5」", "整数"]);
-    assert_eq!(e.line, 11);
-    assert_eq!(errors(&problems).len(), 9, "{problems:#?}");
+    assert!(
+        problems
+            .iter()
+            .all(|p| file_of(p).ends_with("errors/2024-01-15.csv"))
+    );
+    let found: Vec<_> = errors(&problems).into_iter().map(at).collect();
+    let (unknown, bad) = (
+        ProblemCode::AdoptionUnknownGovernment,
+        ProblemCode::AdoptionBadNumber,
+    );
+    assert_eq!(
+        found,
+        [
+            (unknown, Some(2), Some(1)),
+            (unknown, Some(3), Some(1)),
+            (ProblemCode::AdoptionUsingExceedsOffices, Some(4), Some(4)),
+            (bad, Some(5), Some(3)),
+            (bad, Some(6), Some(3)),
+            (bad, Some(7), Some(3)),
+            (ProblemCode::AdoptionRateMismatch, Some(8), Some(5)),
+            (ProblemCode::AdoptionDuplicateRow, Some(10), None),
+            (bad, Some(11), Some(3)),
+        ],
+        "{problems:#?}"
+    );
+    // Each message names the value of its row (and the right code for a wrong check digit).
+    let named = |line: usize, values: &[&str]| {
+        let p = problems
+            .iter()
+            .find(|p| p.location.line_number() == Some(line))
+            .unwrap();
+        assert!(values.iter().all(|v| p.message.contains(v)), "{p}");
+    };
+    named(2, &["221008", "221007"]);
+    named(3, &["229997"]);
+    named(4, &["「120」", "「100」"]);
+    named(5, &["「-5」"]);
+    named(6, &["「abc」"]);
+    named(8, &["「20.0%」", "10.00%"]);
+    named(10, &["伊東市", "9行目と10行目"]);
+    named(11, &["「12.5」"]);
     // Only the valid, first-seen rows are kept.
     let s = &adoption.snapshots[0];
     assert_eq!(
@@ -386,14 +423,22 @@ fn every_row_error_in_one_run_with_line_and_value() {
 fn names_not_found_suggest_the_nearest() {
     let csv = "name,offices,using_offices\n静岡し,10,1\n府中市,10,1\n東京,100,5\nしずおか県,1,0\n";
     let (adoption, problems) = run(&[("2024-01-15.csv", csv.as_bytes())]);
-    let e = find(&problems, &["「静岡し」", "見つかりません"]);
-    assert_eq!((e.line, e.column), (2, 1));
+    let found: Vec<_> = errors(&problems).into_iter().map(at).collect();
+    let unknown = ProblemCode::AdoptionUnknownGovernment;
+    assert_eq!(
+        found,
+        [
+            (unknown, Some(2), Some(1)),
+            (unknown, Some(3), Some(1)),
+            (unknown, Some(5), Some(1)),
+        ],
+        "{problems:#?}"
+    );
+    let e = find(&problems, &["「静岡し」"]);
     assert!(e.hint.contains("静岡市"), "{e}");
-    let e = find(&problems, &["「府中市」", "2つ", "132063", "342084"]);
-    assert_eq!(e.line, 3);
+    let e = find(&problems, &["「府中市」", "132063", "342084"]);
     assert!(e.hint.contains("都道府県"));
     find(&problems, &["「しずおか県」"]);
-    assert_eq!(errors(&problems).len(), 3, "{problems:#?}");
     assert_eq!(
         counts(&adoption.snapshots[0].prefectures["130001"]),
         fig(100, 5)
@@ -402,6 +447,10 @@ fn names_not_found_suggest_the_nearest() {
     let csv = "都道府県,事業所数,利用事業所数\n静岡件,1,0\n";
     let (_, problems) = run(&[("2024-01-15.csv", csv.as_bytes())]);
     let e = find(&problems, &["都道府県「静岡件」"]);
+    assert_eq!(
+        at(e),
+        (ProblemCode::AdoptionUnknownGovernment, Some(2), Some(1))
+    );
     assert!(e.hint.contains("静岡県"), "{e}");
 }
 
@@ -410,7 +459,8 @@ fn code_and_name_that_disagree_warn() {
     let csv = "code,name,offices,using_offices\n221007,浜松市,10,1\n221309,浜松市,10,1\n";
     let (adoption, problems) = run(&[("2024-01-15.csv", csv.as_bytes())]);
     let w = find(&problems, &["221007", "静岡市", "「浜松市」"]);
-    assert_eq!((w.line, w.severity), (2, Severity::Warning));
+    assert_eq!(at(w), (ProblemCode::AdoptionNameMismatch, Some(2), Some(2)));
+    assert_eq!(w.severity, Severity::Warning);
     assert_eq!(adoption.snapshots[0].municipalities.len(), 2);
 }
 
@@ -418,11 +468,17 @@ fn code_and_name_that_disagree_warn() {
 fn empty_cells_and_codes() {
     let csv = "code,offices,using_offices\n,10,1\n221007,10,\n12345678,1,0\n";
     let (_, problems) = run(&[("2024-01-15.csv", csv.as_bytes())]);
-    assert_eq!(find(&problems, &["団体コードが空欄"]).line, 2);
-    let e = find(&problems, &["利用事業所数が空欄"]);
-    assert_eq!((e.line, e.column), (3, 3));
-    assert_eq!(find(&problems, &["「12345678」", "6桁"]).line, 4);
-    assert_eq!(errors(&problems).len(), 3, "{problems:#?}");
+    let found: Vec<_> = errors(&problems).into_iter().map(at).collect();
+    assert_eq!(
+        found,
+        [
+            (ProblemCode::AdoptionUnknownGovernment, Some(2), Some(1)),
+            (ProblemCode::AdoptionBadNumber, Some(3), Some(3)),
+            (ProblemCode::AdoptionUnknownGovernment, Some(4), Some(1)),
+        ],
+        "{problems:#?}"
+    );
+    assert!(find(&problems, &["「12345678」"]).message.contains("6桁"));
 }
 
 #[test]
@@ -437,8 +493,10 @@ fn totals_row_is_checked_against_the_rows() {
             "prefecture_code,offices,using_offices\n01,7416,297\n22,5055,392\n{marker},181566,8283\n"
         );
         let (_, problems) = run(&[("2024-01-15.csv", bad.as_bytes())]);
-        let e = find(&problems, &["合計行", "181,566", "12,471", "8,283", "689"]);
-        assert_eq!((e.line, e.severity), (4, Severity::Error), "{marker}");
+        let e = one_with_code(&problems, ProblemCode::AdoptionTotalsMismatch);
+        assert_eq!(e.location.line_number(), Some(4), "{marker}");
+        let named = ["181,566", "12,471", "8,283", "689"];
+        assert!(named.iter().all(|n| e.message.contains(n)), "{e}");
     }
 }
 
@@ -447,9 +505,11 @@ fn same_entity_in_two_files_of_one_date() {
     let a = b"code,offices,using_offices\n221007,10,1\n";
     let b = b"code,offices,using_offices\n220001,100,10\n221007,10,1\n";
     let (adoption, problems) = run(&[("2024-01-15-a.csv", a), ("2024-01-15-b.csv", b)]);
-    let e = find(&problems, &["静岡市", "2024-01-15-a.csv", "2行目"]);
-    assert!(e.file.ends_with("2024-01-15-b.csv"));
-    assert_eq!((e.line, e.severity), (3, Severity::Error));
+    let e = one_with_code(&problems, ProblemCode::AdoptionDuplicateRow);
+    assert!(file_of(e).ends_with("2024-01-15-b.csv"));
+    assert_eq!(e.location.line_number(), Some(3));
+    let named = ["静岡市", "2024-01-15-a.csv", "2行目"];
+    assert!(named.iter().all(|n| e.message.contains(n)), "{e}");
     assert_eq!(adoption.snapshots.len(), 1);
     assert_eq!(adoption.snapshots[0].sources.len(), 2);
 }
@@ -472,21 +532,27 @@ fn municipalities_must_add_up_to_their_prefecture() {
     let csv = csv.replace("310000", &pref);
     let (_, problems) = run(&[("2024-01-15.csv", csv.as_bytes())]);
     assert!(errors(&problems).is_empty(), "{problems:#?}");
-    assert!(
-        !problems.iter().any(|p| p.message.contains("合計は")),
-        "{problems:#?}"
-    );
+    let sums = |problems: &[Problem]| {
+        with_code(problems, ProblemCode::AdoptionPrefectureSumMismatch).len()
+    };
+    assert_eq!(sums(&problems), 0, "{problems:#?}");
     // Change one municipality: the prefecture row gets a warning with both sums.
     let bad = csv.replacen(",10,1\n", ",10,2\n", 1);
     let (_, problems) = run(&[("2024-01-15.csv", bad.as_bytes())]);
-    let w = find(&problems, &["鳥取県", "利用 50", "利用 51"]);
-    assert_eq!((w.line, w.severity), (2, Severity::Warning));
+    let w = one_with_code(&problems, ProblemCode::AdoptionPrefectureSumMismatch);
+    assert_eq!(
+        (w.location.line_number(), w.severity),
+        (Some(2), Severity::Warning)
+    );
+    let named = ["鳥取県", "利用 50", "利用 51"];
+    assert!(named.iter().all(|n| w.message.contains(n)), "{w}");
     // Only some municipalities, but already more than the prefecture: warn too.
     let partial = format!(
         "code,offices,using_offices\n{pref},100,5\n{},200,6\n",
         munis[0].code
     );
     let (_, problems) = run(&[("2024-01-15.csv", partial.as_bytes())]);
+    assert_eq!(sums(&problems), 1, "{problems:#?}");
     find(&problems, &["鳥取県", "一部の市区町村"]);
 }
 
@@ -501,14 +567,36 @@ fn file_names_and_dates() {
         ("2024-01-15.xls", csv),
         ("README.md", b"notes"),
     ]);
-    let e = find(&problems, &["2024-02-30", "実在しない"]);
-    assert_eq!(e.severity, Severity::Error);
-    let e = find(&problems, &["「latest.csv」", "日付"]);
-    assert_eq!(e.severity, Severity::Error);
-    find(&problems, &["「20240115.csv」", "日付"]);
-    let w = find(&problems, &["2027-01-01", "今日"]);
-    assert_eq!(w.severity, Severity::Warning);
-    find(&problems, &[".xls"]);
+    let named = |p: &Problem| {
+        file_of(p)
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .to_string()
+    };
+    let found: Vec<(String, ProblemCode, Option<usize>)> = problems
+        .iter()
+        .filter(|p| p.code != ProblemCode::AdoptionMissingRows)
+        .map(|p| (named(p), p.code, p.location.line_number()))
+        .collect();
+    let whole = |name: &str, code| (name.to_string(), code, None);
+    assert_eq!(
+        found,
+        [
+            whole("2024-01-15.xls", ProblemCode::TableFormat),
+            whole("2024-02-30.csv", ProblemCode::AdoptionFileName),
+            whole("20240115.csv", ProblemCode::AdoptionFileName),
+            whole("2027-01-01.csv", ProblemCode::AdoptionFutureDate),
+            whole("latest.csv", ProblemCode::AdoptionFileName),
+        ],
+        "{problems:#?}"
+    );
+    // The snapshot date is named in its messages.
+    assert!(
+        find(&problems, &["2024-02-30"])
+            .message
+            .contains("実在しない")
+    );
     assert_eq!(errors(&problems).len(), 4, "{problems:#?}");
     // The future snapshot still loads.
     assert_eq!(adoption.snapshots.len(), 1);
@@ -519,23 +607,32 @@ fn file_names_and_dates() {
 fn missing_header_columns_are_named() {
     let csv = "code,offices\n221007,10\n";
     let (adoption, problems) = run(&[("2024-01-15.csv", csv.as_bytes())]);
-    let e = find(&problems, &["利用事業所数", "code, offices"]);
-    assert_eq!(e.line, 1);
+    let e = one_with_code(&problems, ProblemCode::TableMissingColumn);
+    assert_eq!(e.location.line_number(), Some(1));
+    assert!(e.message.contains("利用事業所数") && e.message.contains("code, offices"));
     assert!(adoption.snapshots.is_empty());
     let (_, problems) = run(&[("2024-01-15.csv", b"")]);
-    find(&problems, &["空"]);
+    let e = one_with_code(&problems, ProblemCode::TableEmpty);
+    assert_eq!(e.location.line_number(), None);
     let csv = "code,offices,事業所数,using\n221007,1,1,0\n";
     let (_, problems) = run(&[("2024-01-15.csv", csv.as_bytes())]);
-    let e = find(&problems, &["事業所数", "2つ"]);
-    assert_eq!((e.line, e.column), (1, 3));
+    let e = one_with_code(&problems, ProblemCode::TableDuplicateColumn);
+    assert_eq!(at(e), (ProblemCode::TableDuplicateColumn, Some(1), Some(3)));
 }
 
 #[test]
 fn missing_entities_warn_once_per_level_with_first_names() {
     let csv = "code,offices,using_offices\n010006,1,0\n011002,1,0\n";
     let (_, problems) = run(&[("2024-01-15.csv", csv.as_bytes())]);
+    assert_eq!(
+        with_code(&problems, ProblemCode::AdoptionMissingRows).len(),
+        2
+    );
     let w = find(&problems, &["都道府県", "46 団体", "青森県"]);
-    assert_eq!((w.line, w.severity), (0, Severity::Warning));
+    assert_eq!(
+        (w.location.line_number(), w.severity),
+        (None, Severity::Warning)
+    );
     let w = find(
         &problems,
         &["市区町村", "1,740 団体", "函館市（北海道）", "ほか"],
@@ -551,10 +648,7 @@ fn missing_entities_warn_once_per_level_with_first_names() {
 #[test]
 fn seed_table_rate_messages_name_their_prefecture() {
     let (adoption, problems) = fixture("seed_published");
-    let rates: Vec<&Problem> = problems
-        .iter()
-        .filter(|p| p.message.contains("割合"))
-        .collect();
+    let rates = with_code(&problems, ProblemCode::AdoptionRateMismatch);
     assert_eq!(rates.len(), 2, "{problems:#?}");
     assert!(
         rates[0]
@@ -564,7 +658,10 @@ fn seed_table_rate_messages_name_their_prefecture() {
         "{}",
         rates[0]
     );
-    assert_eq!((rates[0].line, rates[0].column), (28, 5));
+    assert_eq!(
+        at(rates[0]),
+        (ProblemCode::AdoptionRateMismatch, Some(28), Some(5))
+    );
     assert!(
         rates[1]
             .message
@@ -572,13 +669,12 @@ fn seed_table_rate_messages_name_their_prefecture() {
         "{}",
         rates[1]
     );
-    assert_eq!(rates[1].line, 38);
+    assert_eq!(rates[1].location.line_number(), Some(38));
     // The printed totals are not the sum of the rows.
-    let e = find(
-        &problems,
-        &["合計行", "181,566", "181,325", "8,283", "8,295"],
-    );
-    assert_eq!(e.line, 49);
+    let e = one_with_code(&problems, ProblemCode::AdoptionTotalsMismatch);
+    let named = ["181,566", "181,325", "8,283", "8,295"];
+    assert!(named.iter().all(|n| e.message.contains(n)), "{e}");
+    assert_eq!(e.location.line_number(), Some(49));
     assert_eq!(errors(&problems).len(), 3, "{problems:#?}");
     assert_eq!(adoption.snapshots[0].prefectures.len(), 47);
 }
@@ -601,19 +697,19 @@ fn row_messages_name_their_entity() {
 fn huge_counts_are_errors_on_their_rows_not_a_wrapped_total() {
     let csv = "code,offices,using_offices\n010006,10000000000000000000,1\n220001,10000000000000000000,1\n";
     let (adoption, problems) = run(&[("2024-01-15.csv", csv.as_bytes())]);
-    let huge: Vec<&Problem> = problems
-        .iter()
-        .filter(|p| p.message.contains("大きすぎます"))
-        .collect();
+    let huge = with_code(&problems, ProblemCode::AdoptionBadNumber);
     assert_eq!(huge.len(), 2, "{problems:#?}");
-    assert_eq!((huge[0].line, huge[0].column), (2, 2));
+    assert_eq!(
+        at(huge[0]),
+        (ProblemCode::AdoptionBadNumber, Some(2), Some(2))
+    );
     assert!(
         huge[0]
             .message
             .starts_with("北海道（010006）の事業所数「10000000000000000000」")
     );
     assert!(huge[0].message.contains("10,000,000"), "{}", huge[0]);
-    assert_eq!(huge[1].line, 3);
+    assert_eq!(huge[1].location.line_number(), Some(3));
     assert!(huge[1].message.starts_with("静岡県"));
     assert!(adoption.snapshots[0].prefectures.is_empty());
     // The largest allowed count loads.
@@ -654,8 +750,12 @@ fn figures_add_up_or_say_they_do_not_fit() {
 fn control_characters_in_cells_are_errors_and_the_row_is_left_out() {
     let csv = "name,offices,using_offices\n静岡\u{8}市,10,1\n浜松市,10,1\n合計,20,2\n";
     let (adoption, problems) = run(&[("2024-01-15.csv", csv.as_bytes())]);
-    let e = find(&problems, &["制御文字", "U+0008"]);
-    assert_eq!((e.line, e.column, e.severity), (2, 1, Severity::Error));
+    let e = one_with_code(&problems, ProblemCode::TableControlCharacter);
+    assert_eq!(
+        at(e),
+        (ProblemCode::TableControlCharacter, Some(2), Some(1))
+    );
+    assert!(e.message.contains("U+0008"), "{e}");
     assert!(e.message.contains("名称の値"));
     // Only the clean row loads, and the totals row is not checked against a
     // file that lost a row.
@@ -689,12 +789,21 @@ fn hostile_xlsx_is_a_located_error() {
     assert!(bytes.len() < 2_048, "{} bytes", bytes.len());
     std::fs::write(dir.path().join("2024-01-16.xlsx"), &bytes).unwrap();
     let (adoption, problems) = load_dir(dir.path());
-    let e = find(&problems, &["A1:XFD1048576", "17,179,869,184 セル", "上限"]);
-    assert!(e.file.ends_with("2024-01-15.xlsx"));
+    let e = one_with_code(&problems, ProblemCode::TableTooLarge);
+    assert!(file_of(e).ends_with("2024-01-15.xlsx"));
+    assert_eq!(e.location.line_number(), None);
+    assert!(e.message.contains("A1:XFD1048576") && e.message.contains("17,179,869,184 セル"));
     assert!(e.message.contains("シート「Sheet1」"), "{e}");
-    let e = find(&problems, &["団体コードが空欄"]);
-    assert!(e.file.ends_with("2024-01-16.xlsx"));
-    assert_eq!((e.line, e.column), (1_048_576, 1));
+    let e = one_with_code(&problems, ProblemCode::AdoptionUnknownGovernment);
+    assert!(file_of(e).ends_with("2024-01-16.xlsx"));
+    assert_eq!(
+        at(e),
+        (
+            ProblemCode::AdoptionUnknownGovernment,
+            Some(1_048_576),
+            Some(1)
+        )
+    );
     assert!(e.message.ends_with("（Sheet1!A1048576）"), "{e}");
     assert_eq!(adoption.snapshots.len(), 1);
     assert_eq!(

@@ -4,7 +4,7 @@
 
 use super::text::{control_char, normalize_width};
 use super::{Table, TableRow};
-use crate::problems::Problems;
+use crate::problems::{Code, Problems};
 
 /// One column a loader reads: the role it plays and the headers that name it.
 #[derive(Debug)]
@@ -90,8 +90,9 @@ impl<R: Copy + Eq> Schema<R> {
             let first = table.rows.iter().find(|r| !r.is_blank())?;
             table.error(
                 problems,
+                Code::TableNoHeader,
                 first.line,
-                0,
+                None,
                 format!(
                     "見出し行が見つかりません（最初の行: {}）",
                     shown_cells(first)
@@ -113,8 +114,9 @@ impl<R: Copy + Eq> Schema<R> {
             if let Some(first) = header.column(role) {
                 table.error(
                     problems,
+                    Code::TableDuplicateColumn,
                     row.line,
-                    i + 1,
+                    Some(i + 1),
                     format!(
                         "「{}」の列が2つあります（{}列目と{}列目）",
                         self.label(role),
@@ -140,8 +142,9 @@ impl<R: Copy + Eq> Schema<R> {
         if !missing.is_empty() {
             table.error(
                 problems,
+                Code::TableMissingColumn,
                 row.line,
-                0,
+                None,
                 format!(
                     "見出し行に {} の列がありません（見出し: {}）",
                     missing.join("、"),
@@ -227,8 +230,9 @@ impl<R: Copy + Eq> Header<R> {
                 Some((c, ch)) => {
                     table.error(
                         problems,
+                        Code::TableControlCharacter,
                         row.line,
-                        c.index + 1,
+                        Some(c.index + 1),
                         ch.message(&format!("{}の値", schema.label(c.role))),
                         format!("{}（この行は読み飛ばしました）", super::ControlChar::HINT),
                     );
@@ -245,6 +249,7 @@ impl<R: Copy + Eq> Header<R> {
 mod tests {
     use super::super::Source;
     use super::*;
+    use crate::problems::Location;
     use std::path::PathBuf;
 
     #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -320,12 +325,16 @@ mod tests {
         assert!(SCHEMA.header(&t, &mut problems).is_none());
         let found = problems.sorted();
         assert_eq!(found.len(), 2, "{found:?}");
+        assert_eq!(found[0].code, Code::TableMissingColumn);
+        assert_eq!(found[0].location, Location::line("t.csv", 1));
         assert!(found[0].message.contains("金額（amount） の列がありません"));
+        assert_eq!(found[1].code, Code::TableDuplicateColumn);
+        assert_eq!(found[1].location, Location::at("t.csv", 1, 2));
         assert!(found[1].message.contains("「番号」の列が2つ"));
-        assert_eq!(found[1].column, 2);
         let t = table(&[&["x", "y"], &["1", "2"]]);
         let mut problems = Problems::new();
         assert!(SCHEMA.header(&t, &mut problems).is_none());
+        assert_eq!(problems.sorted()[0].code, Code::TableNoHeader);
         assert!(
             problems.sorted()[0]
                 .message
@@ -352,7 +361,8 @@ mod tests {
         // An unmapped column may hold anything.
         assert_eq!(rows.iter().map(|r| r.line).collect::<Vec<_>>(), [3]);
         let e = &problems.sorted()[0];
-        assert_eq!((e.line, e.column), (2, 2));
+        assert_eq!(e.code, Code::TableControlCharacter);
+        assert_eq!(e.location, Location::at("t.csv", 2, 2));
         assert!(e.message.contains("金額の値に制御文字（U+0008"), "{e}");
     }
 }

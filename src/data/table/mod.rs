@@ -34,7 +34,7 @@ use std::path::{Path, PathBuf};
 
 use jiff::civil::Date;
 
-use crate::problems::Problems;
+use crate::problems::{Code, Location, Problems};
 
 pub use columns::{Column, Header, Required, Schema};
 pub use decode::{decode_text, decode_text_checked};
@@ -104,8 +104,8 @@ pub struct Table {
 }
 
 /// Why a table file could not be read at all. The messages are Japanese, for
-/// [`Problems`]; [`TableError::hint`] says what to do and [`TableError::line`]
-/// where, when known.
+/// [`Problems`]; [`TableError::code`] says what kind of problem it is,
+/// [`TableError::hint`] what to do and [`TableError::line`] where, when known.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TableError {
     #[error("ファイルを読めません（{0}）")]
@@ -146,12 +146,37 @@ fn mib(bytes: u64) -> String {
 }
 
 impl TableError {
-    /// The 1-based line (CSV) or sheet row the error is at, 0 when it is the whole file.
-    pub fn line(&self) -> usize {
+    /// The 1-based line (CSV) or sheet row the error is at; `None` when it
+    /// is the whole file.
+    pub fn line(&self) -> Option<usize> {
         match self {
-            TableError::TooManyCells { line, .. } | TableError::Csv { line, .. } => *line,
-            _ => 0,
+            TableError::TooManyCells { line, .. } | TableError::Csv { line, .. } => {
+                Some(*line).filter(|&l| l > 0)
+            }
+            _ => None,
         }
+    }
+
+    /// What kind of problem it is.
+    pub fn code(&self) -> Code {
+        match self {
+            TableError::Io(_) => Code::FileUnreadable,
+            TableError::FileTooLarge { .. }
+            | TableError::TooManyCells { .. }
+            | TableError::Unpacked { .. }
+            | TableError::TooManyEntries { .. }
+            | TableError::SheetTooLarge { .. }
+            | TableError::CellsTooFar { .. } => Code::TableTooLarge,
+            TableError::Csv { .. }
+            | TableError::Xlsx(_)
+            | TableError::NoSheet
+            | TableError::BadCell { .. } => Code::TableFormat,
+        }
+    }
+
+    /// Where the error is in the file at `path`.
+    pub fn location(&self, path: &Path) -> Location {
+        Location::new(path, self.line(), None)
     }
 
     /// What the editor should do.
@@ -178,7 +203,12 @@ impl TableError {
 
     /// Report this error for the file at `path`.
     pub fn report(&self, path: &Path, problems: &mut Problems) {
-        problems.error(path, self.line(), 0, self.to_string(), self.hint());
+        problems.error(
+            self.code(),
+            self.location(path),
+            self.to_string(),
+            self.hint(),
+        );
     }
 }
 
@@ -276,9 +306,8 @@ impl Table {
         };
         if let Some(message) = &table.decode_warning {
             problems.warning(
-                path,
-                0,
-                0,
+                Code::TableEncoding,
+                Location::file(path),
                 message.clone(),
                 "UTF-8 か Shift_JIS（CP932）で保存し直してください",
             );
@@ -293,41 +322,54 @@ impl Table {
 
     /// Where `line` and 1-based `column` are, for a message: nothing for CSV
     /// (the `file:line:column` prefix says it), `（Sheet1!D5）` for a sheet.
-    fn place(&self, line: usize, column: usize) -> String {
-        match &self.source {
-            Source::Csv => String::new(),
-            Source::Sheet(sheet) if line > 0 && column > 0 => {
+    fn place(&self, line: usize, column: Option<usize>) -> String {
+        match (&self.source, column) {
+            (Source::Csv, _) => String::new(),
+            (Source::Sheet(sheet), Some(column)) => {
                 format!("（{sheet}!{}{line}）", column_letters(column as u64))
             }
-            Source::Sheet(sheet) if line > 0 => format!("（シート「{sheet}」の{line}行目）"),
-            Source::Sheet(sheet) => format!("（シート「{sheet}」）"),
+            (Source::Sheet(sheet), None) => format!("（シート「{sheet}」の{line}行目）"),
         }
     }
 
-    /// Report an error at a row's `line` and 1-based `column` (0 = the whole row).
+    /// Report an error of kind `code` at a row's 1-based `line` (CSV line or
+    /// sheet row) and 1-based `column` (`None`: the whole row).
     pub fn error(
         &self,
         problems: &mut Problems,
+        code: Code,
         line: usize,
-        column: usize,
+        column: Option<usize>,
         message: impl Into<String>,
         hint: impl Into<String>,
     ) {
         let message = message.into() + &self.place(line, column);
-        problems.error(&self.path, line, column, message, hint);
+        problems.error(
+            code,
+            Location::new(&self.path, Some(line), column),
+            message,
+            hint,
+        );
     }
 
-    /// Report a warning at a row's `line` and 1-based `column` (0 = the whole row).
+    /// Report a warning of kind `code` at a row's 1-based `line` and 1-based
+    /// `column` (`None`: the whole row).
     pub fn warning(
         &self,
         problems: &mut Problems,
+        code: Code,
         line: usize,
-        column: usize,
+        column: Option<usize>,
         message: impl Into<String>,
         hint: impl Into<String>,
     ) {
         let message = message.into() + &self.place(line, column);
-        problems.warning(&self.path, line, column, message, hint);
+        problems.warning(
+            code,
+            Location::new(&self.path, Some(line), column),
+            message,
+            hint,
+        );
     }
 }
 
@@ -432,11 +474,16 @@ mod unit_tests {
             decode_warning: None,
         };
         let mut problems = Problems::new();
-        table.error(&mut problems, 5, 4, "x", "");
-        table.warning(&mut problems, 6, 0, "y", "");
+        table.error(&mut problems, Code::TableEmpty, 5, Some(4), "x", "");
+        table.warning(&mut problems, Code::TableEncoding, 6, None, "y", "");
         let found = problems.sorted();
         assert_eq!(found[0].message, "x（利用状況!D5）");
-        assert_eq!((found[0].line, found[0].column), (5, 4));
+        assert_eq!(found[0].location, Location::at("a.xlsx", 5, 4));
         assert_eq!(found[1].message, "y（シート「利用状況」の6行目）");
+        assert_eq!(found[1].location, Location::line("a.xlsx", 6));
+        assert_eq!(
+            (found[0].code, found[1].code),
+            (Code::TableEmpty, Code::TableEncoding)
+        );
     }
 }
