@@ -308,16 +308,16 @@ impl Renderer<'_> {
         rel: &str,
     ) -> Result<String, SiteError> {
         self.theme.tera.render(template, context).map_err(|e| {
-            let (name, line, column, message) = theme::locate(&e);
+            let found = theme::locate(&e);
             SiteError::Template(RenderError {
-                template: if name.is_empty() {
+                template: if found.template.is_empty() {
                     template.to_string()
                 } else {
-                    name
+                    found.template
                 },
-                line,
-                column,
-                message,
+                line: found.line,
+                column: found.column,
+                message: found.message,
                 page: rel.to_string(),
             })
         })
