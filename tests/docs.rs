@@ -1,0 +1,159 @@
+//! The reference pages under `docs/` cannot drift from the code:
+//!
+//! - the keys of `config.yaml`, of each kind of front matter, of a subsidy
+//!   file and of `data/sites.yaml` that the loaders accept (asked of the
+//!   loaders themselves: an unknown key at each place makes them list the keys
+//!   they accept there) are exactly the keys in the page's key table;
+//! - the variables each page template receives (the sample project built with
+//!   a theme whose templates print the names in their own context) are exactly
+//!   the ones `docs/templates.md` lists for it, with the fields of every
+//!   structured one; and every template file of the theme has its section;
+//! - the variables a poster template receives (a poster rendered from a probe
+//!   template) are exactly the ones `docs/theme.md` lists;
+//! - every page under `docs/` is linked from the README's Reference section.
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use outreach::build::{BuildOptions, Selection, build};
+use outreach::data::jis::MasterList;
+use outreach::problems::Problems;
+
+fn docs_dir() -> PathBuf {
+    common::repo_root().join("docs")
+}
+
+fn read_doc(name: &str) -> String {
+    fs::read_to_string(docs_dir().join(name)).unwrap_or_else(|e| panic!("docs/{name}: {e}"))
+}
+
+/// The keys in the first column of the table after `<!-- keys: NAME -->`
+/// (`<!-- keys -->` when `name` is empty): one key in backticks per row.
+fn documented(page: &str, doc: &str, name: &str) -> BTreeSet<String> {
+    let marker = if name.is_empty() {
+        "<!-- keys -->".to_string()
+    } else {
+        format!("<!-- keys: {name} -->")
+    };
+    let mut found = doc.match_indices(&marker);
+    let (at, _) = found
+        .next()
+        .unwrap_or_else(|| panic!("docs/{page} has no {marker} before a key table"));
+    assert!(found.next().is_none(), "docs/{page}: {marker} twice");
+    let mut keys = BTreeSet::new();
+    let rows = doc[at + marker.len()..]
+        .lines()
+        .skip_while(|l| l.trim().is_empty())
+        .take_while(|l| l.starts_with('|'))
+        .skip(2);
+    for row in rows {
+        let cell = row.split('|').nth(1).unwrap().trim();
+        let key = cell
+            .strip_prefix('`')
+            .and_then(|c| c.strip_suffix('`'))
+            .unwrap_or_else(|| panic!("docs/{page} {marker}: first cell {cell:?} is not one `key`"));
+        assert!(
+            keys.insert(key.to_string()),
+            "docs/{page} {marker}: `{key}` twice"
+        );
+    }
+    assert!(!keys.is_empty(), "docs/{page} {marker}: empty table");
+    keys
+}
+
+/// A key no loader accepts.
+const PROBE: &str = "zz_docs_probe";
+
+/// YAML with the probe key at `path` (`a`, then `b[]`: inside the items of list `b`).
+fn probe_yaml(path: &[String]) -> String {
+    let mut inner = format!("{{{PROBE}: 1}}");
+    for seg in path.iter().rev() {
+        inner = match seg.strip_suffix("[]") {
+            Some(list) => format!("{{\"{list}\": [{inner}]}}"),
+            None => format!("{{\"{seg}\": {inner}}}"),
+        };
+    }
+    inner
+}
+
+/// The keys the loader accepts at `path`, as its unknown-key message lists
+/// them; `None` when there is no mapping there (a text, a number, a list of texts).
+fn accepted_at(load: &dyn Fn(&str) -> Vec<String>, path: &[String]) -> Option<Vec<String>> {
+    let needle = format!("不明な項目「{PROBE}」があります。使える項目: ");
+    let messages = load(&probe_yaml(path));
+    let message = messages.iter().find(|m| m.contains(&needle))?;
+    let list = message.split(&needle).nth(1).unwrap();
+    Some(list.split(", ").map(|k| k.trim().to_string()).collect())
+}
+
+/// Every key path the loader accepts below `root`, found by probing every
+/// mapping it accepts and the items of every list it accepts. The first
+/// `skip` segments of `root` are left out of the paths (a site's code).
+fn accepted_paths(
+    load: &dyn Fn(&str) -> Vec<String>,
+    root: &[String],
+    skip: usize,
+) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    let keys = accepted_at(load, root)
+        .unwrap_or_else(|| panic!("no unknown-key message at {root:?}: {:?}", load(&probe_yaml(root))));
+    for key in keys {
+        let mut path = root.to_vec();
+        path.push(key);
+        out.insert(dotted(&path[skip..]));
+        if accepted_at(load, &path).is_some() {
+            out.extend(accepted_paths(load, &path, skip));
+        }
+        let mut items = root.to_vec();
+        items.push(format!("{}[]", path.last().unwrap()));
+        if accepted_at(load, &items).is_some() {
+            out.extend(accepted_paths(load, &items, skip));
+        }
+    }
+    out
+}
+
+fn dotted(path: &[String]) -> String {
+    path.join(".")
+}
+
+fn messages(problems: &Problems) -> Vec<String> {
+    problems.sorted().into_iter().map(|p| p.message).collect()
+}
+
+fn master() -> MasterList {
+    let mut problems = Problems::new();
+    let list = MasterList::load(
+        &common::repo_root().join("data/municipalities.csv"),
+        &mut problems,
+    );
+    assert!(problems.is_empty());
+    list
+}
+
+fn assert_same(page: &str, what: &str, code: &BTreeSet<String>, docs: &BTreeSet<String>) {
+    let undocumented: Vec<_> = code.difference(docs).collect();
+    let unknown: Vec<_> = docs.difference(code).collect();
+    assert!(
+        undocumented.is_empty() && unknown.is_empty(),
+        "docs/{page} ({what}) is out of date.\n  accepted by the code but not documented: {undocumented:?}\n  documented but not in the code: {unknown:?}"
+    );
+}
+
+#[test]
+fn config_keys_are_the_documented_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("config.yaml");
+    let load = |yaml: &str| {
+        fs::write(&path, yaml).unwrap();
+        let mut problems = Problems::new();
+        outreach::config::Config::load(&path, &mut problems);
+        messages(&problems)
+    };
+    let code = accepted_paths(&load, &[], 0);
+    assert!(code.contains("licence_fee.campaigns[].first_year_free"), "{code:?}");
+    assert_same("config.md", "config.yaml", &code, &documented("config.md", &read_doc("config.md"), ""));
+}
