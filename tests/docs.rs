@@ -157,3 +157,72 @@ fn config_keys_are_the_documented_ones() {
     assert!(code.contains("licence_fee.campaigns[].first_year_free"), "{code:?}");
     assert_same("config.md", "config.yaml", &code, &documented("config.md", &read_doc("config.md"), ""));
 }
+
+#[test]
+fn front_matter_keys_are_the_documented_ones() {
+    let master = master();
+    let doc = read_doc("content.md");
+    for (kind, file) in [
+        ("page", "guides/probe.md"),
+        ("section", "guides/_index.md"),
+        ("faq", "faq/probe.md"),
+        ("news", "news/probe.md"),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(file);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        let load = |yaml: &str| {
+            fs::write(&path, format!("---\n{yaml}\n---\n本文\n")).unwrap();
+            let mut problems = Problems::new();
+            outreach::content::load(
+                dir.path(),
+                &master,
+                "2026-11-29".parse().unwrap(),
+                &mut problems,
+            );
+            messages(&problems)
+        };
+        let code = accepted_paths(&load, &[], 0);
+        assert_same("content.md", kind, &code, &documented("content.md", &doc, kind));
+    }
+}
+
+#[test]
+fn subsidy_keys_are_the_documented_ones() {
+    let master = master();
+    let dir = tempfile::tempdir().unwrap();
+    let load = |yaml: &str| {
+        fs::write(dir.path().join("probe.yaml"), yaml).unwrap();
+        let mut problems = Problems::new();
+        outreach::data::subsidies::load(dir.path(), &master, None, &mut problems);
+        messages(&problems)
+    };
+    let code = accepted_paths(&load, &[], 0);
+    assert!(code.contains("window.end"), "{code:?}");
+    assert_same(
+        "subsidies.md",
+        "data/subsidies/*.yaml",
+        &code,
+        &documented("subsidies.md", &read_doc("subsidies.md"), ""),
+    );
+}
+
+#[test]
+fn site_settings_keys_are_the_documented_ones() {
+    let master = master();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sites.yaml");
+    let load = |yaml: &str| {
+        fs::write(&path, yaml).unwrap();
+        let mut problems = Problems::new();
+        outreach::data::sites::load(&path, &master, &mut problems);
+        messages(&problems)
+    };
+    let code = accepted_paths(&load, &["221007".to_string()], 1);
+    assert_same(
+        "sites.md",
+        "data/sites.yaml",
+        &code,
+        &documented("sites.md", &read_doc("sites.md"), ""),
+    );
+}
