@@ -60,7 +60,6 @@ fn documented(page: &str, doc: &str, name: &str) -> BTreeSet<String> {
             "docs/{page} {marker}: `{key}` twice"
         );
     }
-    assert!(!keys.is_empty(), "docs/{page} {marker}: empty table");
     keys
 }
 
@@ -139,7 +138,7 @@ fn assert_same(page: &str, what: &str, code: &BTreeSet<String>, docs: &BTreeSet<
     let unknown: Vec<_> = docs.difference(code).collect();
     assert!(
         undocumented.is_empty() && unknown.is_empty(),
-        "docs/{page} ({what}) is out of date.\n  accepted by the code but not documented: {undocumented:?}\n  documented but not in the code: {unknown:?}"
+        "docs/{page} ({what}) is out of date.\n  in the code but not documented: {undocumented:?}\n  documented but not in the code: {unknown:?}"
     );
 }
 
@@ -225,4 +224,123 @@ fn site_settings_keys_are_the_documented_ones() {
         &code,
         &documented("sites.md", &read_doc("sites.md"), ""),
     );
+}
+
+/// Marks the names a probed template prints.
+const MARK: &str = "@@DOCS-KEY ";
+
+/// Tera markup that prints, for the context it runs in, every top-level
+/// name, the fields of every mapping (`name.field`) and of the mappings in
+/// every list (`name[].field`), each as `<!--@@DOCS-KEY TEMPLATE name-->`.
+fn probe_markup(template: &str) -> String {
+    let mark = |name: &str| format!("<!--{MARK}{template} {name}-->");
+    format!(
+        "{{% for key, value in __tera_context %}}{}\
+         {{% if value is map %}}{{% for field, v in value %}}{}{{% endfor %}}\
+         {{% elif value is array %}}{{% for item in value %}}{{% if item is map %}}{{% for field, v in item %}}{}{{% endfor %}}{{% endif %}}{{% endfor %}}\
+         {{% endif %}}{{% endfor %}}",
+        mark("{{ key }}"),
+        mark("{{ key }}.{{ field }}"),
+        mark("{{ key }}[].{{ field }}"),
+    )
+}
+
+/// The names each page template received, over every page of the sample's
+/// national, 静岡県 and 静岡市 sites: the theme's templates are given the
+/// probe at the start of their `main` block, and the pages built.
+fn rendered_names() -> BTreeMap<String, BTreeSet<String>> {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("project");
+    fs::create_dir_all(&project).unwrap();
+    let root = common::repo_root();
+    fs::copy(root.join("config.yaml"), project.join("config.yaml")).unwrap();
+    for folder in ["content", "data", "themes"] {
+        common::copy_dir(&root.join(folder), &project.join(folder));
+    }
+    // Every site gets an address (so the lists of links to other sites have
+    // items), and the posters are few (so that the downloads page lists them).
+    let config = fs::read_to_string(project.join("config.yaml")).unwrap();
+    let posters = "posters:\n  designs: [standard, simple]\n  sizes: [A4, A3]\n";
+    assert!(config.contains(posters), "the sample's posters block changed");
+    let config = config.replace(posters, "posters:\n  designs: [simple]\n  sizes: [A4]\n")
+        + "\nhosting:\n  national: https://www.example.jp/careplan/\n  prefecture: https://www.example.jp/careplan/p/{code}/\n  municipality: https://www.example.jp/careplan/m/{code}/\n";
+    fs::write(project.join("config.yaml"), config).unwrap();
+    let templates = project.join("themes/default/templates");
+    let mut probed = 0;
+    for entry in fs::read_dir(&templates).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_str().unwrap().to_string();
+        let text = fs::read_to_string(&path).unwrap();
+        if name == "base.html" || !text.contains("{% block main %}") {
+            continue;
+        }
+        let probe = format!("{{% block main %}}{}", probe_markup(&name));
+        fs::write(&path, text.replacen("{% block main %}", &probe, 1)).unwrap();
+        probed += 1;
+    }
+    assert!(probed >= 10, "only {probed} page templates found");
+    // Posters for the national site and 静岡市 (a prefecture's print pack
+    // would render all its municipalities' posters), then 静岡県 without.
+    let out = dir.path().join("public");
+    for (sites, posters) in [(vec!["000000", "221007"], true), (vec!["220001"], false)] {
+        let options = BuildOptions {
+            project: project.clone(),
+            out: out.clone(),
+            selection: Selection {
+                only: sites.iter().map(|s| s.to_string()).collect(),
+                ..Selection::default()
+            },
+            build_date: "2026-11-29".parse().unwrap(),
+            progress: false,
+            posters,
+            ogp_images: false,
+            print_marks: None,
+        };
+        if let Err(e) = build(&options) {
+            panic!("the sample project did not build: {e:?}");
+        }
+    }
+    let mut names: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (rel, bytes) in common::tree(&out) {
+        if !rel.ends_with(".html") {
+            continue;
+        }
+        let text = String::from_utf8(bytes).unwrap();
+        for piece in text.split(MARK).skip(1) {
+            let line = piece.split("-->").next().unwrap();
+            let (template, name) = line.trim().split_once(' ').unwrap();
+            names
+                .entry(template.to_string())
+                .or_default()
+                .insert(name.to_string());
+        }
+    }
+    names
+}
+
+#[test]
+fn template_variables_are_the_documented_ones() {
+    let doc = read_doc("templates.md");
+    let every_page = documented("templates.md", &doc, "every page");
+    let names = rendered_names();
+    for (template, seen) in &names {
+        let mut documented = documented("templates.md", &doc, template);
+        documented.extend(every_page.iter().cloned());
+        assert_same("templates.md", template, seen, &documented);
+    }
+    // Every template of the theme has its section, and every page template was seen.
+    let dir = common::repo_root().join("themes/default/templates");
+    for entry in fs::read_dir(&dir).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().to_string();
+        assert!(
+            doc.lines()
+                .any(|l| l.starts_with('#') && l.contains(&format!("`{name}`"))
+                    || l.starts_with("- `") && l.contains(&format!("`{name}`:"))),
+            "docs/templates.md has no section for {name}"
+        );
+        let text = fs::read_to_string(dir.join(&name)).unwrap();
+        if name != "base.html" && text.contains("{% block main %}") {
+            assert!(names.contains_key(&name), "the sample rendered no page with {name}");
+        }
+    }
 }
