@@ -344,3 +344,95 @@ fn template_variables_are_the_documented_ones() {
         }
     }
 }
+
+/// What a site's poster says, with every optional value present.
+fn poster_input() -> outreach::posters::PosterInput {
+    let some = |s: &str| Some(s.to_string());
+    outreach::posters::PosterInput {
+        site_kind: "municipality".into(),
+        name: "静岡市".into(),
+        full_name: "静岡県静岡市".into(),
+        headline_rate: some("7.8%"),
+        offices: some("5,055"),
+        using: some("392"),
+        date_display: some("2023年11月6日"),
+        illustrative: true,
+        target: "30%".into(),
+        kpi_text: some("目標の30%まで、あと1,125事業所"),
+        comparison: vec![("静岡市".into(), 0.078), ("全国".into(), 0.046)],
+        helpdesk_name: "ケアプランデータ連携システム ヘルプデスク".into(),
+        helpdesk_phone: "0120-584-708".into(),
+        helpdesk_hours: "平日 9:00〜17:00".into(),
+        local_department: some("介護保険課"),
+        local_phone: some("054-000-0001"),
+        local_email: some("kaigo@city.shizuoka.example"),
+        local_address: some("静岡市葵区"),
+        local_hours: some("平日 8:30〜17:15"),
+        url: some("https://www.city.shizuoka.example/careplan/"),
+        national_url: some("https://www.example.jp/careplan/"),
+        national_title: "ケアプランデータ連携システム 普及支援サイト".into(),
+    }
+}
+
+#[test]
+fn poster_variables_are_the_documented_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let theme = dir.path().join("theme");
+    common::copy_dir(
+        &common::repo_root().join("themes/default/fonts"),
+        &theme.join("fonts"),
+    );
+    // A design that prints the names in its context and calls every
+    // function the page documents (an unknown function fails to load).
+    let doc = read_doc("theme.md");
+    let functions: Vec<&str> = doc
+        .lines()
+        .filter_map(|l| l.strip_prefix("| `")?.split('`').next()?.split_once('('))
+        .map(|(f, _)| f)
+        .collect();
+    assert!(functions.len() >= 3, "{functions:?}");
+    let calls: String = functions
+        .iter()
+        .map(|f| format!("{{% set probe_call = {f}(text=name, width=50, size=5, max=9) %}}"))
+        .collect();
+    let probe = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{{{{ page.sheet_width_mm }}}}mm\" \
+         height=\"{{{{ page.sheet_height_mm }}}}mm\" viewBox=\"{{{{ page.viewbox }}}}\">\n\
+         <text data-tag=\"P\" x=\"10\" y=\"10\" font-family=\"BIZ UDPGothic\" font-size=\"5\">{{{{ name }}}}</text>\n\
+         {}\n{calls}\n</svg>\n",
+        probe_markup("poster")
+    );
+    fs::create_dir_all(theme.join("posters")).unwrap();
+    fs::write(theme.join("posters/probe.svg"), probe).unwrap();
+    let mut problems = Problems::new();
+    let fonts = std::sync::Arc::new(outreach::fonts::Fonts::load(
+        &theme.join("fonts"),
+        &mut problems,
+    ));
+    let set = outreach::posters::PosterSet::load(&theme, fonts, &mut problems)
+        .unwrap_or_else(|| panic!("{:#?}", problems.sorted()));
+    let poster = set
+        .render(
+            "probe",
+            &poster_input(),
+            outreach::posters::A4,
+            &outreach::posters::PrintOptions::default(),
+            "2026-11-29".parse().unwrap(),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    let seen: BTreeSet<String> = poster
+        .svg
+        .split(MARK)
+        .skip(1)
+        .map(|piece| {
+            let line = piece.split("-->").next().unwrap();
+            line.trim().split_once(' ').unwrap().1.to_string()
+        })
+        .collect();
+    assert_same(
+        "theme.md",
+        "poster templates",
+        &seen,
+        &documented("theme.md", &doc, "poster"),
+    );
+}
