@@ -436,3 +436,24 @@ fn poster_variables_are_the_documented_ones() {
         &documented("theme.md", &doc, "poster"),
     );
 }
+
+#[test]
+fn every_reference_page_is_linked_from_the_readme() {
+    let readme = fs::read_to_string(common::repo_root().join("README.md")).unwrap();
+    let start = readme.find("\n## Reference\n").expect("README has a Reference section");
+    let section = &readme[start + 1..];
+    let section = &section[..section[1..].find("\n## ").map_or(section.len(), |i| i + 1)];
+    let mut pages = 0;
+    for entry in fs::read_dir(docs_dir()).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().to_string();
+        if !name.ends_with(".md") || name == "problems.md" {
+            continue;
+        }
+        pages += 1;
+        assert!(
+            section.contains(&format!("](docs/{name})")),
+            "README's Reference section does not link docs/{name}"
+        );
+    }
+    assert!(pages >= 10, "{pages} pages");
+}
