@@ -457,3 +457,66 @@ fn every_reference_page_is_linked_from_the_readme() {
     }
     assert!(pages >= 10, "{pages} pages");
 }
+
+/// The header aliases of each column a table loader declares (the
+/// `aliases: &[…]` lists of its schema), as the loader's source states them.
+fn declared_columns(source: &str) -> BTreeSet<Vec<String>> {
+    let text = fs::read_to_string(common::repo_root().join(source)).unwrap();
+    let mut columns = BTreeSet::new();
+    for piece in text.split("aliases: &[").skip(1) {
+        let list = &piece[..piece.find(']').unwrap()];
+        let mut aliases: Vec<String> = list
+            .split('"')
+            .skip(1)
+            .step_by(2)
+            .map(str::to_string)
+            .collect();
+        aliases.sort();
+        columns.insert(aliases);
+    }
+    assert!(columns.len() >= 5, "{source}: {columns:?}");
+    columns
+}
+
+/// The header aliases of each row of the table after `<!-- columns -->`:
+/// the first cell, `a`, 別名… separated by commas, as the reader compares
+/// them (lower case).
+fn documented_columns(page: &str) -> BTreeSet<Vec<String>> {
+    let doc = read_doc(page);
+    let at = doc.find("<!-- columns -->").unwrap_or_else(|| panic!("docs/{page}: no <!-- columns -->"));
+    doc[at..]
+        .lines()
+        .skip(1)
+        .take_while(|l| l.starts_with('|'))
+        .skip(2)
+        .map(|row| {
+            let mut aliases: Vec<String> = row
+                .split('|')
+                .nth(1)
+                .unwrap()
+                .split(',')
+                .map(|a| a.trim().trim_matches('`').to_lowercase())
+                .collect();
+            aliases.sort();
+            aliases
+        })
+        .collect()
+}
+
+#[test]
+fn table_columns_are_the_documented_ones() {
+    for (page, source) in [
+        ("municipalities.md", "src/data/jis.rs"),
+        ("adoption.md", "src/data/adoption/file.rs"),
+        ("offices.md", "src/data/offices.rs"),
+    ] {
+        let code = declared_columns(source);
+        let docs = documented_columns(page);
+        let undocumented: Vec<_> = code.difference(&docs).collect();
+        let unknown: Vec<_> = docs.difference(&code).collect();
+        assert!(
+            undocumented.is_empty() && unknown.is_empty(),
+            "docs/{page} is out of date with {source}.\n  columns in the code: {undocumented:?}\n  columns in the docs: {unknown:?}"
+        );
+    }
+}
