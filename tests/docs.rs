@@ -16,7 +16,7 @@ mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use outreach::build::{BuildOptions, Selection, build};
 use outreach::data::jis::MasterList;
@@ -54,7 +54,9 @@ fn documented(page: &str, doc: &str, name: &str) -> BTreeSet<String> {
         let key = cell
             .strip_prefix('`')
             .and_then(|c| c.strip_suffix('`'))
-            .unwrap_or_else(|| panic!("docs/{page} {marker}: first cell {cell:?} is not one `key`"));
+            .unwrap_or_else(|| {
+                panic!("docs/{page} {marker}: first cell {cell:?} is not one `key`")
+            });
         assert!(
             keys.insert(key.to_string()),
             "docs/{page} {marker}: `{key}` twice"
@@ -97,8 +99,12 @@ fn accepted_paths(
     skip: usize,
 ) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
-    let keys = accepted_at(load, root)
-        .unwrap_or_else(|| panic!("no unknown-key message at {root:?}: {:?}", load(&probe_yaml(root))));
+    let keys = accepted_at(load, root).unwrap_or_else(|| {
+        panic!(
+            "no unknown-key message at {root:?}: {:?}",
+            load(&probe_yaml(root))
+        )
+    });
     for key in keys {
         let mut path = root.to_vec();
         path.push(key);
@@ -153,8 +159,16 @@ fn config_keys_are_the_documented_ones() {
         messages(&problems)
     };
     let code = accepted_paths(&load, &[], 0);
-    assert!(code.contains("licence_fee.campaigns[].first_year_free"), "{code:?}");
-    assert_same("config.md", "config.yaml", &code, &documented("config.md", &read_doc("config.md"), ""));
+    assert!(
+        code.contains("licence_fee.campaigns[].first_year_free"),
+        "{code:?}"
+    );
+    assert_same(
+        "config.md",
+        "config.yaml",
+        &code,
+        &documented("config.md", &read_doc("config.md"), ""),
+    );
 }
 
 #[test]
@@ -182,7 +196,12 @@ fn front_matter_keys_are_the_documented_ones() {
             messages(&problems)
         };
         let code = accepted_paths(&load, &[], 0);
-        assert_same("content.md", kind, &code, &documented("content.md", &doc, kind));
+        assert_same(
+            "content.md",
+            kind,
+            &code,
+            &documented("content.md", &doc, kind),
+        );
     }
 }
 
@@ -261,7 +280,10 @@ fn rendered_names() -> BTreeMap<String, BTreeSet<String>> {
     // items), and the posters are few (so that the downloads page lists them).
     let config = fs::read_to_string(project.join("config.yaml")).unwrap();
     let posters = "posters:\n  designs: [standard, simple]\n  sizes: [A4, A3]\n";
-    assert!(config.contains(posters), "the sample's posters block changed");
+    assert!(
+        config.contains(posters),
+        "the sample's posters block changed"
+    );
     let config = config.replace(posters, "posters:\n  designs: [simple]\n  sizes: [A4]\n")
         + "\nhosting:\n  national: https://www.example.jp/careplan/\n  prefecture: https://www.example.jp/careplan/p/{code}/\n  municipality: https://www.example.jp/careplan/m/{code}/\n";
     fs::write(project.join("config.yaml"), config).unwrap();
@@ -340,7 +362,10 @@ fn template_variables_are_the_documented_ones() {
         );
         let text = fs::read_to_string(dir.join(&name)).unwrap();
         if name != "base.html" && text.contains("{% block main %}") {
-            assert!(names.contains_key(&name), "the sample rendered no page with {name}");
+            assert!(
+                names.contains_key(&name),
+                "the sample rendered no page with {name}"
+            );
         }
     }
 }
@@ -440,7 +465,9 @@ fn poster_variables_are_the_documented_ones() {
 #[test]
 fn every_reference_page_is_linked_from_the_readme() {
     let readme = fs::read_to_string(common::repo_root().join("README.md")).unwrap();
-    let start = readme.find("\n## Reference\n").expect("README has a Reference section");
+    let start = readme
+        .find("\n## Reference\n")
+        .expect("README has a Reference section");
     let section = &readme[start + 1..];
     let section = &section[..section[1..].find("\n## ").map_or(section.len(), |i| i + 1)];
     let mut pages = 0;
@@ -483,7 +510,9 @@ fn declared_columns(source: &str) -> BTreeSet<Vec<String>> {
 /// them (lower case).
 fn documented_columns(page: &str) -> BTreeSet<Vec<String>> {
     let doc = read_doc(page);
-    let at = doc.find("<!-- columns -->").unwrap_or_else(|| panic!("docs/{page}: no <!-- columns -->"));
+    let at = doc
+        .find("<!-- columns -->")
+        .unwrap_or_else(|| panic!("docs/{page}: no <!-- columns -->"));
     doc[at..]
         .lines()
         .skip(1)
