@@ -249,19 +249,47 @@ fn site_settings_keys_are_the_documented_ones() {
 const MARK: &str = "@@DOCS-KEY ";
 
 /// Tera markup that prints, for the context it runs in, every top-level
-/// name, the fields of every mapping (`name.field`) and of the mappings in
-/// every list (`name[].field`), each as `<!--@@DOCS-KEY TEMPLATE name-->`.
+/// name and, two levels down, the fields of every mapping (`name.field`) and
+/// of the mappings in every list (`name[].field`), each as
+/// `<!--@@DOCS-KEY TEMPLATE name-->`.
 fn probe_markup(template: &str) -> String {
     let mark = |name: &str| format!("<!--{MARK}{template} {name}-->");
+    // The fields of `var`, named below `prefix`, `depth` levels down.
+    fn fields(mark: &dyn Fn(&str) -> String, prefix: &str, var: &str, depth: usize) -> String {
+        if depth == 0 {
+            return String::new();
+        }
+        let (f, v, item) = (
+            format!("f{depth}"),
+            format!("v{depth}"),
+            format!("i{depth}"),
+        );
+        let in_map = format!("{prefix}.{{{{ {f} }}}}");
+        let in_list = format!("{prefix}[].{{{{ {f} }}}}");
+        format!(
+            "{{% if {var} is map %}}{{% for {f}, {v} in {var} %}}{}{}{{% endfor %}}\
+             {{% elif {var} is array %}}{{% for {item} in {var} %}}{{% if {item} is map %}}\
+             {{% for {f}, {v} in {item} %}}{}{}{{% endfor %}}{{% endif %}}{{% endfor %}}{{% endif %}}",
+            mark(&in_map),
+            fields(mark, &in_map, &v, depth - 1),
+            mark(&in_list),
+            fields(mark, &in_list, &v, depth - 1),
+        )
+    }
     format!(
-        "{{% for key, value in __tera_context %}}{}\
-         {{% if value is map %}}{{% for field, v in value %}}{}{{% endfor %}}\
-         {{% elif value is array %}}{{% for item in value %}}{{% if item is map %}}{{% for field, v in item %}}{}{{% endfor %}}{{% endif %}}{{% endfor %}}\
-         {{% endif %}}{{% endfor %}}",
+        "{{% for key, value in __tera_context %}}{}{}{{% endfor %}}",
         mark("{{ key }}"),
-        mark("{{ key }}.{{ field }}"),
-        mark("{{ key }}[].{{ field }}"),
+        fields(&mark, "{{ key }}", "value", 2)
     )
+}
+
+/// Names down to `name.field` (or `name[].field`): what the key tables list.
+fn two_levels(names: &BTreeSet<String>) -> BTreeSet<String> {
+    names
+        .iter()
+        .filter(|n| n.matches('.').count() <= 1)
+        .cloned()
+        .collect()
 }
 
 /// The names each page template received, over every page of the sample's
@@ -348,7 +376,44 @@ fn template_variables_are_the_documented_ones() {
     for (template, seen) in &names {
         let mut documented = documented("templates.md", &doc, template);
         documented.extend(every_page.iter().cloned());
-        assert_same("templates.md", template, seen, &documented);
+        assert_same("templates.md", template, &two_levels(seen), &documented);
+    }
+    // The fields of every variable the tables give a shared type
+    // (`[Figure](#figure)`, `list of [PageLink](#pagelink)`) are that type's.
+    let all_seen: BTreeSet<&String> = names.values().flatten().collect();
+    let mut by_type: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for row in doc.lines().filter(|l| l.starts_with("| `")) {
+        let cells: Vec<&str> = row.split('|').map(str::trim).collect();
+        let name = cells[1].trim_matches('`');
+        let (list, kind) = match cells[2].strip_prefix("list of ") {
+            Some(rest) => (true, rest),
+            None => (false, cells[2]),
+        };
+        let Some(kind) = kind
+            .strip_prefix('[')
+            .and_then(|k| k.split_once("](#"))
+            .map(|(k, _)| k)
+        else {
+            continue;
+        };
+        let prefix = format!("{name}{}.", if list { "[]" } else { "" });
+        let fields = by_type.entry(kind.to_string()).or_default();
+        for seen in &all_seen {
+            if let Some(field) = seen.strip_prefix(&prefix)
+                && !field.contains('.')
+            {
+                fields.insert(field.to_string());
+            }
+        }
+    }
+    assert!(by_type.len() >= 5, "{by_type:?}");
+    for (kind, seen) in &by_type {
+        assert!(
+            !seen.is_empty(),
+            "no variable of type {kind} had fields in the sample"
+        );
+        let documented = documented("templates.md", &doc, &format!("type {kind}"));
+        assert_same("templates.md", &format!("type {kind}"), seen, &documented);
     }
     // Every template of the theme has its section, and every page template was seen.
     let dir = common::repo_root().join("themes/default/templates");
@@ -457,7 +522,7 @@ fn poster_variables_are_the_documented_ones() {
     assert_same(
         "theme.md",
         "poster templates",
-        &seen,
+        &two_levels(&seen),
         &documented("theme.md", &doc, "poster"),
     );
 }
