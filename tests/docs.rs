@@ -614,3 +614,33 @@ fn table_columns_are_the_documented_ones() {
         );
     }
 }
+
+#[test]
+fn accessibility_record_keys_are_the_documented_ones() {
+    let master = master();
+    let dir = tempfile::tempdir().unwrap();
+    let load = |yaml: &str| {
+        fs::write(dir.path().join("2026-11-29.yaml"), yaml).unwrap();
+        let mut problems = Problems::new();
+        outreach::data::accessibility::load(
+            dir.path(),
+            &master,
+            "2026-11-29".parse().unwrap(),
+            &mut problems,
+        );
+        messages(&problems)
+    };
+    let mut code = accepted_paths(&load, &[], 0);
+    // The keys of one criterion's result, under its number.
+    let criterion = ["criteria".to_string(), "1.1.1".to_string()];
+    for key in accepted_paths(&load, &criterion, 2) {
+        code.insert(format!("criteria.<number>.{key}"));
+    }
+    assert!(code.contains("criteria.<number>.result"), "{code:?}");
+    assert_same(
+        "accessibility.md",
+        "data/accessibility/*.yaml",
+        &code,
+        &documented("accessibility.md", &read_doc("accessibility.md"), ""),
+    );
+}
