@@ -232,9 +232,9 @@ impl Selection {
         if self.only.is_empty() && self.prefecture.is_none() {
             return true;
         }
-        self.only.contains(&site.code)
+        self.only.iter().any(|c| site.code == *c)
             || self.prefecture.as_ref().is_some_and(|p| {
-                site.kind != SiteKind::National && site.prefecture_code.as_ref() == Some(p)
+                site.kind != SiteKind::National && site.prefecture_code.is_some_and(|c| c == *p)
             })
     }
 }
@@ -450,7 +450,7 @@ fn plan<'a>(options: &BuildOptions, project: &'a Project, model: &'a Model<'a>) 
                 let entries = project
                     .content
                     .for_site(s.prefecture_code.as_deref(), s.municipality_code());
-                (s.code.clone(), entries.len() + 8)
+                (s.code.to_string(), entries.len() + 8)
             })
             .collect();
         (shard, assign_shards(&weights, shard.count))
@@ -460,17 +460,14 @@ fn plan<'a>(options: &BuildOptions, project: &'a Project, model: &'a Model<'a>) 
         .iter()
         .filter(|s| selection.includes(s))
         .filter(|s| {
-            shard_of
-                .as_ref()
-                .is_none_or(|(shard, assignment)| assignment.get(&s.code) == Some(&shard.index))
+            shard_of.as_ref().is_none_or(|(shard, assignment)| {
+                assignment.get(s.code.as_str()) == Some(&shard.index)
+            })
         })
         .collect();
     // Each prefecture right after its municipalities, so the poster pages they
     // convert are taken by the prefecture's print pack soon after.
-    sites.sort_by_key(|s| {
-        let prefecture = s.prefecture_code.clone().unwrap_or_default();
-        (prefecture, s.kind == SiteKind::Prefecture, s.code.clone())
-    });
+    sites.sort_by_key(|s| (s.prefecture_code, s.kind == SiteKind::Prefecture, s.code));
     let partial =
         !selection.only.is_empty() || selection.prefecture.is_some() || selection.shard.is_some();
     let scope = if partial {
@@ -505,7 +502,7 @@ fn plan<'a>(options: &BuildOptions, project: &'a Project, model: &'a Model<'a>) 
                 packs_for: sites
                     .iter()
                     .filter(|s| s.kind == SiteKind::Prefecture)
-                    .map(|s| s.code.clone())
+                    .map(|s| s.code.to_string())
                     .collect(),
                 memo: Default::default(),
             }

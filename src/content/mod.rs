@@ -241,8 +241,8 @@ pub fn load(
                 Scope::Municipality(code) => Some(Scope::Prefecture(
                     master
                         .municipality(code)
-                        .and_then(|m| master.prefecture_by_number(&m.prefecture_number))
-                        .map(|p| p.code.clone())
+                        .and_then(|m| master.prefecture_of(&m.code))
+                        .map(|p| p.code.to_string())
                         .unwrap_or_default(),
                 )),
                 Scope::Prefecture(_) => Some(s.scope.clone()),
@@ -327,9 +327,9 @@ fn report_case_twins(
         if let Scope::Municipality(code) = &source.scope
             && let Some(p) = master
                 .municipality(code)
-                .and_then(|m| master.prefecture_by_number(&m.prefecture_number))
+                .and_then(|m| master.prefecture_of(&m.code))
         {
-            prefecture = lowered(&Scope::Prefecture(p.code.clone()));
+            prefecture = lowered(&Scope::Prefecture(p.code.to_string()));
             above.push(&prefecture);
         }
         if source.scope == Scope::Shared {

@@ -6,7 +6,6 @@ pub mod charts_view;
 pub mod events;
 pub mod feeds;
 pub mod file_label;
-pub mod format;
 pub mod open_data;
 pub mod partners;
 pub mod search;
@@ -283,7 +282,7 @@ impl Renderer<'_> {
                 event_files.extend(ics);
             }
         }
-        let own_offices = partners::in_scope(site, self.offices);
+        let own_offices = self.model.offices_of(site, self.offices);
         // Scripts the finder and the search page load: plain files, so that
         // they work opened from disk.
         let mut scripts: Vec<(&str, Vec<u8>)> = Vec::new();
@@ -531,12 +530,7 @@ impl Renderer<'_> {
         let pack_inputs: Vec<crate::posters::PosterInput> =
             if site.kind == crate::model::SiteKind::Prefecture {
                 self.model
-                    .sites
-                    .iter()
-                    .filter(|m| {
-                        m.kind == crate::model::SiteKind::Municipality
-                            && m.prefecture_code.as_deref() == Some(site.code.as_str())
-                    })
+                    .children(site)
                     .map(|m| {
                         let entries = self
                             .content
@@ -616,7 +610,7 @@ impl Renderer<'_> {
                         && site
                             .prefecture_code
                             .as_ref()
-                            .is_some_and(|p| job.packs_for.contains(p))
+                            .is_some_and(|p| job.packs_for.contains(p.as_str()))
                     {
                         job.memo
                             .lock()
