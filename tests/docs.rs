@@ -139,13 +139,26 @@ fn master() -> MasterList {
     list
 }
 
-fn assert_same(page: &str, what: &str, code: &BTreeSet<String>, docs: &BTreeSet<String>) {
+/// What differs between the keys in the code and in the docs, if anything.
+fn difference(
+    page: &str,
+    what: &str,
+    code: &BTreeSet<String>,
+    docs: &BTreeSet<String>,
+) -> Option<String> {
     let undocumented: Vec<_> = code.difference(docs).collect();
     let unknown: Vec<_> = docs.difference(code).collect();
-    assert!(
-        undocumented.is_empty() && unknown.is_empty(),
-        "docs/{page} ({what}) is out of date.\n  in the code but not documented: {undocumented:?}\n  documented but not in the code: {unknown:?}"
-    );
+    (!undocumented.is_empty() || !unknown.is_empty()).then(|| {
+        format!(
+            "docs/{page} ({what}) is out of date.\n  in the code but not documented: {undocumented:?}\n  documented but not in the code: {unknown:?}"
+        )
+    })
+}
+
+fn assert_same(page: &str, what: &str, code: &BTreeSet<String>, docs: &BTreeSet<String>) {
+    if let Some(message) = difference(page, what, code, docs) {
+        panic!("{message}");
+    }
 }
 
 #[test]
@@ -373,10 +386,17 @@ fn template_variables_are_the_documented_ones() {
     let doc = read_doc("templates.md");
     let every_page = documented("templates.md", &doc, "every page");
     let names = rendered_names();
+    // Every difference of every template at once.
+    let mut out_of_date = Vec::new();
     for (template, seen) in &names {
         let mut documented = documented("templates.md", &doc, template);
         documented.extend(every_page.iter().cloned());
-        assert_same("templates.md", template, &two_levels(seen), &documented);
+        out_of_date.extend(difference(
+            "templates.md",
+            template,
+            &two_levels(seen),
+            &documented,
+        ));
     }
     // The fields of every variable the tables give a shared type
     // (`[Figure](#figure)`, `list of [PageLink](#pagelink)`) are that type's.
@@ -413,8 +433,14 @@ fn template_variables_are_the_documented_ones() {
             "no variable of type {kind} had fields in the sample"
         );
         let documented = documented("templates.md", &doc, &format!("type {kind}"));
-        assert_same("templates.md", &format!("type {kind}"), seen, &documented);
+        out_of_date.extend(difference(
+            "templates.md",
+            &format!("type {kind}"),
+            seen,
+            &documented,
+        ));
     }
+    assert!(out_of_date.is_empty(), "{}", out_of_date.join("\n"));
     // Every template of the theme has its section, and every page template was seen.
     let dir = common::repo_root().join("themes/default/templates");
     for entry in fs::read_dir(&dir).unwrap() {
@@ -438,18 +464,26 @@ fn template_variables_are_the_documented_ones() {
 /// What a site's poster says, with every optional value present.
 fn poster_input() -> outreach::posters::PosterInput {
     let some = |s: &str| Some(s.to_string());
+    let bar = |label: &str, rate: f64| outreach::posters::PosterBar {
+        label: label.into(),
+        rate,
+        illustrative: true,
+    };
     outreach::posters::PosterInput {
         site_kind: "municipality".into(),
         name: "静岡市".into(),
         full_name: "静岡県静岡市".into(),
-        headline_rate: some("7.8%"),
-        offices: some("5,055"),
-        using: some("392"),
-        date_display: some("2023年11月6日"),
+        headline_rate: Some(0.078),
+        offices: Some(5055),
+        using: Some(392),
+        date: Some("2023-11-06".parse().unwrap()),
         illustrative: true,
-        target: "30%".into(),
-        kpi_text: some("目標の30%まで、あと1,125事業所"),
-        comparison: vec![("静岡市".into(), 0.078), ("全国".into(), 0.046)],
+        sample_notice: some("※このポスターの数値は、説明用の架空データ（サンプル）です。"),
+        target: 0.3,
+        target_label: "市区町村の目標".into(),
+        goal_text: "市区町村の目標は利用率30%".into(),
+        kpi_text: some("市区町村の目標（30%）まで、あと1,125事業所"),
+        comparison: vec![bar("静岡市", 0.078), bar("全国", 0.046)],
         helpdesk_name: "ケアプランデータ連携システム ヘルプデスク".into(),
         helpdesk_phone: "0120-584-708".into(),
         helpdesk_hours: "平日 9:00〜17:00".into(),
