@@ -204,6 +204,7 @@ fn front_matter_keys_are_the_documented_ones() {
                 dir.path(),
                 &master,
                 "2026-11-29".parse().unwrap(),
+                Default::default(),
                 &mut problems,
             );
             messages(&problems)

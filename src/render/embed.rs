@@ -256,6 +256,8 @@ impl Renderer<'_> {
         let charts = self.embed_charts(site, charts, sink, theme_key)?;
         let images: Vec<&EmbedImage> = charts.iter().filter_map(|c| c.image.as_ref()).collect();
         let mut context: PageContext = view.context(PREVIEW);
+        // What every page gets (the preview extends base.html like the others).
+        context.insert("has_ogp_image", &self.ogp_images);
         context.insert("embed", &embed);
         context.insert("embed_charts", &charts);
         context.insert("embed_images", &images);
