@@ -135,7 +135,7 @@ pub fn run(
         out: out.clone(),
         selection,
         build_date: date,
-        progress: false,
+        progress: true,
         posters: shape.posters,
         ogp_images: shape.posters,
         print_marks: None,
