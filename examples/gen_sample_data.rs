@@ -13,7 +13,9 @@
 //!   later snapshots (prefecture and municipality rows, consistent), growing
 //!   from about 4.6% nationally to about 9% and 15%;
 //! - `data/offices.csv`: invented partner offices, never more in a municipality
-//!   than its sample count of offices using the system at each date.
+//!   than its sample count of offices using the system at each date, with a
+//!   reading, an address in a 架空町, a phone number that reaches no one and
+//!   (for most) an invented 法人番号 (see `outreach::sample`).
 //!
 //! Deterministic: all variation comes from an FNV-1a hash of the code
 //! (finished with the splitmix64 mixer).
@@ -27,6 +29,7 @@ use outreach::data::jis::{MasterList, Municipality};
 use outreach::data::offices::{self, office_check_digit};
 use outreach::data::table::{self, parse_count};
 use outreach::problems::Problems;
+use outreach::sample::{self, FLOWERS};
 
 /// FNV-1a, 64-bit.
 fn fnv(text: &str, salt: &str) -> u64 {
@@ -242,41 +245,6 @@ fn write_csv(path: &Path, master: &MasterList, rows: &BTreeMap<String, Counts>) 
     println!("wrote {}", path.display());
 }
 
-const FLOWERS: &[&str] = &[
-    "さくら",
-    "ひまわり",
-    "あおば",
-    "もみじ",
-    "すみれ",
-    "つばき",
-    "かえで",
-    "わかば",
-    "なのはな",
-    "あじさい",
-    "たんぽぽ",
-    "こすもす",
-    "やまぶき",
-    "しらゆり",
-    "ききょう",
-    "なでしこ",
-];
-
-fn office_name(service: &str, flower: &str) -> String {
-    let body = match service {
-        "居宅介護支援" => format!("{flower}居宅介護支援事業所"),
-        "訪問介護" => format!("{flower}ヘルパーステーション"),
-        "訪問看護" => format!("{flower}訪問看護ステーション"),
-        "通所介護" => format!("デイサービスセンター{flower}"),
-        "地域密着型通所介護" => format!("{flower}の家デイサービス"),
-        "福祉用具貸与" => format!("{flower}福祉用具センター"),
-        "短期入所生活介護" => format!("{flower}ショートステイ"),
-        "小規模多機能型居宅介護" => format!("小規模多機能ホーム{flower}"),
-        "訪問リハビリテーション" => format!("{flower}訪問リハビリテーション"),
-        other => format!("{flower}{other}事業所"),
-    };
-    format!("（架空）{body}")
-}
-
 const SERVICE_MIX: &[&str] = &[
     "居宅介護支援",
     "居宅介護支援",
@@ -407,8 +375,9 @@ fn main() {
 
     let dates: Vec<jiff::civil::Date> = years.iter().map(|y| y.date.parse().unwrap()).collect();
     let start: jiff::civil::Date = "2023-04-02".parse().unwrap();
-    let mut text =
-        String::from("office_number,name,service_type,municipality_code,since,illustrative\n");
+    let mut text = String::from(
+        "office_number,name,reading,service_type,municipality_code,address,phone,corporate_number,since,illustrative\n",
+    );
     let mut total = 0;
     for (code, max) in &chosen {
         let using: Vec<usize> = years
@@ -436,10 +405,24 @@ fn main() {
             let flower = FLOWERS[(fnv(&key, "flower") % FLOWERS.len() as u64) as usize];
             let body = format!("{}7{}9{:02}", &code[..2], &code[2..5], k + 1);
             let check = office_check_digit(&body).expect("digits") as char;
+            let (name, reading) = sample::office_name(service, flower, None);
+            let m = master
+                .municipality(code)
+                .expect("code from the master list");
+            let p = master
+                .prefecture_by_number(&m.prefecture_number)
+                .expect("its prefecture");
+            let address = sample::address(&p.name, &m.name, fnv(&key, "address"));
+            let phone = sample::phone(code, fnv(code, "area"), fnv(&key, "phone"));
+            // Most offices give their corporation's number; some leave it out.
+            let corporate = if fnv(&key, "corporate").is_multiple_of(4) {
+                String::new()
+            } else {
+                sample::corporate_number(fnv(&key, "corporate-number"))
+            };
             writeln!(
                 text,
-                "{body}{check},{},{service},{code},{since},true",
-                office_name(service, flower)
+                "{body}{check},{name},{reading},{service},{code},{address},{phone},{corporate},{since},true",
             )
             .unwrap();
             total += 1;

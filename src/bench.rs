@@ -86,6 +86,42 @@ fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
+/// Build a generated project into `out`; the report and the wall time in seconds.
+fn timed_build(
+    project: PathBuf,
+    out: &Path,
+    selection: Selection,
+    date: Date,
+    posters: bool,
+) -> Result<(crate::build::BuildReport, f64), BuildError> {
+    let options = BuildOptions {
+        project,
+        out: out.to_path_buf(),
+        selection,
+        build_date: date,
+        progress: true,
+        posters,
+        ogp_images: posters,
+        print_marks: None,
+    };
+    let started = Instant::now();
+    let result = build(&options)?;
+    Ok((result, started.elapsed().as_secs_f64()))
+}
+
+/// The generated project could not be written.
+fn work_error(work: &Path, e: std::io::Error) -> BuildError {
+    let mut problems = crate::problems::Problems::new();
+    problems.error(
+        work,
+        0,
+        0,
+        format!("ベンチマーク用のプロジェクトを作れません: {e}"),
+        "",
+    );
+    BuildError::Problems(problems)
+}
+
 /// Peak resident memory of this process in MiB (Linux), if known.
 pub fn peak_rss_mib() -> Option<f64> {
     let status = fs::read_to_string("/proc/self/status").ok()?;
@@ -130,20 +166,8 @@ pub fn run(
             .collect();
     }
     let out = work.join("public");
-    let options = BuildOptions {
-        project: generated,
-        out: out.clone(),
-        selection,
-        build_date: date,
-        progress: true,
-        posters: shape.posters,
-        ogp_images: shape.posters,
-        print_marks: None,
-    };
     let mut report = String::new();
-    let started = Instant::now();
-    let result = build(&options)?;
-    let wall = started.elapsed().as_secs_f64();
+    let (result, wall) = timed_build(generated, &out, selection, date, shape.posters)?;
     let html_pages = walkdir::WalkDir::new(&out)
         .into_iter()
         .filter_map(|e| e.ok())
@@ -237,4 +261,358 @@ fn write_hugo(dest: &Path, sites: usize, pages: usize) -> std::io::Result<()> {
 /// Default work folder for `outreach bench`.
 pub fn default_work_dir() -> PathBuf {
     std::env::temp_dir().join("outreach-bench")
+}
+
+/// The offices `outreach bench --finder` generates: about the national count of
+/// offices using the system in 2026, with one prefecture holding many.
+#[derive(Debug, Clone)]
+pub struct FinderShape {
+    /// Offices in the whole country (the national site's finder).
+    pub offices: usize,
+    /// The prefecture (6-digit code) that holds `prefecture_offices` of them.
+    pub prefecture: String,
+    pub prefecture_offices: usize,
+    /// Build only the first N sites (default: all).
+    pub sites: Option<usize>,
+}
+
+/// A 64-bit mix of a number (splitmix64's finaliser): deterministic variety.
+fn mix(mut x: u64) -> u64 {
+    x = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    x ^ (x >> 31)
+}
+
+/// How many of `n` offices each municipality gets, in proportion to its
+/// weight: office `i` goes where the running total of weights passes
+/// `(i + ½) / n` of the whole.
+fn spread(n: usize, weights: &[(String, f64)]) -> Vec<(String, usize)> {
+    let total: f64 = weights.iter().map(|(_, w)| w).sum();
+    let mut counts = vec![0usize; weights.len()];
+    let mut at = 0usize;
+    let mut passed = weights.first().map_or(0.0, |(_, w)| *w);
+    for i in 0..n {
+        let target = (i as f64 + 0.5) / n as f64 * total;
+        while passed < target && at + 1 < weights.len() {
+            at += 1;
+            passed += weights[at].1;
+        }
+        counts[at] += 1;
+    }
+    weights
+        .iter()
+        .zip(counts)
+        .map(|((code, _), c)| (code.clone(), c))
+        .collect()
+}
+
+/// Service types with the commoner ones more often, as among real offices.
+const SERVICE_WEIGHTS: &[(usize, u64)] = &[
+    (0, 6),
+    (1, 5),
+    (2, 3),
+    (3, 1),
+    (4, 1),
+    (5, 4),
+    (6, 3),
+    (7, 1),
+    (8, 2),
+    (9, 1),
+    (10, 2),
+    (11, 1),
+    (12, 1),
+    (13, 1),
+    (14, 1),
+    (15, 1),
+];
+
+/// `data/offices.csv` with `shape.offices` invented offices (every column
+/// filled, see [`crate::sample`]), `shape.prefecture_offices` of them in
+/// `shape.prefecture`, the rest over the other prefectures; within each, in
+/// proportion to each municipality's offices using the system in the newest
+/// snapshot (1 where it has none).
+pub fn generate_offices(
+    master: &crate::data::jis::MasterList,
+    adoption: &crate::data::adoption::Adoption,
+    shape: &FinderShape,
+    before: Date,
+) -> String {
+    let latest = adoption.snapshots.last();
+    let weight = |code: &str| {
+        latest
+            .and_then(|s| s.municipalities.get(code))
+            .map_or(1.0, |f| f.using.max(1) as f64)
+    };
+    let (inside, outside): (Vec<_>, Vec<_>) = master
+        .municipalities
+        .iter()
+        .map(|m| (m.code.clone(), weight(&m.code)))
+        .partition(|(code, _)| code.get(..2) == shape.prefecture.get(..2));
+    let mut counts = spread(shape.prefecture_offices, &inside);
+    counts.extend(spread(
+        shape.offices.saturating_sub(shape.prefecture_offices),
+        &outside,
+    ));
+    counts.sort();
+    let start: Date = "2023-04-01".parse().expect("a date");
+    let days = start.until(before).map_or(1, |s| s.get_days().max(1)) as u64;
+    let service_total: u64 = SERVICE_WEIGHTS.iter().map(|(_, w)| w).sum();
+    let mut serials: std::collections::BTreeMap<String, u64> = Default::default();
+    let mut out = String::from(
+        "office_number,name,reading,service_type,municipality_code,address,phone,corporate_number,since,illustrative\n",
+    );
+    for (code, count) in counts {
+        let place = crate::output::hash_bytes(code.as_bytes());
+        let Some(m) = master.municipality(&code) else {
+            continue;
+        };
+        let Some(p) = master.prefecture_by_number(&m.prefecture_number) else {
+            continue;
+        };
+        for _ in 0..count {
+            let serial = serials.entry(p.number.clone()).or_default();
+            *serial += 1;
+            let seed = mix(place ^ *serial);
+            let mut pick = seed % service_total;
+            let service = SERVICE_WEIGHTS
+                .iter()
+                .find(|(_, w)| {
+                    let hit = pick < *w;
+                    pick = pick.saturating_sub(*w);
+                    hit
+                })
+                .map_or(crate::data::offices::SERVICE_TYPES[0], |(i, _)| {
+                    crate::data::offices::SERVICE_TYPES[*i]
+                });
+            let flower = crate::sample::FLOWERS[(mix(seed) % 16) as usize];
+            let district = crate::sample::DISTRICTS
+                .get((mix(seed ^ 1) % 16) as usize)
+                .copied();
+            let (name, reading) = crate::sample::office_name(service, flower, district);
+            let body = format!("{}7{:06}", p.number, *serial % 1_000_000);
+            let check = crate::data::offices::office_check_digit(&body).expect("digits") as char;
+            let corporate = if seed.is_multiple_of(4) {
+                String::new()
+            } else {
+                crate::sample::corporate_number(mix(seed ^ 2))
+            };
+            let since = start
+                .checked_add(jiff::Span::new().days((mix(seed ^ 3) % days) as i64))
+                .expect("a date in range");
+            let _ = writeln!(
+                out,
+                "{body}{check},{name},{reading},{service},{code},{},{},{corporate},{since},true",
+                crate::sample::address(&p.name, &m.name, mix(seed ^ 4)),
+                crate::sample::phone(&code, place, *serial),
+            );
+        }
+    }
+    out
+}
+
+/// Bytes of `data` gzip-compressed (level 6, as web servers commonly send).
+pub fn gzip_len(data: &[u8]) -> usize {
+    use std::io::Write as _;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(6));
+    encoder.write_all(data).expect("writing to memory");
+    encoder.finish().expect("writing to memory").len()
+}
+
+fn kib(bytes: usize) -> String {
+    if bytes >= 1_000_000 {
+        format!("{:.2} MB", bytes as f64 / 1e6)
+    } else {
+        format!("{:.1} KB", bytes as f64 / 1e3)
+    }
+}
+
+/// Raw and gzip sizes of the files a site's page loads (`rels` under `site`).
+fn page_bytes(out: &Path, site: &str, rels: &[&str]) -> (usize, usize) {
+    rels.iter()
+        .filter_map(|rel| fs::read(out.join(site).join(rel)).ok())
+        .fold((0, 0), |(raw, gz), bytes| {
+            (raw + bytes.len(), gz + gzip_len(&bytes))
+        })
+}
+
+/// `outreach bench --finder`: the sample project with `shape.offices`
+/// generated offices, built pages only; reports what each partner page loads
+/// (raw and gzip) and the search index of every site. The query time is
+/// measured in Chromium by `benches/finder_bench.sh` over the same output.
+pub fn run_finder(
+    project: &Path,
+    work: &Path,
+    shape: &FinderShape,
+    date: Date,
+) -> Result<String, BuildError> {
+    // The same claim as `prepare`: only a new, empty or earlier bench folder is emptied.
+    crate::output::claim_bench_folder(work, project)?;
+    crate::output::reset_bench_folder(work)?;
+    let generated = work.join("project");
+    let io_error = |e: std::io::Error| work_error(work, e);
+    fs::create_dir_all(&generated).map_err(io_error)?;
+    fs::copy(project.join("config.yaml"), generated.join("config.yaml")).map_err(io_error)?;
+    for folder in ["content", "data", "themes"] {
+        copy_tree(&project.join(folder), &generated.join(folder)).map_err(io_error)?;
+    }
+    let mut problems = crate::problems::Problems::new();
+    let master = crate::data::jis::MasterList::load(
+        &generated.join("data/municipalities.csv"),
+        &mut problems,
+    );
+    let adoption = crate::data::adoption::load(
+        &generated.join("data/adoption"),
+        &master,
+        date,
+        &mut problems,
+    );
+    let csv = generate_offices(&master, &adoption, shape, date);
+    fs::write(generated.join("data/offices.csv"), &csv).map_err(io_error)?;
+
+    let mut selection = Selection::default();
+    if let Some(n) = shape.sites {
+        selection.only = std::iter::once(crate::model::NATIONAL_CODE.to_string())
+            .chain(std::iter::once(shape.prefecture.clone()))
+            .chain(master.municipalities.iter().map(|m| m.code.clone()))
+            .take(n.max(2))
+            .collect();
+    }
+    let out = work.join("public");
+    let (result, wall) = timed_build(generated, &out, selection, date, false)?;
+
+    let mut report = String::new();
+    let _ = writeln!(
+        report,
+        "outreach bench --finder: {} offices ({} in {}), {} sites built pages only in {wall:.1} s",
+        shape.offices, shape.prefecture_offices, shape.prefecture, result.sites
+    );
+    let _ = writeln!(
+        report,
+        "  offices.csv        {:>10} ({} rows)",
+        kib(csv.len()),
+        csv.lines().count() - 1
+    );
+    let count_offices = |site: &str| -> usize {
+        let text = fs::read_to_string(out.join(site).join("search/offices.js")).unwrap_or_default();
+        text.strip_prefix("window.OUTREACH_OFFICES=")
+            .and_then(|t| t.trim_end().strip_suffix(';'))
+            .and_then(|t| serde_json::from_str::<serde_json::Value>(t).ok())
+            .and_then(|v| v["offices"].as_array().map(Vec::len))
+            .unwrap_or(0)
+    };
+    let _ = writeln!(
+        report,
+        "  partner page (raw / gzip): data = search/offices.js; page = partners.html + data + finder.js + textmatch.js"
+    );
+    let mut rows: Vec<(String, String)> = vec![
+        ("national".to_string(), String::new()),
+        (
+            format!("prefecture {}", shape.prefecture),
+            format!("p/{}", shape.prefecture),
+        ),
+    ];
+    // The largest and the median municipality by offices listed.
+    let mut municipal: Vec<(usize, String)> = master
+        .municipalities
+        .iter()
+        .map(|m| format!("m/{}", m.code))
+        .filter(|dir| out.join(dir).join("search/offices.js").is_file())
+        .map(|dir| (count_offices(&dir), dir))
+        .collect();
+    municipal.sort();
+    if let Some((_, dir)) = municipal.last() {
+        rows.push((format!("largest municipality {}", &dir[2..]), dir.clone()));
+    }
+    if !municipal.is_empty() {
+        let (_, dir) = &municipal[municipal.len() / 2];
+        rows.push((format!("median municipality {}", &dir[2..]), dir.clone()));
+    }
+    for (label, dir) in &rows {
+        let (data_raw, data_gz) = page_bytes(&out, dir, &["search/offices.js"]);
+        let (page_raw, page_gz) = page_bytes(
+            &out,
+            dir,
+            &[
+                "partners.html",
+                "search/offices.js",
+                "assets/finder.js",
+                "assets/textmatch.js",
+            ],
+        );
+        let _ = writeln!(
+            report,
+            "    {label:<34} {:>6} offices  data {:>9} / {:>9}  page {:>9} / {:>9}",
+            count_offices(dir),
+            kib(data_raw),
+            kib(data_gz),
+            kib(page_raw),
+            kib(page_gz)
+        );
+    }
+    let _ = writeln!(
+        report,
+        "  search index per site (search/index.js, raw / gzip):"
+    );
+    // (raw bytes, gzip bytes, site) of each index, by kind of site.
+    type Sizes = Vec<(usize, usize, String)>;
+    let mut groups: Vec<(&str, Sizes)> = vec![
+        ("national", vec![]),
+        ("prefectures", vec![]),
+        ("municipalities", vec![]),
+    ];
+    for entry in walkdir::WalkDir::new(&out)
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().ends_with("search/index.js"))
+    {
+        let rel = entry
+            .path()
+            .strip_prefix(&out)
+            .expect("inside")
+            .to_string_lossy()
+            .replace('\\', "/");
+        let bytes = fs::read(entry.path()).unwrap_or_default();
+        let group = if rel.starts_with("p/") {
+            1
+        } else if rel.starts_with("m/") {
+            2
+        } else {
+            0
+        };
+        let site = match rel
+            .trim_end_matches("search/index.js")
+            .trim_end_matches('/')
+        {
+            "" => "national".to_string(),
+            dir => dir.to_string(),
+        };
+        groups[group].1.push((bytes.len(), gzip_len(&bytes), site));
+    }
+    for (label, mut sizes) in groups {
+        if sizes.is_empty() {
+            continue;
+        }
+        sizes.sort();
+        let (min, median, max) = (&sizes[0], &sizes[sizes.len() / 2], &sizes[sizes.len() - 1]);
+        let over = sizes.iter().filter(|s| s.0 >= 200_000).count();
+        let _ = writeln!(
+            report,
+            "    {label:<15} {:>5} sites  min {:>9} / {:>8}  median {:>9} / {:>8}  max {:>9} / {:>8} ({})  200 KB or more: {over}",
+            sizes.len(),
+            kib(min.0),
+            kib(min.1),
+            kib(median.0),
+            kib(median.1),
+            kib(max.0),
+            kib(max.1),
+            max.2
+        );
+    }
+    let _ = writeln!(
+        report,
+        "  output: {} (query times in Chromium: benches/finder_bench.sh)",
+        out.display()
+    );
+    Ok(report)
 }

@@ -571,7 +571,9 @@ fn render(
     problems: &mut Problems,
 ) -> Result<Rendered, BuildError> {
     let timers = crate::render::Timers::default();
+    let search_indexes = crate::render::SearchIndexes::default();
     let renderer = Renderer {
+        search_indexes: &search_indexes,
         timers: &timers,
         ogp_images: options.ogp_images,
         posters: plan.posters.as_ref(),

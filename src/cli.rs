@@ -188,6 +188,20 @@ pub struct BenchArgs {
     /// (for benches/hugo_compare.sh), and the outreach project beside it.
     #[arg(long)]
     pub hugo_site: Option<PathBuf>,
+    /// Benchmark the office finder and the site search instead: the sample
+    /// project with generated offices, pages only; prints what each partner
+    /// page loads and every site's search index size.
+    #[arg(long)]
+    pub finder: bool,
+    /// Offices in the country (with --finder).
+    #[arg(long, default_value_t = 20_000)]
+    pub offices: usize,
+    /// The prefecture that holds --prefecture-offices of them (with --finder).
+    #[arg(long, default_value = "220001")]
+    pub prefecture: String,
+    /// Offices in --prefecture (with --finder).
+    #[arg(long, default_value_t = 2_000)]
+    pub prefecture_offices: usize,
 }
 
 #[derive(clap::Args, Debug)]
@@ -238,6 +252,7 @@ fn print_problems(problems: &Problems) {
     }
 }
 
+/// Print a benchmark's report, or the problems that stopped it.
 pub fn run() -> Result<ExitCode> {
     let cli = Cli::parse();
     match cli.command {
@@ -274,6 +289,24 @@ fn output_refused(e: &crate::output::OutputError, out: &std::path::Path) -> Exit
     ExitCode::from(1)
 }
 
+/// Print a bench report, or why the bench could not run.
+fn print_report(
+    result: std::result::Result<String, BuildError>,
+    work: &std::path::Path,
+) -> ExitCode {
+    match result {
+        Ok(report) => {
+            print!("{report}");
+            ExitCode::SUCCESS
+        }
+        Err(BuildError::Problems(p)) => {
+            print_problems(&p);
+            ExitCode::from(1)
+        }
+        Err(BuildError::Output(e)) => output_refused(&e, work),
+    }
+}
+
 fn run_bench(args: BenchArgs) -> Result<ExitCode> {
     let date = build_date(Some(&args.date))?;
     let work = args.work.unwrap_or_else(crate::bench::default_work_dir);
@@ -282,6 +315,18 @@ fn run_bench(args: BenchArgs) -> Result<ExitCode> {
         sites: args.sites,
         posters: args.posters,
     };
+    if args.finder {
+        let shape = crate::bench::FinderShape {
+            offices: args.offices,
+            prefecture: args.prefecture.clone(),
+            prefecture_offices: args.prefecture_offices.min(args.offices),
+            sites: args.sites,
+        };
+        return Ok(print_report(
+            crate::bench::run_finder(&args.project, &work, &shape, date),
+            &work,
+        ));
+    }
     // Both folders are checked before either is touched.
     for dir in std::iter::once(&work).chain(&args.hugo_site) {
         if let Err(e) = crate::output::claim_bench_folder(dir, &args.project) {
@@ -304,17 +349,10 @@ fn run_bench(args: BenchArgs) -> Result<ExitCode> {
         );
         return Ok(ExitCode::SUCCESS);
     }
-    match crate::bench::run(&args.project, &work, &shape, date) {
-        Ok(report) => {
-            print!("{report}");
-            Ok(ExitCode::SUCCESS)
-        }
-        Err(BuildError::Problems(p)) => {
-            print_problems(&p);
-            Ok(ExitCode::from(1))
-        }
-        Err(BuildError::Output(e)) => Ok(output_refused(&e, &work)),
-    }
+    Ok(print_report(
+        crate::bench::run(&args.project, &work, &shape, date),
+        &work,
+    ))
 }
 
 /// Refuse a folder that is not a project, before anything is done.

@@ -23,6 +23,7 @@ pub mod problems;
 pub mod progress;
 pub mod raster;
 pub mod render;
+pub mod sample;
 pub mod scaffold;
 pub mod serve;
 pub mod yaml;

@@ -284,6 +284,7 @@ fn every_page_kind_passes_axe_vnu_and_the_wrap_check_in_chromium() {
         "accessibility.html",
         "guides/index.html",
         "news/index.html",
+        "search.html",
     ] {
         for site in ["m/221007/", "p/220001/", ""] {
             assert!(
@@ -302,4 +303,103 @@ fn every_page_kind_passes_axe_vnu_and_the_wrap_check_in_chromium() {
             .iter()
             .any(|p| p.starts_with("m/221007/news/") && !p.ends_with("index.html"))
     );
+}
+
+/// Texts whose normalisation the browser must agree on with the index: the
+/// sample's office names and readings, every title of the national site's
+/// search index, and the width, kana and compatibility forms people type.
+fn normalisation_cases(out: &Path) -> Vec<(String, String)> {
+    let mut texts: Vec<String> = [
+        "ｻｸﾗ",
+        "サクラ",
+        "さくら",
+        "ﾃﾞｲｻｰﾋﾞｽ",
+        "ｳﾞｧｲｵﾘﾝ",
+        "ＣＳＶ　ファイル",
+        "Ｅメール",
+        "（架空）①㈱",
+        "定期巡回・随時対応型",
+        "ヴヵヶヽヾ",
+        "ｶﾞｷﾞｸﾞｹﾞｺﾞ ﾊﾟﾋﾟﾌﾟﾍﾟﾎﾟ",
+        "e\u{301}",
+        "ﾞ単独",
+        "〜～－‐",
+        "㍻㌔",
+        "\u{3000}全角スペース\u{3000}",
+        "タブ\tと改行\n",
+        "𠮷野家",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let offices = fs::read_to_string(common::repo_root().join("data/offices.csv")).unwrap();
+    for line in offices.lines().skip(1) {
+        let cells: Vec<&str> = line.split(',').collect();
+        texts.push(cells[1].to_string());
+        texts.push(cells[2].to_string());
+    }
+    let index = fs::read_to_string(out.join("search/index.js")).unwrap();
+    let json: serde_json::Value = serde_json::from_str(
+        index
+            .strip_prefix("window.OUTREACH_SEARCH=")
+            .and_then(|t| t.strip_suffix(";\n"))
+            .unwrap(),
+    )
+    .unwrap();
+    for doc in json["docs"].as_array().unwrap() {
+        texts.push(doc[0].as_str().unwrap().to_string());
+        let text = doc[3].as_str().unwrap();
+        texts.push(text.chars().take(200).collect());
+    }
+    texts
+        .into_iter()
+        .map(|t| {
+            let n = outreach::render::search::normalize(&t);
+            (t, n)
+        })
+        .collect()
+}
+
+/// The finder and the site search as readers use them, from disk (file://):
+/// typing a kana fragment of an office's name on 静岡市's partner page finds
+/// it (katakana, hiragana or half width), searching 電子証明書 on the national
+/// site lists the FAQ entry about electronic certificates first, the header
+/// box leads to the results, and the browser normalises text exactly as the
+/// index does (tests/browser/find.cjs).
+#[test]
+fn the_finder_and_the_site_search_work_from_disk() {
+    let node_dir = common::repo_root().join("tests/browser");
+    let missing = missing_tools(&node_dir);
+    assert!(
+        missing.is_empty(),
+        "the browser test needs what is not installed here:\n  - {}\nInstall it all with: {SETUP}",
+        missing.join("\n  - ")
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let out = build_sample(dir.path());
+    let cases = dir.path().join("normalisation-cases.json");
+    fs::write(
+        &cases,
+        serde_json::to_vec(&normalisation_cases(&out)).unwrap(),
+    )
+    .unwrap();
+    let mut command = Command::new("node");
+    command
+        .arg(node_dir.join("find.cjs"))
+        .arg("--root")
+        .arg(&out)
+        .arg("--cases")
+        .arg(&cases);
+    if let Ok(shots) = std::env::var("OUTREACH_BROWSER_SHOTS") {
+        command.arg("--shots").arg(shots);
+    }
+    let output = command.output().expect("node runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    println!("{stdout}");
+    assert!(
+        output.status.success(),
+        "the finder or the site search failed in Chromium:\n{stdout}\n{stderr}"
+    );
+    assert!(stdout.contains(" 0 finding(s)"), "{stdout}");
 }

@@ -22,18 +22,18 @@ fn builds_one_site_per_entity_with_the_expected_pages() {
             .count()
     };
     // Home, guides index, 2 guides, FAQ, news list, 1 news item, subsidies, downloads,
-    // contact, accessibility; partners where offices are listed.
+    // contact, accessibility, search; partners where offices are listed.
     let national = files
         .keys()
         .filter(|k| !k.starts_with("p/") && !k.starts_with("m/") && k.ends_with(".html"))
         .count();
-    assert_eq!(national, 12, "{:?}", files.keys().collect::<Vec<_>>());
+    assert_eq!(national, 13, "{:?}", files.keys().collect::<Vec<_>>());
     // The prefecture adds its own guide.
-    assert_eq!(count("p/220001/"), 13);
-    assert_eq!(count("p/010006/"), 11);
+    assert_eq!(count("p/220001/"), 14);
+    assert_eq!(count("p/010006/"), 12);
     // 静岡市 overrides a guide (same count) and inherits the prefecture's page.
-    assert_eq!(count("m/221007/"), 13);
-    assert_eq!(count("m/011002/"), 11);
+    assert_eq!(count("m/221007/"), 14);
+    assert_eq!(count("m/011002/"), 12);
     for site in ["", "p/220001/", "m/221007/"] {
         assert!(
             files.contains_key(&format!("{site}assets/style.css")),
@@ -495,21 +495,23 @@ fn editing_one_shared_faq_entry_rewrites_only_the_faq_pages() {
     let report = fx.build_ok();
     let mut touched = changed(&before, &mtimes(&fx.out()));
     touched.sort();
-    let expected: Vec<String> = [
-        "faq.html",
-        "m/011002/faq.html",
-        "m/012025/faq.html",
-        "m/221007/faq.html",
-        "m/221309/faq.html",
-        "m/222038/faq.html",
-        "p/010006/faq.html",
-        "p/220001/faq.html",
+    // The FAQ pages, and the search index of every site (it holds the answers).
+    let mut expected: Vec<String> = [
+        "",
+        "m/011002/",
+        "m/012025/",
+        "m/221007/",
+        "m/221309/",
+        "m/222038/",
+        "p/010006/",
+        "p/220001/",
     ]
     .iter()
-    .map(|s| s.to_string())
+    .flat_map(|site| [format!("{site}faq.html"), format!("{site}search/index.js")])
     .collect();
+    expected.sort();
     assert_eq!(touched, expected);
-    assert_eq!(report.written, 8);
+    assert_eq!(report.written, 16);
     assert!(
         fx.read("m/221007/faq.html")
             .contains("キャンペーンを確認してください。")
@@ -534,8 +536,13 @@ fn editing_one_municipal_page_rewrites_only_that_site() {
         "---\ntitle: 導入の流れ（静岡市）\ndescription: 静岡市の相談窓口を含む流れです。\norder: 10\nillustrative: true\n---\n静岡市だけの新しい手順です。\n",
     );
     fx.build_ok();
-    let touched = changed(&before, &mtimes(&fx.out()));
-    assert_eq!(touched, vec!["m/221007/guides/flow.html".to_string()]);
+    let mut touched = changed(&before, &mtimes(&fx.out()));
+    touched.sort();
+    // The page, and the site's search index, which holds its text.
+    assert_eq!(
+        touched,
+        ["m/221007/guides/flow.html", "m/221007/search/index.js"]
+    );
 }
 
 #[test]

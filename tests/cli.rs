@@ -286,7 +286,12 @@ fn an_unknown_poster_design_is_found_by_check_at_its_line() {
     assert_eq!(out.status.code(), Some(1));
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json["errors"], 1, "{json}");
-    let problem = &json["problems"][0];
+    let problem = json["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["severity"] == "error")
+        .expect("one error");
     assert!(problem["file"].as_str().unwrap().ends_with("config.yaml"));
     assert!(problem["message"].as_str().unwrap().contains("「fancy」"));
     assert_eq!(

@@ -3,6 +3,14 @@
 //!
 //! Same reading as the adoption files (any encoding, `.xlsx` too, Japanese or
 //! English headers); every problem is reported with file, line and value.
+//!
+//! Besides the five required columns, a file may give each office's reading
+//! (事業所名カナ), address (所在地), phone number (電話番号) and corporate number
+//! (法人番号, its check digit verified). The headers of the 自治体標準オープン
+//! データセット「介護サービス事業所一覧」 (介護サービス事業所名称, 介護サービス事業所名称_カナ,
+//! 実施サービス, 住所, 電話番号, 法人番号, 事業所番号) are understood as well, so a
+//! council that already publishes that dataset can add its 利用開始日 column and
+//! use the file as it is.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -27,6 +35,16 @@ pub struct Office {
     pub since: Date,
     /// true for invented (sample) offices, shown as 架空.
     pub illustrative: bool,
+    /// How the name reads (名称_カナ), in kana as written (half-width kana
+    /// made full width, spaces kept once).
+    pub reading: Option<String>,
+    /// Where the office is (所在地), as written.
+    pub address: Option<String>,
+    /// Its phone number as written (full-width digits made half width):
+    /// 10 or 11 digits from a leading 0.
+    pub phone: Option<String>,
+    /// 法人番号 of the corporation that runs it: 13 digits, check digit verified.
+    pub corporate_number: Option<String>,
 }
 
 /// The service types an office may list, in display order.
@@ -57,6 +75,10 @@ enum Role {
     Municipality,
     Since,
     Illustrative,
+    Reading,
+    Address,
+    Phone,
+    CorporateNumber,
 }
 
 const SCHEMA: Schema<Role> = Schema {
@@ -74,7 +96,14 @@ const SCHEMA: Schema<Role> = Schema {
         Column {
             role: Role::Name,
             label: "事業所名",
-            aliases: &["name", "office_name", "事業所名", "名称"],
+            aliases: &[
+                "name",
+                "office_name",
+                "事業所名",
+                "名称",
+                "事業所名称",
+                "介護サービス事業所名称",
+            ],
         },
         Column {
             role: Role::ServiceType,
@@ -85,12 +114,20 @@ const SCHEMA: Schema<Role> = Schema {
                 "サービス種別",
                 "サービスの種類",
                 "サービス種類",
+                "実施サービス",
             ],
         },
         Column {
             role: Role::Municipality,
             label: "市区町村コード",
-            aliases: &["municipality_code", "code", "市区町村コード", "団体コード"],
+            aliases: &[
+                "municipality_code",
+                "code",
+                "市区町村コード",
+                "団体コード",
+                "都道府県コード又は市区町村コード",
+                "全国地方公共団体コード",
+            ],
         },
         Column {
             role: Role::Since,
@@ -101,6 +138,48 @@ const SCHEMA: Schema<Role> = Schema {
             role: Role::Illustrative,
             label: "架空",
             aliases: &["illustrative", "sample", "架空", "サンプル"],
+        },
+        Column {
+            role: Role::Reading,
+            label: "事業所名カナ",
+            aliases: &[
+                "reading",
+                "name_kana",
+                "kana",
+                "事業所名カナ",
+                "事業所名かな",
+                "事業所名フリガナ",
+                "事業所名ふりがな",
+                "フリガナ",
+                "ふりがな",
+                "よみがな",
+                "読み",
+                "カナ",
+                "名称_カナ",
+                "名称カナ",
+                "介護サービス事業所名称_カナ",
+            ],
+        },
+        Column {
+            role: Role::Address,
+            label: "所在地",
+            aliases: &[
+                "address",
+                "所在地",
+                "住所",
+                "事業所所在地",
+                "所在地_連結表記",
+            ],
+        },
+        Column {
+            role: Role::Phone,
+            label: "電話番号",
+            aliases: &["phone", "tel", "telephone", "電話番号", "電話"],
+        },
+        Column {
+            role: Role::CorporateNumber,
+            label: "法人番号",
+            aliases: &["corporate_number", "法人番号"],
         },
     ],
     required: &[
@@ -125,7 +204,7 @@ const SCHEMA: Schema<Role> = Schema {
             label: "利用開始日（since）",
         },
     ],
-    header_hint: "見出しを office_number,name,service_type,municipality_code,since（事業所番号,事業所名,サービス種別,市区町村コード,利用開始日）にしてください",
+    header_hint: "見出しを office_number,name,service_type,municipality_code,since（事業所番号,事業所名,サービス種別,市区町村コード,利用開始日）にしてください。事業所名カナ,所在地,電話番号,法人番号 の列は任意です",
 };
 
 /// Load `data/offices.csv` (absent → no offices). Sorted by municipality
@@ -227,7 +306,10 @@ fn read_row(
     let mut get = |role: Role, problems: &mut Problems| -> Option<(usize, String)> {
         let col = header.column(role)?;
         let value = row.cell(col).to_string();
-        if value.is_empty() && role != Role::Illustrative {
+        if value.is_empty() && role.optional() {
+            return None;
+        }
+        if value.is_empty() {
             table.error(
                 problems,
                 line,
@@ -246,6 +328,10 @@ fn read_row(
     let municipality = get(Role::Municipality, problems);
     let since = get(Role::Since, problems);
     let illustrative = get(Role::Illustrative, problems);
+    let reading = get(Role::Reading, problems);
+    let address = get(Role::Address, problems);
+    let phone = get(Role::Phone, problems);
+    let corporate = get(Role::CorporateNumber, problems);
 
     let number = number.and_then(|(col, raw)| match check_office_number(&raw) {
         Ok(number) => {
@@ -359,6 +445,45 @@ fn read_row(
         },
     };
 
+    let mut report = |(col, message, hint): (usize, String, String)| {
+        table.error(problems, line, col + 1, message, hint);
+    };
+    let reading = match reading.map(|(col, raw)| check_reading(&raw).map_err(|e| (col, e))) {
+        None => Some(None),
+        Some(Ok(r)) => Some(Some(r)),
+        Some(Err((col, (message, hint)))) => {
+            report((col, message, hint));
+            None
+        }
+    };
+    let phone = match phone.map(|(col, raw)| check_phone(&raw).map_err(|e| (col, e))) {
+        None => Some(None),
+        Some(Ok(p)) => Some(Some(p)),
+        Some(Err((col, (message, hint)))) => {
+            report((col, message, hint));
+            None
+        }
+    };
+    let corporate_number =
+        match corporate.map(|(col, raw)| check_corporate_number(&raw).map_err(|e| (col, e))) {
+            None => Some(None),
+            Some(Ok(n)) => Some(Some(n)),
+            Some(Err((col, (message, hint)))) => {
+                report((col, message, hint));
+                None
+            }
+        };
+    let address = match address {
+        None => Some(None),
+        Some((col, raw)) => match check_address(&raw, municipality.as_deref(), master) {
+            Ok(a) => Some(Some(a)),
+            Err((message, hint)) => {
+                report((col, message, hint));
+                None
+            }
+        },
+    };
+
     if !ok {
         return None;
     }
@@ -369,7 +494,180 @@ fn read_row(
         municipality_code: municipality?,
         since: since?,
         illustrative: illustrative?,
+        reading: reading?,
+        address: address?,
+        phone: phone?,
+        corporate_number: corporate_number?,
     })
+}
+
+impl Role {
+    /// A column that may be left out, or blank on a row.
+    fn optional(self) -> bool {
+        matches!(
+            self,
+            Role::Illustrative
+                | Role::Reading
+                | Role::Address
+                | Role::Phone
+                | Role::CorporateNumber
+        )
+    }
+}
+
+/// The longest reading, address or phone number a cell may hold: far more
+/// than any real one, so that a pasted paragraph is caught.
+const MAX_TEXT_CHARS: usize = 120;
+
+/// What a problem with one cell says: (message, hint).
+type CellProblem = (String, String);
+
+fn too_long(what: &str, raw: &str) -> Option<CellProblem> {
+    let n = raw.chars().count();
+    (n > MAX_TEXT_CHARS).then(|| {
+        (
+            format!("{what}が{n}文字あり、長すぎます（{MAX_TEXT_CHARS}文字まで）"),
+            format!("{what}の列には{what}だけを書いてください"),
+        )
+    })
+}
+
+/// A reading (事業所名カナ): kana, as the open-data standard asks (カタカナ, or
+/// ひらがな), with the long-vowel mark, spaces, the middle dot, ASCII letters
+/// and digits and the brackets of a corporate type (（福）). Half-width kana
+/// is made full width; runs of spaces become one. `Err` names the first
+/// character that is not one of these.
+pub fn check_reading(raw: &str) -> Result<String, CellProblem> {
+    if let Some(problem) = too_long("事業所名カナ", raw) {
+        return Err(problem);
+    }
+    let text = normalize_width(raw);
+    let allowed = |c: char| {
+        matches!(c, '\u{3041}'..='\u{3096}' | '\u{309D}'..='\u{309F}' | '\u{30A1}'..='\u{30FF}')
+            || c.is_ascii_alphanumeric()
+            || c == ' '
+            || "()（）・.,&'-‐ー".contains(c)
+    };
+    if let Some(bad) = text.chars().find(|c| !allowed(*c)) {
+        return Err((
+            format!("事業所名カナ「{raw}」に、かな以外の文字「{bad}」があります"),
+            "事業所名の読み方をカタカナ（またはひらがな）で書いてください（例: サクラキョタクカイゴシエンジギョウショ）".to_string(),
+        ));
+    }
+    Ok(text
+        .split(' ')
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" "))
+}
+
+/// A phone number: digits with hyphens, brackets or spaces between them, 10
+/// or 11 digits from a leading 0 (市外局番 included), full width accepted.
+/// Kept as written, in half width.
+pub fn check_phone(raw: &str) -> Result<String, CellProblem> {
+    if let Some(problem) = too_long("電話番号", raw) {
+        return Err(problem);
+    }
+    let text = normalize_width(raw).trim().to_string();
+    let hint = "市外局番から 054-221-1234 のように数字とハイフンで書いてください（内線は書かないでください）";
+    let separator = |c: char| matches!(c, '-' | '‐' | '−' | 'ー' | '(' | ')' | ' ');
+    if let Some(bad) = text.chars().find(|c| !c.is_ascii_digit() && !separator(*c)) {
+        return Err((
+            format!("電話番号「{raw}」に数字と区切り以外の文字「{bad}」があります"),
+            hint.to_string(),
+        ));
+    }
+    let digits: String = text.chars().filter(char::is_ascii_digit).collect();
+    if !digits.starts_with('0') || !(10..=11).contains(&digits.len()) {
+        return Err((
+            format!(
+                "電話番号「{raw}」は市外局番から10桁か11桁の番号になっていません（数字が{}桁）",
+                digits.len()
+            ),
+            hint.to_string(),
+        ));
+    }
+    Ok(text)
+}
+
+/// A 法人番号: 13 digits whose first is the check digit of the other twelve
+/// (法人番号の指定等に関する省令 第2条). Full width, hyphens and spaces are accepted.
+pub fn check_corporate_number(raw: &str) -> Result<String, CellProblem> {
+    let digits: String = normalize_width(raw)
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .collect();
+    if digits.len() != 13 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        let hint = if digits.len() == 12 && digits.bytes().all(|b| b.is_ascii_digit()) {
+            "12桁しかありません。法人番号は先頭の検査用数字を含めて13桁です（Excel で先頭の 0 が消えていないかも確かめてください）"
+        } else {
+            "法人番号は13桁の数字です。国税庁の法人番号公表サイトで確かめてください"
+        };
+        return Err((
+            format!("法人番号「{raw}」の形が違います（13桁の数字ではありません）"),
+            hint.to_string(),
+        ));
+    }
+    let expected = corporate_check_digit(&digits[1..]).expect("12 ASCII digits");
+    if digits.as_bytes()[0] != expected {
+        return Err((
+            format!(
+                "法人番号「{raw}」の検査用数字（先頭の桁）が合いません（残りの12桁からは「{}」になります）",
+                expected as char
+            ),
+            "写し間違いがないか、国税庁の法人番号公表サイトで確かめてください".to_string(),
+        ));
+    }
+    Ok(digits)
+}
+
+/// The check digit of a 法人番号 from its other 12 digits (the 会社法人等番号
+/// or the number assigned by the 国税庁長官): 9 − (Σ Pn × Qn mod 9), where Pn
+/// is the n-th digit counted from the right and Qn is 1 for odd n, 2 for even n.
+pub fn corporate_check_digit(body: &str) -> Option<u8> {
+    if body.len() != 12 || !body.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let sum: u32 = body
+        .bytes()
+        .rev()
+        .enumerate()
+        .map(|(i, b)| u32::from(b - b'0') * if i % 2 == 0 { 1 } else { 2 })
+        .sum();
+    Some(b'0' + (9 - sum % 9) as u8)
+}
+
+/// An address (所在地), kept as written. When it begins with a prefecture's
+/// name, that must be the prefecture of the office's municipality code.
+fn check_address(
+    raw: &str,
+    municipality: Option<&str>,
+    master: &MasterList,
+) -> Result<String, CellProblem> {
+    if let Some(problem) = too_long("所在地", raw) {
+        return Err(problem);
+    }
+    let text = normalize_width(raw).trim().to_string();
+    let named = master
+        .prefectures
+        .iter()
+        .find(|p| text.starts_with(p.name.as_str()));
+    if let (Some(named), Some(code)) = (named, municipality)
+        && named.code.get(..2) != code.get(..2)
+    {
+        let own = master
+            .municipality(code)
+            .and_then(|m| master.prefecture_by_number(&m.prefecture_number))
+            .map_or(String::new(), |p| p.name.clone());
+        return Err((
+            format!(
+                "所在地「{raw}」は{}の住所ですが、市区町村コード {code} は{own}の団体です",
+                named.name
+            ),
+            "所在地か市区町村コードのどちらかを直してください".to_string(),
+        ));
+    }
+    Ok(text)
 }
 
 /// An office number: exactly 10 characters, digits except that the third may
@@ -681,6 +979,129 @@ mod tests {
         );
         assert!(problems.is_empty(), "{problems:#?}");
         assert_eq!(offices[0].since, date(2024, 4, 1));
+    }
+
+    #[test]
+    fn the_open_data_standard_headers_and_the_optional_columns_are_read() {
+        let (offices, problems) = fixture("standard/offices.csv");
+        assert!(problems.is_empty(), "{problems:#?}");
+        assert_eq!(offices.len(), 2);
+        let sakura = &offices[0];
+        assert_eq!(sakura.name, "（架空）さくら居宅介護支援事業所");
+        assert_eq!(
+            sakura.reading.as_deref(),
+            Some("サクラキョタクカイゴシエンジギョウショ")
+        );
+        assert_eq!(
+            sakura.address.as_deref(),
+            Some("静岡県静岡市葵区架空町1-2-3")
+        );
+        assert_eq!(sakura.phone.as_deref(), Some("054-000-0101"));
+        assert_eq!(sakura.corporate_number.as_deref(), Some("1180301018771"));
+        assert!(sakura.illustrative);
+        // Blank optional cells are no value; a reading keeps one space between words.
+        let aoba = &offices[1];
+        assert_eq!(
+            aoba.reading.as_deref(),
+            Some("あおば へるぱー すてーしょん")
+        );
+        assert_eq!(
+            (&aoba.address, &aoba.phone, &aoba.corporate_number),
+            (&None, &None, &None)
+        );
+        // Files without the optional columns still load.
+        let (offices, problems) = fixture("valid/offices.csv");
+        assert!(problems.is_empty(), "{problems:#?}");
+        assert!(
+            offices
+                .iter()
+                .all(|o| o.reading.is_none() && o.phone.is_none())
+        );
+    }
+
+    #[test]
+    fn optional_columns_are_checked_on_their_cell() {
+        let (offices, problems) = fixture("column_errors/offices.csv");
+        let e = find(&problems, &["事業所名カナ「さくら居宅」", "「居」"]);
+        assert_eq!((e.line, e.column, e.severity), (2, 3, Severity::Error));
+        assert!(e.hint.contains("カタカナ"), "{e}");
+        let e = find(
+            &problems,
+            &["所在地「東京都千代田区架空町1」", "東京都", "静岡県"],
+        );
+        assert_eq!((e.line, e.column), (3, 6));
+        let e = find(&problems, &["電話番号「054-000」", "6桁"]);
+        assert_eq!((e.line, e.column), (4, 7));
+        let e = find(&problems, &["電話番号「054-000-0104 内線12」", "「内」"]);
+        assert_eq!((e.line, e.column), (5, 7));
+        assert!(e.hint.contains("内線は書かないで"), "{e}");
+        let e = find(
+            &problems,
+            &["法人番号「2180301018771」", "検査用数字", "「1」"],
+        );
+        assert_eq!((e.line, e.column, e.severity), (6, 8, Severity::Error));
+        let e = find(&problems, &["法人番号「180301018771」"]);
+        assert_eq!((e.line, e.column), (7, 8));
+        assert!(e.hint.contains("12桁しかありません"), "{e}");
+        assert_eq!(problems.len(), 6, "{problems:#?}");
+        assert!(offices.is_empty());
+    }
+
+    #[test]
+    fn corporate_numbers_carry_their_check_digit() {
+        // トヨタ自動車株式会社, as published by the 国税庁.
+        assert_eq!(corporate_check_digit("180301018771"), Some(b'1'));
+        assert_eq!(
+            check_corporate_number("１－１８０３－０１－０１８７７１"),
+            Ok("1180301018771".into())
+        );
+        for body in ["000000000000", "999999999999", "123456789012"] {
+            let check = corporate_check_digit(body).unwrap();
+            assert!((b'1'..=b'9').contains(&check), "{body}");
+            let number = format!("{}{body}", check as char);
+            assert_eq!(check_corporate_number(&number), Ok(number.clone()));
+            // Any other first digit is refused.
+            for other in (b'0'..=b'9').filter(|d| *d != check) {
+                let wrong = format!("{}{body}", other as char);
+                assert!(check_corporate_number(&wrong).is_err(), "{wrong}");
+            }
+        }
+        assert_eq!(corporate_check_digit("12345"), None);
+        assert!(check_corporate_number("118030101877a").is_err());
+    }
+
+    #[test]
+    fn phones_and_readings_as_people_write_them() {
+        for ok in [
+            "054-221-1234",
+            "0120-584-708",
+            "090-1234-5678",
+            "(054)221-1234",
+            "０５４－２２１－１２３４",
+        ] {
+            assert!(check_phone(ok).is_ok(), "{ok}");
+        }
+        assert_eq!(
+            check_phone("０５４－２２１－１２３４").unwrap(),
+            "054-221-1234"
+        );
+        for bad in [
+            "221-1234",
+            "54-221-1234",
+            "054-221-1234-5678",
+            "TEL 054-221-1234",
+        ] {
+            assert!(check_phone(bad).is_err(), "{bad}");
+        }
+        assert_eq!(check_reading("ｶ)ｻｸﾗ  ｹｱ").unwrap(), "カ)サクラ ケア");
+        assert!(check_reading("（ﾌｸ）ｻｸﾗｶｲ").is_ok());
+        assert!(check_reading("サクラ介護").is_err());
+        assert!(
+            check_reading(&"ア".repeat(121))
+                .unwrap_err()
+                .0
+                .contains("長すぎます")
+        );
     }
 
     #[test]

@@ -6,6 +6,8 @@ pub mod events;
 pub mod feeds;
 pub mod format;
 pub mod open_data;
+pub mod partners;
+pub mod search;
 pub mod subsidy_view;
 pub mod theme;
 mod view;
@@ -22,8 +24,9 @@ use serde::Serialize;
 
 use crate::content::{Content, Entry};
 use crate::model::{Model, Site};
+pub use partners::OfficeIndex;
 use theme::Theme;
-pub use view::{OfficeIndex, PageContext, SiteView};
+pub use view::{PageContext, SiteView};
 
 use crate::output::{OutputError, Staging};
 
@@ -58,8 +61,14 @@ pub struct Renderer<'a> {
     pub timers: &'a Timers,
     /// Render each site's OGP image.
     pub ogp_images: bool,
+    /// Search index scripts already built in this run, by the identity of a
+    /// site's entries (see [`Renderer::search_index`]).
+    pub search_indexes: &'a SearchIndexes,
     pub build_date: Date,
 }
+
+/// Search index scripts by the identity of the entries they were built from.
+pub type SearchIndexes = Mutex<std::collections::HashMap<u64, Arc<String>>>;
 
 /// Time spent in each kind of work, summed over all threads (CPU time).
 #[derive(Debug, Default)]
@@ -254,23 +263,21 @@ impl Renderer<'_> {
                 }
             }
         }
+        let own_offices = partners::in_scope(site, self.offices);
+        // Scripts the finder and the search page load: plain files, so that
+        // they work opened from disk.
+        let mut scripts: Vec<(&str, Vec<u8>)> = Vec::new();
         if view.partners.is_some() {
             page("partners.html", "partners.html", &none, &none)?;
+            scripts.push((
+                partners::FINDER_DATA,
+                partners::finder_script(&own_offices, self.model.master).into_bytes(),
+            ));
         }
+        page("search.html", "search.html", &none, &none)?;
+        scripts.push((search::SEARCH_INDEX, self.search_index(&entries)));
         page("subsidies.html", "subsidies.html", &none, &none)?;
         let data = open_data::open_data(self.model, site, &self.build_date.to_string());
-        let own_offices: Vec<&crate::data::offices::Office> = match site.kind {
-            crate::model::SiteKind::Municipality => {
-                self.offices.get(&site.code).cloned().unwrap_or_default()
-            }
-            crate::model::SiteKind::Prefecture => self
-                .offices
-                .iter()
-                .filter(|(code, _)| code.get(..2) == site.code.get(..2))
-                .flat_map(|(_, list)| list.iter().copied())
-                .collect(),
-            crate::model::SiteKind::National => self.offices.values().flatten().copied().collect(),
-        };
         let mut downloads = vec![
             (
                 format!("data/adoption-{tag}.csv"),
@@ -288,6 +295,11 @@ impl Renderer<'_> {
                 format!("data/offices-{tag}.csv"),
                 "利用している事業所の一覧（CSV）",
                 open_data::offices_csv(&own_offices),
+            ));
+            downloads.push((
+                format!("data/offices-standard-{tag}.csv"),
+                "利用している事業所の一覧（自治体標準オープンデータセット「介護サービス事業所一覧」の項目名、CSV）",
+                open_data::offices_standard_csv(&own_offices, self.model.master),
             ));
         }
         if !event_files.is_empty() {
@@ -394,7 +406,12 @@ impl Renderer<'_> {
             .map(|(rel, bytes)| (format!("assets/{rel}"), bytes.as_slice()));
         let data_files = downloads
             .iter()
-            .map(|(rel, _, bytes)| (rel.clone(), bytes.as_slice()));
+            .map(|(rel, _, bytes)| (rel.clone(), bytes.as_slice()))
+            .chain(
+                scripts
+                    .iter()
+                    .map(|(rel, bytes)| (rel.to_string(), bytes.as_slice())),
+            );
         let event_files = event_files
             .iter()
             .map(|(rel, bytes)| (rel.clone(), bytes.as_slice()));
@@ -408,6 +425,34 @@ impl Renderer<'_> {
 }
 
 impl Renderer<'_> {
+    /// The search index script of a site with these entries. Sites with the
+    /// same entries (most municipalities of a prefecture) have the same index,
+    /// so it is built once for them.
+    fn search_index(&self, entries: &SiteEntries) -> Vec<u8> {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        for (rel, entry) in entries {
+            rel.hash(&mut hasher);
+            (Arc::as_ptr(entry) as usize).hash(&mut hasher);
+        }
+        let key = hasher.finish();
+        let cached = self
+            .search_indexes
+            .lock()
+            .expect("no panics while holding the lock")
+            .get(&key)
+            .cloned();
+        if let Some(script) = cached {
+            return script.as_bytes().to_vec();
+        }
+        let script = Arc::new(search::index_script(&search::documents(entries)));
+        self.search_indexes
+            .lock()
+            .expect("no panics while holding the lock")
+            .insert(key, script.clone());
+        script.as_bytes().to_vec()
+    }
+
     /// Render (or reuse) every poster of one site, and a prefecture's print
     /// packs with all its municipalities' posters in code order.
     fn render_posters(

@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use crate::data::jis::MasterList;
 use crate::data::offices::Office;
 use crate::model::{History, Model, Site, SiteKind, meets};
 
@@ -207,8 +208,12 @@ pub fn offices_csv(offices: &[&Office]) -> Vec<u8> {
         &[
             "事業所番号",
             "事業所名",
+            "事業所名カナ",
             "サービス種別",
             "市区町村コード",
+            "所在地",
+            "電話番号",
+            "法人番号",
             "利用開始日",
             "架空データ",
         ],
@@ -216,10 +221,68 @@ pub fn offices_csv(offices: &[&Office]) -> Vec<u8> {
             vec![
                 CsvCell::text(&o.number),
                 CsvCell::text(&o.name),
+                CsvCell::text(o.reading.as_deref().unwrap_or("")),
                 CsvCell::text(&o.service_type),
                 CsvCell::text(&o.municipality_code),
+                CsvCell::text(o.address.as_deref().unwrap_or("")),
+                CsvCell::text(o.phone.as_deref().unwrap_or("")),
+                CsvCell::text(o.corporate_number.as_deref().unwrap_or("")),
                 CsvCell::text(o.since.to_string()),
                 CsvCell::text(o.illustrative.to_string()),
+            ]
+        }),
+    )
+}
+
+/// The columns of the 自治体標準オープンデータセット「介護サービス事業所一覧」
+/// that this list can fill, in the standard's order: the standard's item
+/// names, so that the file goes into the tools made for that dataset.
+/// 緯度, 経度, 内線番号, FAX番号, 法人の名称, 利用可能曜日 and the rest have no
+/// source here and are left out rather than published empty.
+pub const STANDARD_OFFICE_COLUMNS: &[&str] = &[
+    "都道府県コード又は市区町村コード",
+    "NO",
+    "都道府県名",
+    "市区町村名",
+    "介護サービス事業所名称",
+    "介護サービス事業所名称_カナ",
+    "実施サービス",
+    "住所",
+    "電話番号",
+    "法人番号",
+    "事業所番号",
+    "備考",
+];
+
+/// The offices with the column names of the 自治体標準オープンデータセット
+/// 「介護サービス事業所一覧」 ([`STANDARD_OFFICE_COLUMNS`]). The standard has no
+/// item for the day an office started using the system, nor for sample data,
+/// so 備考 says both (「ケアプランデータ連携システム利用開始日 2024-04-01」,
+/// 「架空（サンプル）のデータです」). The code is the office's municipality's.
+pub fn offices_standard_csv(offices: &[&Office], master: &MasterList) -> Vec<u8> {
+    csv_bytes(
+        STANDARD_OFFICE_COLUMNS,
+        offices.iter().enumerate().map(|(i, o)| {
+            let municipality = master.municipality(&o.municipality_code);
+            let prefecture =
+                municipality.and_then(|m| master.prefecture_by_number(&m.prefecture_number));
+            let mut note = format!("ケアプランデータ連携システム利用開始日 {}", o.since);
+            if o.illustrative {
+                note.push_str("。架空（サンプル）のデータです");
+            }
+            vec![
+                CsvCell::text(&o.municipality_code),
+                CsvCell::number(i + 1),
+                CsvCell::text(prefecture.map_or("", |p| p.name.as_str())),
+                CsvCell::text(municipality.map_or("", |m| m.name.as_str())),
+                CsvCell::text(&o.name),
+                CsvCell::text(o.reading.as_deref().unwrap_or("")),
+                CsvCell::text(&o.service_type),
+                CsvCell::text(o.address.as_deref().unwrap_or("")),
+                CsvCell::text(o.phone.as_deref().unwrap_or("")),
+                CsvCell::text(o.corporate_number.as_deref().unwrap_or("")),
+                CsvCell::text(&o.number),
+                CsvCell::text(note),
             ]
         }),
     )

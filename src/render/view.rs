@@ -8,6 +8,7 @@ use tera::Context;
 
 use super::events::{HomeNews, NewsBoard};
 use super::format::{percent, target_percent, thousands};
+use super::partners::{OfficeIndex, PartnersView, partners_view};
 use super::subsidy_view::{ProgrammeStatus, SubsidiesView, programme_status, subsidies_view};
 use super::{SiteEntries, json_for_script};
 use crate::content::markdown::root_prefix;
@@ -133,43 +134,6 @@ pub struct ChildRow {
     pub met: Option<bool>,
     pub kpi_text: String,
 }
-
-#[derive(Debug, Clone, Serialize)]
-pub struct OfficeView {
-    pub number: String,
-    pub name: String,
-    pub since: String,
-    pub since_display: String,
-    pub illustrative: bool,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct ServiceGroup {
-    pub service_type: String,
-    pub anchor: String,
-    pub count: usize,
-    pub offices: Vec<OfficeView>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct PartnerSummaryRow {
-    pub name: String,
-    pub site_path: String,
-    pub href: Option<String>,
-    pub count: usize,
-}
-
-/// The partner-office page: offices already using the system.
-#[derive(Debug, Clone, Serialize)]
-pub struct PartnersView {
-    pub total: usize,
-    pub groups: Vec<ServiceGroup>,
-    pub summary: Vec<PartnerSummaryRow>,
-    pub illustrative: bool,
-}
-
-/// Offices by municipality code, built once per build.
-pub type OfficeIndex<'a> = BTreeMap<String, Vec<&'a crate::data::offices::Office>>;
 
 /// A child site (prefecture or municipality) and the programmes it runs itself.
 #[derive(Debug, Clone, Serialize)]
@@ -320,7 +284,7 @@ pub fn tel_href(phone: &str) -> Option<String> {
 }
 
 /// Path from the public root to a site's home page.
-fn site_home_path(site: &Site) -> String {
+pub(super) fn site_home_path(site: &Site) -> String {
     if site.dir.is_empty() {
         "index.html".to_string()
     } else {
@@ -428,7 +392,7 @@ impl<'a> SiteView<'a> {
                 "news/index.html".to_string(),
             ));
         }
-        let partners = Self::partners(model, site, offices);
+        let partners = partners_view(model, site, offices);
         if partners.is_some() {
             nav_items.push((
                 "利用している事業所".to_string(),
@@ -626,91 +590,6 @@ impl<'a> SiteView<'a> {
                 .unwrap_or_default(),
             latest_news: news.home(),
         }
-    }
-
-    /// The offices using the system that this site lists: a municipality its
-    /// own, grouped by service type; a prefecture and the nation a count per
-    /// child site. `None` when there are none to show.
-    fn partners(model: &Model, site: &Site, offices: &OfficeIndex) -> Option<PartnersView> {
-        let in_scope: Vec<&crate::data::offices::Office> = offices
-            .iter()
-            .filter(|(code, _)| match site.kind {
-                SiteKind::National => true,
-                SiteKind::Prefecture => code.get(..2) == site.code.get(..2),
-                SiteKind::Municipality => **code == site.code,
-            })
-            .flat_map(|(_, list)| list.iter().copied())
-            .collect();
-        if in_scope.is_empty() {
-            return None;
-        }
-        let mut groups: Vec<ServiceGroup> = Vec::new();
-        if site.kind == SiteKind::Municipality {
-            for (i, service_type) in crate::data::offices::SERVICE_TYPES.iter().enumerate() {
-                let mut list: Vec<OfficeView> = in_scope
-                    .iter()
-                    .filter(|o| o.service_type == *service_type)
-                    .map(|o| OfficeView {
-                        number: o.number.clone(),
-                        name: o.name.clone(),
-                        since: o.since.to_string(),
-                        since_display: format_western(o.since),
-                        illustrative: o.illustrative,
-                    })
-                    .collect();
-                if list.is_empty() {
-                    continue;
-                }
-                list.sort_by(|a, b| (&a.name, &a.number).cmp(&(&b.name, &b.number)));
-                groups.push(ServiceGroup {
-                    service_type: service_type.to_string(),
-                    anchor: format!("type-{}", i + 1),
-                    count: list.len(),
-                    offices: list,
-                });
-            }
-        }
-        let summary = match site.kind {
-            SiteKind::Municipality => Vec::new(),
-            _ => model
-                .sites
-                .iter()
-                .filter(|s| match site.kind {
-                    SiteKind::National => s.kind == SiteKind::Prefecture,
-                    _ => {
-                        s.kind == SiteKind::Municipality
-                            && s.prefecture_code.as_deref() == Some(site.code.as_str())
-                    }
-                })
-                .filter_map(|child| {
-                    let count = in_scope
-                        .iter()
-                        .filter(|o| match child.kind {
-                            SiteKind::Prefecture => {
-                                o.municipality_code.get(..2) == child.code.get(..2)
-                            }
-                            _ => o.municipality_code == child.code,
-                        })
-                        .count();
-                    (count > 0).then(|| PartnerSummaryRow {
-                        name: child.name.clone(),
-                        site_path: if child.kind == SiteKind::Municipality {
-                            format!("{}/partners.html", child.dir)
-                        } else {
-                            site_home_path(child)
-                        },
-                        href: None,
-                        count,
-                    })
-                })
-                .collect(),
-        };
-        Some(PartnersView {
-            total: in_scope.len(),
-            illustrative: in_scope.iter().any(|o| o.illustrative),
-            groups,
-            summary,
-        })
     }
 
     /// Prefecture site: its municipalities that run their own programme.
