@@ -556,13 +556,20 @@ fn run_new(args: NewArgs) -> Result<ExitCode> {
         (Some(dir), _) => match crate::scaffold::new_project(&dir, date) {
             Ok(files) => {
                 let shown = dir.display();
-                println!("{shown} に新しいプロジェクトを作りました（{} ファイル）。", files.len());
+                println!(
+                    "{shown} に新しいプロジェクトを作りました（{} ファイル）。",
+                    files.len()
+                );
                 println!("次にすること:");
                 println!("  1. {shown}/config.yaml の publisher に発行者の名前を書く");
-                println!("  2. 自分のサイトのページを足す: outreach new --project {shown} --site 団体コード");
+                println!(
+                    "  2. 自分のサイトのページを足す: outreach new --project {shown} --site 団体コード"
+                );
                 println!("  3. 確かめる: outreach check --project {shown}");
                 println!("  4. 見ながら書く: outreach serve --project {shown} --only 団体コード");
-                println!("  5. 作る: outreach build --project {shown} --only 団体コード --zip zips");
+                println!(
+                    "  5. 作る: outreach build --project {shown} --only 団体コード --zip zips"
+                );
                 Ok(ExitCode::SUCCESS)
             }
             Err(e) => {
@@ -613,7 +620,10 @@ fn run_changes(args: ChangesArgs) -> Result<ExitCode> {
     // Both report files are checked before anything is built.
     let reports = match &args.report {
         Some(html) => {
-            if html.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")) {
+            if html
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
+            {
                 bail!(
                     "--report には .html のファイル名を指定してください（CSV は同じ名前の .csv で横に作ります）"
                 );
@@ -658,8 +668,9 @@ fn run_changes(args: ChangesArgs) -> Result<ExitCode> {
     print!("{}", report::summary(&changes));
     if let Some((html, csv)) = reports {
         let created = jiff::ZonedDateTime::now().date().to_string();
-        let written = crate::output::write_report(&html, report::html(&changes, &created).as_bytes())
-            .and_then(|()| crate::output::write_report(&csv, &report::csv(&changes)));
+        let written =
+            crate::output::write_report(&html, report::html(&changes, &created).as_bytes())
+                .and_then(|()| crate::output::write_report(&csv, &report::csv(&changes)));
         if let Err(e) = written {
             eprintln!("エラー: {e}");
             return Ok(ExitCode::from(1));

@@ -1523,7 +1523,11 @@ pub fn check_zip_folder(zip_dir: &Path, out: &Path, project: &Path) -> Result<Ta
 
 /// Files that are stored as they are: already compressed.
 fn stored_as_is(rel: &str) -> bool {
-    let ext = rel.rsplit('.').next().unwrap_or_default().to_ascii_lowercase();
+    let ext = rel
+        .rsplit('.')
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
     matches!(
         ext.as_str(),
         "png" | "jpg" | "jpeg" | "gif" | "webp" | "pdf" | "zip" | "xlsx" | "woff" | "woff2"
@@ -1547,8 +1551,8 @@ pub fn zip_site(
         path: out.join(site_dir),
         source: io::Error::other(e.to_string()),
     };
-    let stamp = zip::DateTime::from_date_and_time(date.0, date.1, date.2, 0, 0, 0)
-        .unwrap_or_default();
+    let stamp =
+        zip::DateTime::from_date_and_time(date.0, date.1, date.2, 0, 0, 0).unwrap_or_default();
     let options = SimpleFileOptions::default()
         .system(zip::System::Unix)
         .last_modified_time(stamp)
@@ -1592,10 +1596,12 @@ pub fn zip_site(
         writer
             .start_file(inner, options.compression_method(method))
             .map_err(zip_error)?;
-        writer.write_all(&bytes).map_err(|source| OutputError::Write {
-            path: out.join(site_dir),
-            source,
-        })?;
+        writer
+            .write_all(&bytes)
+            .map_err(|source| OutputError::Write {
+                path: out.join(site_dir),
+                source,
+            })?;
     }
     Ok(writer.finish().map_err(zip_error)?.into_inner())
 }
@@ -1640,7 +1646,10 @@ pub fn write_zips(
     };
     let mut by_site: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for rel in &record.files {
-        by_site.entry(site_of(rel, all_sites)).or_default().push(rel);
+        by_site
+            .entry(site_of(rel, all_sites))
+            .or_default()
+            .push(rel);
     }
     let staging = Staging::new(target, None)?;
     let report = Mutex::new(ZipReport::default());
@@ -1663,7 +1672,9 @@ pub fn write_zips(
         Scope::Everything
     };
     staging.commit(&scope)?;
-    Ok(report.into_inner().expect("no panics while holding the lock"))
+    Ok(report
+        .into_inner()
+        .expect("no panics while holding the lock"))
 }
 
 // ---------------------------------------------------------------------------

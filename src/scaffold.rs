@@ -44,7 +44,9 @@ pub enum ScaffoldError {
     },
     #[error("{0}")]
     Code(String),
-    #[error("{path} に問題があるため追加しません: {problems}（対処: 先に outreach check で示された問題を直してください）")]
+    #[error(
+        "{path} に問題があるため追加しません: {problems}（対処: 先に outreach check で示された問題を直してください）"
+    )]
     Project { path: PathBuf, problems: String },
     #[error(transparent)]
     Output(#[from] OutputError),
@@ -508,6 +510,9 @@ mod tests {
             new_project(dir.path(), date),
             Err(ScaffoldError::NotEmpty { .. })
         ));
-        assert_eq!(std::fs::read_to_string(dir.path().join("notes.txt")).unwrap(), "mine");
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("notes.txt")).unwrap(),
+            "mine"
+        );
     }
 }

@@ -179,7 +179,9 @@ pub enum ChangesError {
     Problems(crate::problems::Problems),
     #[error(transparent)]
     Output(#[from] crate::output::OutputError),
-    #[error("{path} がありません（対処: 公開中のサイトのコピーか、前回の public/ フォルダを --against に指定してください）")]
+    #[error(
+        "{path} がありません（対処: 公開中のサイトのコピーか、前回の public/ フォルダを --against に指定してください）"
+    )]
     NoCopy { path: PathBuf },
     #[error(
         "{path} は1つのサイトのフォルダです（m/ や p/ がありません）。比べるサイトを --only で1つ指定してください（例: --only 221007）"
@@ -245,10 +247,7 @@ pub fn run(options: &ChangesOptions) -> Result<Changes, ChangesError> {
     let new_files = files_by_site(&out, &report.all_site_dirs)?;
     let old_files = if one_site {
         let mut only = BTreeMap::new();
-        only.insert(
-            report.built[0].dir.clone(),
-            walk_site(&options.against),
-        );
+        only.insert(report.built[0].dir.clone(), walk_site(&options.against));
         only
     } else {
         old_files_by_site(&options.against, &report.all_site_dirs)
@@ -445,8 +444,12 @@ fn compare_site(
         };
         match role(path, &present) {
             FileRole::Page => {
-                let old_text = old_bytes.as_deref().map(|b| page_text(&String::from_utf8_lossy(b)));
-                let new_text = new_bytes.as_deref().map(|b| page_text(&String::from_utf8_lossy(b)));
+                let old_text = old_bytes
+                    .as_deref()
+                    .map(|b| page_text(&String::from_utf8_lossy(b)));
+                let new_text = new_bytes
+                    .as_deref()
+                    .map(|b| page_text(&String::from_utf8_lossy(b)));
                 if let Some(page) = compare_page(path, kind, old_text, new_text) {
                     changes.pages.push(page);
                 }
@@ -458,8 +461,7 @@ fn compare_site(
                 new_png: new_bytes,
             }),
             FileRole::Figures => {
-                let (rows, omitted) =
-                    compare_csv(path, old_bytes.as_deref(), new_bytes.as_deref());
+                let (rows, omitted) = compare_csv(path, old_bytes.as_deref(), new_bytes.as_deref());
                 changes.figures.extend(rows);
                 changes.omitted_figures += omitted;
             }
@@ -567,11 +569,12 @@ fn compare_csv(path: &str, old: Option<&[u8]>, new: Option<&[u8]>) -> (Vec<Figur
     } else {
         &new_header
     };
-    let key_columns: Vec<usize> = if header.len() > 1 && header[0] == "時点" && header[1] == "団体コード" {
-        vec![0, 1]
-    } else {
-        vec![0]
-    };
+    let key_columns: Vec<usize> =
+        if header.len() > 1 && header[0] == "時点" && header[1] == "団体コード" {
+            vec![0, 1]
+        } else {
+            vec![0]
+        };
     let name_column = header.iter().position(|h| h == "団体名" || h == "事業所名");
     let key_of = |row: &Vec<String>| -> Vec<String> {
         key_columns
@@ -581,12 +584,17 @@ fn compare_csv(path: &str, old: Option<&[u8]>, new: Option<&[u8]>) -> (Vec<Figur
     };
     let label = |row: &Vec<String>| -> String {
         let key = key_of(row).join(" ");
-        match name_column.and_then(|i| row.get(i)).filter(|n| !n.is_empty()) {
+        match name_column
+            .and_then(|i| row.get(i))
+            .filter(|n| !n.is_empty())
+        {
             Some(name) => format!("{key}（{name}）"),
             None => key,
         }
     };
-    let index = |header: &Vec<String>, rows: Vec<Vec<String>>| -> BTreeMap<Vec<String>, BTreeMap<String, String>> {
+    let index = |header: &Vec<String>,
+                 rows: Vec<Vec<String>>|
+     -> BTreeMap<Vec<String>, BTreeMap<String, String>> {
         rows.into_iter()
             .map(|row| {
                 let cells = header
@@ -611,7 +619,12 @@ fn compare_csv(path: &str, old: Option<&[u8]>, new: Option<&[u8]>) -> (Vec<Figur
         header
             .iter()
             .skip(key_columns.len())
-            .filter_map(|h| cells.get(h).filter(|v| !v.is_empty()).map(|v| format!("{h}: {v}")))
+            .filter_map(|h| {
+                cells
+                    .get(h)
+                    .filter(|v| !v.is_empty())
+                    .map(|v| format!("{h}: {v}"))
+            })
             .collect::<Vec<_>>()
             .join("、")
     };
@@ -694,7 +707,12 @@ fn extract_common(sites: &mut [SiteChanges]) -> Vec<CommonChange> {
         .into_iter()
         .map(|(lines, pages)| CommonChange { lines, pages })
         .collect();
-    common.sort_by(|a, b| b.pages.len().cmp(&a.pages.len()).then(a.lines.cmp(&b.lines)));
+    common.sort_by(|a, b| {
+        b.pages
+            .len()
+            .cmp(&a.pages.len())
+            .then(a.lines.cmp(&b.lines))
+    });
     common
 }
 
@@ -710,18 +728,16 @@ mod tests {
         assert_eq!(omitted, 0);
         assert_eq!(
             hunks,
-            vec![
-                Hunk {
-                    lines: vec![
-                        Line::Same("b".into()),
-                        Line::Removed("c".into()),
-                        Line::Added("C".into()),
-                        Line::Same("d".into()),
-                        Line::Same("e".into()),
-                        Line::Added("f".into()),
-                    ]
-                }
-            ]
+            vec![Hunk {
+                lines: vec![
+                    Line::Same("b".into()),
+                    Line::Removed("c".into()),
+                    Line::Added("C".into()),
+                    Line::Same("d".into()),
+                    Line::Same("e".into()),
+                    Line::Added("f".into()),
+                ]
+            }]
         );
     }
 
@@ -729,18 +745,48 @@ mod tests {
     fn figures_are_compared_cell_by_cell_by_date_and_code() {
         let old = "\u{feff}時点,団体コード,団体名,事業所数,利用事業所数\r\n2023-11-06,221007,静岡市,100,5\r\n2022-11-01,221007,静岡市,90,1\r\n";
         let new = "\u{feff}時点,団体コード,団体名,事業所数,利用事業所数\r\n2023-11-06,221007,静岡市,100,7\r\n2024-11-05,221007,静岡市,110,9\r\n";
-        let (changes, omitted) = compare_csv("data/adoption-221007.csv", Some(old.as_bytes()), Some(new.as_bytes()));
+        let (changes, omitted) = compare_csv(
+            "data/adoption-221007.csv",
+            Some(old.as_bytes()),
+            Some(new.as_bytes()),
+        );
         assert_eq!(omitted, 0);
         let seen: Vec<(Kind, &str, &str, &str, &str)> = changes
             .iter()
-            .map(|c| (c.kind, c.row.as_str(), c.column.as_str(), c.old.as_str(), c.new.as_str()))
+            .map(|c| {
+                (
+                    c.kind,
+                    c.row.as_str(),
+                    c.column.as_str(),
+                    c.old.as_str(),
+                    c.new.as_str(),
+                )
+            })
             .collect();
         assert_eq!(
             seen,
             vec![
-                (Kind::Removed, "2022-11-01 221007（静岡市）", "", "団体名: 静岡市、事業所数: 90、利用事業所数: 1", ""),
-                (Kind::Changed, "2023-11-06 221007（静岡市）", "利用事業所数", "5", "7"),
-                (Kind::Added, "2024-11-05 221007（静岡市）", "", "", "団体名: 静岡市、事業所数: 110、利用事業所数: 9"),
+                (
+                    Kind::Removed,
+                    "2022-11-01 221007（静岡市）",
+                    "",
+                    "団体名: 静岡市、事業所数: 90、利用事業所数: 1",
+                    ""
+                ),
+                (
+                    Kind::Changed,
+                    "2023-11-06 221007（静岡市）",
+                    "利用事業所数",
+                    "5",
+                    "7"
+                ),
+                (
+                    Kind::Added,
+                    "2024-11-05 221007（静岡市）",
+                    "",
+                    "",
+                    "団体名: 静岡市、事業所数: 110、利用事業所数: 9"
+                ),
             ]
         );
     }
@@ -781,7 +827,10 @@ mod tests {
         assert_eq!(common[0].pages.len(), 3);
         let left: Vec<&str> = sites[0].pages.iter().map(|p| p.path.as_str()).collect();
         assert_eq!(left, vec!["faq.html"]);
-        assert_eq!(sites[0].pages[0].hunks, vec![hunk("古い答え", "新しい答え")]);
+        assert_eq!(
+            sites[0].pages[0].hunks,
+            vec![hunk("古い答え", "新しい答え")]
+        );
         assert_eq!(sites[0].pages[0].common_hunks, 1);
     }
 }

@@ -160,7 +160,11 @@ fn diff_html(lines: &[Line]) -> String {
     while i < lines.len() {
         match &lines[i] {
             Line::Same(t) => {
-                let _ = write!(out, "<p class=\"same\"><span class=\"mark\" aria-hidden=\"true\">　</span>{}</p>", escape(t));
+                let _ = write!(
+                    out,
+                    "<p class=\"same\"><span class=\"mark\" aria-hidden=\"true\">　</span>{}</p>",
+                    escape(t)
+                );
                 i += 1;
             }
             Line::Removed(_) | Line::Added(_) => {
@@ -186,10 +190,16 @@ fn diff_html(lines: &[Line]) -> String {
                     new_html[k] = y;
                 }
                 for line in old_html {
-                    let _ = write!(out, "<p class=\"del\"><span class=\"mark\">−</span><span class=\"visually-hidden\">削除: </span>{line}</p>");
+                    let _ = write!(
+                        out,
+                        "<p class=\"del\"><span class=\"mark\">−</span><span class=\"visually-hidden\">削除: </span>{line}</p>"
+                    );
                 }
                 for line in new_html {
-                    let _ = write!(out, "<p class=\"ins\"><span class=\"mark\">＋</span><span class=\"visually-hidden\">追加: </span>{line}</p>");
+                    let _ = write!(
+                        out,
+                        "<p class=\"ins\"><span class=\"mark\">＋</span><span class=\"visually-hidden\">追加: </span>{line}</p>"
+                    );
                 }
                 i += removed.len() + added.len();
             }
@@ -266,7 +276,10 @@ pub fn html(changes: &Changes, created: &str) -> String {
     out.push_str("</table>");
     let unchanged = changes.compared - changes.sites.len();
     if unchanged > 0 {
-        let _ = write!(out, "<p>ほかの {unchanged} サイトには、下の共通の変更のほかに変更はありません。</p>");
+        let _ = write!(
+            out,
+            "<p>ほかの {unchanged} サイトには、下の共通の変更のほかに変更はありません。</p>"
+        );
     }
     out.push_str("</section>");
 
@@ -327,10 +340,18 @@ pub fn html(changes: &Changes, created: &str) -> String {
                     }
                 }
                 if page.omitted_lines > 0 {
-                    let _ = write!(out, "<p class=\"note\">長いページのため、ほか {} 行の変更は省略しました。</p>", page.omitted_lines);
+                    let _ = write!(
+                        out,
+                        "<p class=\"note\">長いページのため、ほか {} 行の変更は省略しました。</p>",
+                        page.omitted_lines
+                    );
                 }
                 if page.common_hunks > 0 {
-                    let _ = write!(out, "<p class=\"note\">このほか、「多くのページに共通の変更」の {} 件があります。</p>", page.common_hunks);
+                    let _ = write!(
+                        out,
+                        "<p class=\"note\">このほか、「多くのページに共通の変更」の {} 件があります。</p>",
+                        page.common_hunks
+                    );
                 }
             }
         }
@@ -354,7 +375,11 @@ pub fn html(changes: &Changes, created: &str) -> String {
             }
             out.push_str("</table>");
             if site.omitted_figures > 0 {
-                let _ = write!(out, "<p class=\"note\">ほか {} 件の数値の変更は省略しました（CSV の報告にもありません）。</p>", site.omitted_figures);
+                let _ = write!(
+                    out,
+                    "<p class=\"note\">ほか {} 件の数値の変更は省略しました（CSV の報告にもありません）。</p>",
+                    site.omitted_figures
+                );
             }
         }
         if !site.posters.is_empty() {
@@ -373,7 +398,8 @@ pub fn html(changes: &Changes, created: &str) -> String {
                 }
                 previews += 1;
                 out.push_str("<div class=\"pair\">");
-                for (label, png) in [("変更前", &poster.old_png), ("変更後", &poster.new_png)] {
+                for (label, png) in [("変更前", &poster.old_png), ("変更後", &poster.new_png)]
+                {
                     match png {
                         Some(bytes) => {
                             let data = base64::engine::general_purpose::STANDARD.encode(bytes);
@@ -383,7 +409,10 @@ pub fn html(changes: &Changes, created: &str) -> String {
                             );
                         }
                         None => {
-                            let _ = write!(out, "<figure><figcaption>{label}</figcaption><p>（なし）</p></figure>");
+                            let _ = write!(
+                                out,
+                                "<figure><figcaption>{label}</figcaption><p>（なし）</p></figure>"
+                            );
                         }
                     }
                 }
@@ -413,7 +442,14 @@ pub fn html(changes: &Changes, created: &str) -> String {
 pub fn csv(changes: &Changes) -> Vec<u8> {
     let mut rows: Vec<Vec<CsvCell>> = Vec::new();
     let cell = |s: &str| CsvCell::text(shorten(s, MAX_CELL));
-    let row = |code: &str, name: &str, kind: &str, change: &str, file: &str, item: &str, old: &str, new: &str| {
+    let row = |code: &str,
+               name: &str,
+               kind: &str,
+               change: &str,
+               file: &str,
+               item: &str,
+               old: &str,
+               new: &str| {
         vec![
             cell(code),
             cell(name),
@@ -441,13 +477,31 @@ pub fn csv(changes: &Changes) -> Vec<u8> {
     for site in &changes.sites {
         let (code, name) = (site.site.code.as_str(), site.site.full_name.as_str());
         if site.new_site {
-            rows.push(row(code, name, "サイト", "追加", "", "公開中のコピーにないサイト", "", ""));
+            rows.push(row(
+                code,
+                name,
+                "サイト",
+                "追加",
+                "",
+                "公開中のコピーにないサイト",
+                "",
+                "",
+            ));
             continue;
         }
         for page in &site.pages {
             let lines: Vec<Line> = page.hunks.iter().flat_map(|h| h.lines.clone()).collect();
             let (old, new) = quote(&lines);
-            rows.push(row(code, name, "ページ", page.kind.word(), &page.path, &page.title, &old, &new));
+            rows.push(row(
+                code,
+                name,
+                "ページ",
+                page.kind.word(),
+                &page.path,
+                &page.title,
+                &old,
+                &new,
+            ));
         }
         for f in &site.figures {
             let item = if f.column.is_empty() {
@@ -455,17 +509,53 @@ pub fn csv(changes: &Changes) -> Vec<u8> {
             } else {
                 format!("{} {}", f.row, f.column)
             };
-            rows.push(row(code, name, "数値", f.kind.word(), &f.file, &item, &f.old, &f.new));
+            rows.push(row(
+                code,
+                name,
+                "数値",
+                f.kind.word(),
+                &f.file,
+                &item,
+                &f.old,
+                &f.new,
+            ));
         }
         for p in &site.posters {
-            rows.push(row(code, name, "ポスター", p.kind.word(), &p.path, "", "", ""));
+            rows.push(row(
+                code,
+                name,
+                "ポスター",
+                p.kind.word(),
+                &p.path,
+                "",
+                "",
+                "",
+            ));
         }
         for f in &site.files {
-            rows.push(row(code, name, "ファイル", f.kind.word(), &f.path, "", "", ""));
+            rows.push(row(
+                code,
+                name,
+                "ファイル",
+                f.kind.word(),
+                &f.path,
+                "",
+                "",
+                "",
+            ));
         }
     }
     if rows.is_empty() {
-        rows.push(row("", "", "なし", "変更なし", "", "公開中のコピーと同じ内容です", "", ""));
+        rows.push(row(
+            "",
+            "",
+            "なし",
+            "変更なし",
+            "",
+            "公開中のコピーと同じ内容です",
+            "",
+            "",
+        ));
     }
     csv_bytes(CSV_HEADER, rows)
 }
@@ -480,6 +570,9 @@ mod tests {
         assert_eq!(old, "利用率は<del>4</del>.<del>6</del>%です");
         assert_eq!(new, "利用率は<ins>5</ins>.<ins>1</ins>%です");
         let (old, new) = marked_pair("<b>", "<i>");
-        assert_eq!((old.as_str(), new.as_str()), ("&lt;<del>b</del>&gt;", "&lt;<ins>i</ins>&gt;"));
+        assert_eq!(
+            (old.as_str(), new.as_str()),
+            ("&lt;<del>b</del>&gt;", "&lt;<ins>i</ins>&gt;")
+        );
     }
 }

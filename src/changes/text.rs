@@ -111,7 +111,10 @@ impl TokenSink for Sink {
                 if name == "body" {
                     r.in_body = true;
                 }
-                if name == "title" && !r.in_body && r.skipping.as_ref().is_none_or(|s| s.0 == "head") {
+                if name == "title"
+                    && !r.in_body
+                    && r.skipping.as_ref().is_none_or(|s| s.0 == "head")
+                {
                     r.in_title = tag.kind == StartTag;
                     return raw_kind(&name, tag.kind == StartTag);
                 }
@@ -142,8 +145,8 @@ impl TokenSink for Sink {
                     }
                     return TokenSinkResult::Continue;
                 }
-                let hidden = tag.kind == StartTag
-                    && tag.attrs.iter().any(|a| &*a.name.local == "hidden");
+                let hidden =
+                    tag.kind == StartTag && tag.attrs.iter().any(|a| &*a.name.local == "hidden");
                 if tag.kind == StartTag && (UNSEEN.contains(&name.as_str()) || hidden) {
                     if !tag.self_closing && !is_void(&name) {
                         r.skipping = Some((name.clone(), 0));
@@ -177,8 +180,19 @@ impl TokenSink for Sink {
 fn is_void(name: &str) -> bool {
     matches!(
         name,
-        "area" | "base" | "br" | "col" | "embed" | "hr" | "img" | "input" | "link" | "meta"
-            | "source" | "track" | "wbr"
+        "area"
+            | "base"
+            | "br"
+            | "col"
+            | "embed"
+            | "hr"
+            | "img"
+            | "input"
+            | "link"
+            | "meta"
+            | "source"
+            | "track"
+            | "wbr"
     )
 }
 
@@ -200,7 +214,10 @@ fn raw_kind(name: &str, start: bool) -> TokenSinkResult<()> {
 
 /// The visible text of an HTML document.
 pub fn page_text(html: &str) -> PageText {
-    let tokenizer = Tokenizer::new(Sink(RefCell::new(Reader::default())), TokenizerOpts::default());
+    let tokenizer = Tokenizer::new(
+        Sink(RefCell::new(Reader::default())),
+        TokenizerOpts::default(),
+    );
     let input = BufferQueue::default();
     input.push_back(StrTendril::from_slice(html));
     let _ = tokenizer.feed(&input);
@@ -208,7 +225,11 @@ pub fn page_text(html: &str) -> PageText {
     let mut reader = tokenizer.sink.0.into_inner();
     reader.end_line();
     PageText {
-        title: reader.title.split_whitespace().collect::<Vec<_>>().join(" "),
+        title: reader
+            .title
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" "),
         lines: reader.lines,
     }
 }

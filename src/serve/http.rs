@@ -446,7 +446,9 @@ mod tests {
     fn the_overlay_and_script_go_before_the_body_end_escaped() {
         let page = "<html><body><p>前回のページ</p></body></html>";
         let served = with_serve_parts(page, &failed_status());
-        assert!(served.starts_with("<html><body><p>前回のページ</p><div id=\"outreach-serve-overlay\""));
+        assert!(
+            served.starts_with("<html><body><p>前回のページ</p><div id=\"outreach-serve-overlay\"")
+        );
         assert!(served.ends_with("</script></body></html>"));
         assert!(served.contains("<code>content/faq/trial.md:3:7</code> <strong>エラー</strong>: &lt;script&gt;の「question」<br>対処: 直してください"));
         assert!(served.contains("/__outreach/events?since=7"));

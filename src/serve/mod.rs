@@ -54,11 +54,17 @@ pub enum ServeError {
         "ポート {first}〜{last} はすべて使用中です（対処: --port で別の番号を指定するか、そのポートを使っているプログラムを終了してください）"
     )]
     NoFreePort { first: u16, last: u16 },
-    #[error("127.0.0.1:{port} で待ち受けられません: {source}（対処: --port で別の番号を指定してください）")]
+    #[error(
+        "127.0.0.1:{port} で待ち受けられません: {source}（対処: --port で別の番号を指定してください）"
+    )]
     Bind { port: u16, source: std::io::Error },
-    #[error("一時フォルダを作れません: {0}（対処: 一時フォルダ（TMPDIR）に空きがあるか確認してください）")]
+    #[error(
+        "一時フォルダを作れません: {0}（対処: 一時フォルダ（TMPDIR）に空きがあるか確認してください）"
+    )]
     Temp(std::io::Error),
-    #[error("プロジェクトのファイルの変更を見張れません: {0}（対処: フォルダの権限や、見張れるファイル数の上限（fs.inotify.max_user_watches）を確認してください）")]
+    #[error(
+        "プロジェクトのファイルの変更を見張れません: {0}（対処: フォルダの権限や、見張れるファイル数の上限（fs.inotify.max_user_watches）を確認してください）"
+    )]
     Watch(#[from] notify::Error),
     #[error("Ctrl-C を受け取る準備ができません: {0}")]
     Signal(#[from] ctrlc::Error),
@@ -113,7 +119,8 @@ enum Message {
 /// Bind 127.0.0.1 at `port`, or at the next free port after it.
 pub fn bind(port: u16) -> Result<TcpListener, ServeError> {
     if port == 0 {
-        return TcpListener::bind(("127.0.0.1", 0)).map_err(|source| ServeError::Bind { port, source });
+        return TcpListener::bind(("127.0.0.1", 0))
+            .map_err(|source| ServeError::Bind { port, source });
     }
     let last = port.saturating_add(PORTS_TRIED - 1);
     for candidate in port..=last {
@@ -184,7 +191,15 @@ pub fn serve(options: &ServeOptions) -> Result<(), ServeError> {
         changed: Condvar::new(),
     });
     eprintln!("プレビュー用の一時フォルダ: {}", temp.path().display());
-    let result = run_loop(options, &project, port, listener, &shared, &rx, &mut watcher);
+    let result = run_loop(
+        options,
+        &project,
+        port,
+        listener,
+        &shared,
+        &rx,
+        &mut watcher,
+    );
 
     // Clean up whatever happened: the build's manifest of the temporary
     // output, then the temporary folder itself.
@@ -193,7 +208,9 @@ pub fn serve(options: &ServeOptions) -> Result<(), ServeError> {
     let shown = temp.path().display().to_string();
     match temp.close() {
         Ok(()) => eprintln!("プレビューを終了しました。一時フォルダ {shown} を削除しました。"),
-        Err(e) => eprintln!("プレビューを終了しました。一時フォルダ {shown} を削除できませんでした: {e}"),
+        Err(e) => {
+            eprintln!("プレビューを終了しました。一時フォルダ {shown} を削除できませんでした: {e}")
+        }
     }
     result
 }
@@ -223,10 +240,15 @@ fn run_loop(
             println!("  {} {base}{path}", site.full_name);
         }
         if status.sites.len() > 10 {
-            println!("  ほか {} サイト（一覧: {base}__outreach/sites）", status.sites.len() - 10);
+            println!(
+                "  ほか {} サイト（一覧: {base}__outreach/sites）",
+                status.sites.len() - 10
+            );
         }
     }
-    eprintln!("ファイルを保存すると作り直して、開いているページを再読み込みします。終了するには Ctrl-C を押してください。");
+    eprintln!(
+        "ファイルを保存すると作り直して、開いているページを再読み込みします。終了するには Ctrl-C を押してください。"
+    );
     loop {
         let changed = match rx.recv() {
             Ok(Message::Changed(paths)) => paths,
@@ -292,8 +314,14 @@ fn rebuild(
     let started = Instant::now();
     let outcome = build(&build_options);
     let seconds = started.elapsed().as_secs_f64();
+    // Problems name files as the build was given the project (relative to
+    // the working folder or absolute): shown relative to the project.
     let relative = |p: &Problem| Problem {
-        file: relative_to(&p.file, project),
+        file: if p.file.starts_with(&options.project) {
+            relative_to(&p.file, &options.project)
+        } else {
+            relative_to(&p.file, project)
+        },
         ..p.clone()
     };
     let mut status = shared.status();

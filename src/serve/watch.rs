@@ -6,8 +6,8 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::mpsc::Sender;
 use std::time::Duration;
 
-use notify::RecursiveMode;
-use notify_debouncer_mini::{DebounceEventResult, Debouncer, new_debouncer};
+use notify::{Event, EventHandler, EventKind, RecommendedWatcher, RecursiveMode, Watcher};
+use notify_debouncer_mini::{Config, DebounceEventResult, Debouncer, new_debouncer_opt};
 
 use super::{Message, ServeError};
 
@@ -46,6 +46,48 @@ pub fn is_input(rel: &Path) -> bool {
     !editor_file && !parts.iter().any(|p| p.starts_with('.'))
 }
 
+/// The system's watcher, passing on only events that change a file. The
+/// build itself opens and reads every input, and the system reports each
+/// open (inotify's `IN_OPEN`) as an access; were those passed on, every
+/// build would start the next one.
+pub struct ChangesOnly(RecommendedWatcher);
+
+/// Whether an event of this kind may change what a build makes: anything
+/// but opening or reading a file (closing a file written to counts).
+pub fn changes_files(kind: &EventKind) -> bool {
+    use notify::event::{AccessKind, AccessMode};
+    match kind {
+        EventKind::Access(AccessKind::Close(AccessMode::Write)) => true,
+        EventKind::Access(_) => false,
+        _ => true,
+    }
+}
+
+impl Watcher for ChangesOnly {
+    fn new<F: EventHandler>(mut event_handler: F, config: notify::Config) -> notify::Result<Self> {
+        let inner = RecommendedWatcher::new(
+            move |event: notify::Result<Event>| match event {
+                Ok(event) if !changes_files(&event.kind) => {}
+                other => event_handler.handle_event(other),
+            },
+            config,
+        )?;
+        Ok(ChangesOnly(inner))
+    }
+
+    fn watch(&mut self, path: &Path, recursive_mode: RecursiveMode) -> notify::Result<()> {
+        self.0.watch(path, recursive_mode)
+    }
+
+    fn unwatch(&mut self, path: &Path) -> notify::Result<()> {
+        self.0.unwatch(path)
+    }
+
+    fn kind() -> notify::WatcherKind {
+        RecommendedWatcher::kind()
+    }
+}
+
 /// Start watching `project`: its top folder (for `config.yaml` and input
 /// folders made later) and each input folder, recursively. The output of
 /// `build` (`public/`), `.outreach-cache/` and `.git/` are not watched.
@@ -55,33 +97,33 @@ pub fn start(project: &Path, temp: &Path, tx: Sender<Message>) -> Result<Watch, 
     let watched_root = std::fs::canonicalize(project).unwrap_or_else(|_| root.clone());
     let temp = temp.to_path_buf();
     let inputs_tx = tx.clone();
-    let mut debouncer = new_debouncer(DEBOUNCE, move |result: DebounceEventResult| {
-        match result {
-            Ok(events) => {
-                let mut paths: Vec<String> = events
-                    .iter()
-                    .filter(|e| !e.path.starts_with(&temp))
-                    .filter_map(|e| {
-                        e.path
-                            .strip_prefix(&root)
-                            .or_else(|_| e.path.strip_prefix(&watched_root))
-                            .ok()
-                            .map(Path::to_path_buf)
-                    })
-                    .filter(|rel| is_input(rel))
-                    .map(|rel| rel.to_string_lossy().replace('\\', "/"))
-                    .collect();
-                paths.sort();
-                paths.dedup();
-                if !paths.is_empty() {
-                    let _ = inputs_tx.send(Message::Changed(paths));
-                }
-            }
-            Err(e) => {
-                let _ = tx.send(Message::WatchError(e.to_string()));
+    let config = Config::default().with_timeout(DEBOUNCE);
+    let handler = move |result: DebounceEventResult| match result {
+        Ok(events) => {
+            let mut paths: Vec<String> = events
+                .iter()
+                .filter(|e| !e.path.starts_with(&temp))
+                .filter_map(|e| {
+                    e.path
+                        .strip_prefix(&root)
+                        .or_else(|_| e.path.strip_prefix(&watched_root))
+                        .ok()
+                        .map(Path::to_path_buf)
+                })
+                .filter(|rel| is_input(rel))
+                .map(|rel| rel.to_string_lossy().replace('\\', "/"))
+                .collect();
+            paths.sort();
+            paths.dedup();
+            if !paths.is_empty() {
+                let _ = inputs_tx.send(Message::Changed(paths));
             }
         }
-    })?;
+        Err(e) => {
+            let _ = tx.send(Message::WatchError(e.to_string()));
+        }
+    };
+    let mut debouncer = new_debouncer_opt::<_, ChangesOnly>(config, handler)?;
     debouncer
         .watcher()
         .watch(project, RecursiveMode::NonRecursive)?;
@@ -96,7 +138,7 @@ pub fn start(project: &Path, temp: &Path, tx: Sender<Message>) -> Result<Watch, 
 
 /// The watcher of a project; dropping it stops watching.
 pub struct Watch {
-    debouncer: Debouncer<notify::RecommendedWatcher>,
+    debouncer: Debouncer<ChangesOnly>,
     project: PathBuf,
     /// The input folders watched recursively.
     watched: Vec<PathBuf>,
@@ -122,6 +164,24 @@ impl Watch {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reading_a_file_is_not_a_change() {
+        use notify::event::{AccessKind, AccessMode, CreateKind, DataChange, ModifyKind};
+        assert!(!changes_files(&EventKind::Access(AccessKind::Open(
+            AccessMode::Any
+        ))));
+        assert!(!changes_files(&EventKind::Access(AccessKind::Close(
+            AccessMode::Read
+        ))));
+        assert!(changes_files(&EventKind::Modify(ModifyKind::Data(
+            DataChange::Any
+        ))));
+        assert!(changes_files(&EventKind::Create(CreateKind::File)));
+        assert!(changes_files(&EventKind::Access(AccessKind::Close(
+            AccessMode::Write
+        ))));
+    }
 
     #[test]
     fn inputs_are_config_and_the_input_folders_without_editor_files() {
