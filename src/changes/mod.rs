@@ -487,8 +487,8 @@ fn compare_page(
         .or(old.as_ref())
         .map(|t| t.title.clone())
         .unwrap_or_default();
-    let old_lines = old.map(|t| with_title(t)).unwrap_or_default();
-    let new_lines = new.map(|t| with_title(t)).unwrap_or_default();
+    let old_lines = old.map(with_title).unwrap_or_default();
+    let new_lines = new.map(with_title).unwrap_or_default();
     if kind == Kind::Changed && old_lines == new_lines {
         return None;
     }
