@@ -343,7 +343,18 @@ pub fn overlay(status: &Status) -> String {
         .count();
     let warnings = status.problems.len() - errors;
     let mut items = String::new();
-    for p in &status.problems {
+    // Errors first: they are what stops the build; warnings follow.
+    let ordered = status
+        .problems
+        .iter()
+        .filter(|p| p.severity == Severity::Error)
+        .chain(
+            status
+                .problems
+                .iter()
+                .filter(|p| p.severity != Severity::Error),
+        );
+    for p in ordered {
         let mut place = p.file.display().to_string();
         if p.line > 0 {
             place.push_str(&format!(":{}", p.line));
@@ -445,6 +456,21 @@ mod tests {
     #[test]
     fn the_overlay_and_script_go_before_the_body_end_escaped() {
         let page = "<html><body><p>前回のページ</p></body></html>";
+        let mut status = failed_status();
+        status.problems.insert(
+            0,
+            Problem {
+                file: PathBuf::from("config.yaml"),
+                line: 40,
+                column: 0,
+                severity: Severity::Warning,
+                message: "警告の文".into(),
+                hint: String::new(),
+            },
+        );
+        let served = with_serve_parts(page, &status);
+        assert!(served.find("trial.md:3:7").unwrap() < served.find("config.yaml:40").unwrap());
+        assert!(served.contains("（エラー 1 件、警告 1 件）"));
         let served = with_serve_parts(page, &failed_status());
         assert!(
             served.starts_with("<html><body><p>前回のページ</p><div id=\"outreach-serve-overlay\"")
