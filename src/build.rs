@@ -32,6 +32,8 @@ pub struct Project {
     pub settings: BTreeMap<String, SiteSettings>,
     pub subsidies: Vec<Subsidy>,
     pub offices: Vec<Office>,
+    /// Accessibility test records (`data/accessibility/`).
+    pub accessibility: crate::data::accessibility::Records,
     pub content: Content,
     pub theme: Theme,
     pub fonts: std::sync::Arc<crate::fonts::Fonts>,
@@ -58,6 +60,12 @@ impl Project {
             &root.join("data/offices.csv"),
             &master,
             Some(build_date),
+            problems,
+        );
+        let accessibility = crate::data::accessibility::load(
+            &root.join("data/accessibility"),
+            &master,
+            build_date,
             problems,
         );
         // Links to sites without a public URL are left out: say which, once.
@@ -110,6 +118,7 @@ impl Project {
             settings,
             subsidies,
             offices,
+            accessibility,
             content,
             theme: theme?,
             fonts,
@@ -571,8 +580,11 @@ fn render(
     problems: &mut Problems,
 ) -> Result<Rendered, BuildError> {
     let timers = crate::render::Timers::default();
+    let untagged_pdfs = crate::render::accessibility::untagged_pdfs(&project.theme.assets);
     let search_indexes = crate::render::SearchIndexes::default();
     let renderer = Renderer {
+        accessibility: &project.accessibility,
+        untagged_pdfs: &untagged_pdfs,
         search_indexes: &search_indexes,
         timers: &timers,
         ogp_images: options.ogp_images,

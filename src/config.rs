@@ -28,6 +28,114 @@ pub struct Config {
     pub posters: PosterSettings,
     #[serde(default)]
     pub open_data: OpenDataSettings,
+    /// The accessibility policy every site publishes.
+    #[serde(default)]
+    pub accessibility: Option<AccessibilityPolicy>,
+}
+
+/// The web accessibility policy (ウェブアクセシビリティ方針) of every site, with
+/// the items WAIC's policy guideline (ウェブアクセシビリティ方針策定ガイドライン)
+/// asks for that are the same on every site: the target level, the date the
+/// policy was set and the date the target is to be met. Scope, exceptions and
+/// contact are each site's own, and the degree of conformance is derived from
+/// the test records (`data/accessibility/`), never written here.
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccessibilityPolicy {
+    /// 目標とする適合レベル: `A` or `AA`.
+    pub target_level: serde_saphyr::Spanned<String>,
+    /// 方針を定めた日 (YYYY-MM-DD).
+    pub policy_date: serde_saphyr::Spanned<String>,
+    /// 目標を達成する期限 (YYYY-MM-DD).
+    pub target_date: serde_saphyr::Spanned<String>,
+    /// 方針を改めた日 (YYYY-MM-DD), when it was revised.
+    #[serde(default)]
+    pub revised: Option<serde_saphyr::Spanned<String>>,
+    /// 追加して達成を目指す達成基準, in words (e.g. WCAG 2.1's additions).
+    #[serde(default)]
+    pub additional: Option<String>,
+}
+
+impl AccessibilityPolicy {
+    /// The target level; AA when it cannot be read (reported by `check`).
+    pub fn level(&self) -> crate::data::accessibility::Level {
+        crate::data::accessibility::Level::parse(&self.target_level.value)
+            .unwrap_or(crate::data::accessibility::Level::AA)
+    }
+
+    pub fn policy_date(&self) -> Option<jiff::civil::Date> {
+        crate::dates::parse_iso(self.policy_date.value.trim())
+    }
+
+    pub fn target_date(&self) -> Option<jiff::civil::Date> {
+        crate::dates::parse_iso(self.target_date.value.trim())
+    }
+
+    pub fn revised(&self) -> Option<jiff::civil::Date> {
+        crate::dates::parse_iso(self.revised.as_ref()?.value.trim())
+    }
+
+    fn validate(&self, path: &Path, problems: &mut Problems) {
+        let at = |s: &serde_saphyr::Spanned<String>| {
+            (
+                usize::try_from(s.referenced.line()).unwrap_or(0),
+                usize::try_from(s.referenced.column()).unwrap_or(0),
+            )
+        };
+        if crate::data::accessibility::Level::parse(&self.target_level.value).is_none() {
+            let (line, column) = at(&self.target_level);
+            problems.error(
+                path,
+                line,
+                column,
+                format!(
+                    "accessibility.target_level の「{}」は適合レベルではありません",
+                    self.target_level.value
+                ),
+                "A か AA を書いてください（JIS X 8341-3:2016 の適合レベル。公的機関は AA が求められています）",
+            );
+        }
+        let mut dates = Vec::new();
+        for (key, value) in [
+            ("policy_date", Some(&self.policy_date)),
+            ("target_date", Some(&self.target_date)),
+            ("revised", self.revised.as_ref()),
+        ] {
+            let Some(value) = value else { continue };
+            let (line, column) = at(value);
+            match crate::dates::parse_iso(value.value.trim()) {
+                Some(d) => dates.push((key, d, line, column)),
+                None => problems.error(
+                    path,
+                    line,
+                    column,
+                    format!("accessibility.{key} の日付「{}」を読めません", value.value),
+                    "2026-04-01 のように 年-月-日（半角、月日は2桁）で、実在する日付を書いてください",
+                ),
+            }
+        }
+        let date_of = |key: &str| dates.iter().find(|d| d.0 == key).map(|d| d.1);
+        if let Some(set) = date_of("policy_date") {
+            for (key, date, line, column) in &dates {
+                if *key != "policy_date" && *date < set {
+                    let what = if *key == "target_date" {
+                        "目標を達成する期限"
+                    } else {
+                        "方針を改めた日"
+                    };
+                    problems.error(
+                        path,
+                        *line,
+                        *column,
+                        format!(
+                            "accessibility.{key}（{what}、{date}）が方針を定めた日（policy_date、{set}）より前です"
+                        ),
+                        "日付を確かめてください",
+                    );
+                }
+            }
+        }
+    }
 }
 
 /// The terms under which each site's figures are published.
@@ -320,6 +428,16 @@ impl Config {
                     );
                 }
             }
+        }
+        match &self.accessibility {
+            Some(policy) => policy.validate(path, problems),
+            None => problems.warning(
+                path,
+                0,
+                0,
+                "ウェブアクセシビリティ方針の項目（accessibility）がありません。各サイトの方針のページに、方針を定めた日と目標の期限を書けません",
+                "config.yaml に accessibility: の下に target_level: AA、policy_date: 方針を定めた日、target_date: 目標を達成する期限 を書いてください",
+            ),
         }
         for size in &self.posters.sizes {
             if crate::posters::paper_size(size).is_none() {

@@ -1129,6 +1129,16 @@ impl Staging {
         }
     }
 
+    /// The size of the file this build has written or reused at `rel` (a
+    /// page that links to a reused file names its size without reading it).
+    pub fn size_of(&self, rel: &str) -> Option<u64> {
+        self.manifest
+            .lock()
+            .expect("no panics while holding the lock")
+            .get(rel)
+            .map(|entry| entry.size)
+    }
+
     /// Write one file (path relative to the output root). Safe from many threads.
     pub fn write(&self, rel: &str, bytes: &[u8], key: Option<u64>) -> Result<(), OutputError> {
         check_rel(rel)?;

@@ -282,6 +282,7 @@ fn every_page_kind_passes_axe_vnu_and_the_wrap_check_in_chromium() {
         "downloads.html",
         "contact.html",
         "accessibility.html",
+        "accessibility-results.html",
         "guides/index.html",
         "news/index.html",
         "search.html",
@@ -303,6 +304,135 @@ fn every_page_kind_passes_axe_vnu_and_the_wrap_check_in_chromium() {
             .iter()
             .any(|p| p.starts_with("m/221007/news/") && !p.ends_with("index.html"))
     );
+    // The sample's accessibility record names only pages this test opened in
+    // Chromium (and checked with vnu): its results pages claim no more.
+    let record = sample_record();
+    for (code, dir) in [
+        ("221007", "m/221007/"),
+        ("220001", "p/220001/"),
+        ("000000", ""),
+    ] {
+        let tested = record
+            .sites
+            .get(code)
+            .unwrap_or_else(|| panic!("the sample record has no site {code}"));
+        assert!(!tested.is_empty());
+        for page in tested {
+            let opened = format!("{dir}{page}");
+            assert!(
+                pages.contains(&opened.as_str()),
+                "data/accessibility/: {opened} is in the sample record but the browser test did not open it"
+            );
+        }
+        // Each tested page is linked from the site's results page.
+        let results = fs::read_to_string(out.join(format!("{dir}accessibility-results.html")))
+            .expect("a site named in the record has a results page");
+        assert!(
+            !results.contains("現在このサイトにないページ"),
+            "{dir}accessibility-results.html names a tested page the site does not have"
+        );
+        // And the other way: the record's method says every page was chosen,
+        // so every page this test opened in the site's folder is listed.
+        for opened in &pages {
+            let Some(page) = opened.strip_prefix(dir) else {
+                continue;
+            };
+            if dir.is_empty() && (page.starts_with("p/") || page.starts_with("m/")) {
+                continue;
+            }
+            assert!(
+                tested.iter().any(|t| t == page),
+                "data/accessibility/: the browser test opened {opened}, but the sample record does not list {page} for {code}"
+            );
+        }
+    }
+}
+
+/// The sample project's newest accessibility record.
+fn sample_record() -> outreach::data::accessibility::Record {
+    let root = common::repo_root();
+    let mut problems = outreach::problems::Problems::new();
+    let master =
+        outreach::data::jis::MasterList::load(&root.join("data/municipalities.csv"), &mut problems);
+    let records = outreach::data::accessibility::load(
+        &root.join("data/accessibility"),
+        &master,
+        "2026-11-29".parse().unwrap(),
+        &mut problems,
+    );
+    assert!(problems.is_empty(), "{:#?}", problems.sorted());
+    records
+        .records
+        .last()
+        .cloned()
+        .expect("the sample project has an accessibility record")
+}
+
+/// The sample record says, criterion by criterion, which axe-core rules found
+/// no violation: each rule the browser test runs (check.cjs's tags; not the
+/// experimental or disabled ones) is named in the note of every criterion its
+/// tags map it to, so an axe-core upgrade that adds a rule shows here. Only
+/// 4.1.1 (the Nu HTML checker over every file) is 適合; 1.2.1-1.2.5 and 1.4.2
+/// are 適用なし because check.cjs fails on any audio or video; everything
+/// else needs a person and is 未確認.
+#[test]
+fn the_sample_record_says_exactly_what_the_browser_test_checks() {
+    use outreach::data::accessibility::Outcome;
+    let node_dir = common::repo_root().join("tests/browser");
+    let missing = missing_tools(&node_dir);
+    assert!(
+        missing.is_empty(),
+        "the browser test needs what is not installed here:\n  - {}\nInstall it all with: {SETUP}",
+        missing.join("\n  - ")
+    );
+    let script = r#"
+const axe = require('./node_modules/axe-core');
+const run = new Set(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']);
+const by = {};
+for (const r of axe._audit.rules) {
+  if (r.enabled === false || r.tags.includes('experimental') || !r.tags.some((t) => run.has(t))) continue;
+  for (const t of r.tags) {
+    const m = t.match(/^wcag(\d)(\d)(\d+)$/);
+    if (m) (by[`${m[1]}.${m[2]}.${m[3]}`] ||= []).push(r.id);
+  }
+}
+console.log(JSON.stringify(by));
+"#;
+    let output = Command::new("node")
+        .current_dir(&node_dir)
+        .args(["-e", script])
+        .output()
+        .expect("node runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let rules: std::collections::BTreeMap<String, Vec<String>> =
+        serde_json::from_slice(&output.stdout).unwrap();
+    // check.cjs runs these tags; the mapping above must match what it runs.
+    let check = fs::read_to_string(node_dir.join("check.cjs")).unwrap();
+    assert!(
+        check.contains("values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']")
+    );
+    assert!(check.contains("audio, video, object, embed, iframe"));
+    let record = sample_record();
+    for result in &record.results {
+        let number = result.criterion.number;
+        let note = result.note.clone().unwrap_or_default();
+        for rule in rules.get(number).into_iter().flatten() {
+            assert!(
+                note.contains(rule.as_str()),
+                "{number}: the note does not name axe-core's {rule}: {note}"
+            );
+        }
+        let expected = match number {
+            "4.1.1" => Outcome::Met,
+            "1.2.1" | "1.2.2" | "1.2.3" | "1.2.4" | "1.2.5" | "1.4.2" => Outcome::NotApplicable,
+            _ => Outcome::Unverified,
+        };
+        assert_eq!(result.outcome, expected, "{number}: {note}");
+    }
 }
 
 /// Texts whose normalisation the browser must agree on with the index: the

@@ -131,6 +131,7 @@ pub const RESERVED_URLS: &[&str] = &[
     "faq.html",
     "contact.html",
     "accessibility.html",
+    "accessibility-results.html",
     "news/index.html",
     "subsidies.html",
     "partners.html",

@@ -1,9 +1,11 @@
 //! Turns the model and content into each site's files (bytes in memory; the
 //! [`crate::output`] module writes them).
 
+pub mod accessibility;
 pub mod charts_view;
 pub mod events;
 pub mod feeds;
+pub mod file_label;
 pub mod format;
 pub mod open_data;
 pub mod partners;
@@ -45,7 +47,10 @@ pub struct RenderError {
 struct Download {
     path: String,
     label: &'static str,
-    bytes: usize,
+    /// What else a reader should know about the file, shown beside the link.
+    note: Option<&'static str>,
+    /// Its type and size (`CSV・2KB`), shown in the link.
+    file: String,
 }
 
 /// Shared inputs of every site's rendering.
@@ -65,6 +70,10 @@ pub struct Renderer<'a> {
     /// site's entries (see [`Renderer::search_index`]).
     pub search_indexes: &'a SearchIndexes,
     pub build_date: Date,
+    /// Accessibility test records: each site's results page.
+    pub accessibility: &'a crate::data::accessibility::Records,
+    /// The theme's PDFs that are not tagged (every site's policy names them).
+    pub untagged_pdfs: &'a [String],
 }
 
 /// Search index scripts by the identity of the entries they were built from.
@@ -114,13 +123,16 @@ pub struct PosterJob<'a> {
     pub memo: Mutex<std::collections::HashMap<u64, Arc<crate::posters::PageArt>>>,
 }
 
-/// A poster offered on the downloads page.
+/// A poster offered on the downloads page, with the type and size of each file.
 #[derive(Debug, Clone, Serialize)]
 struct PosterLink {
     label: String,
     pdf: String,
+    pdf_file: String,
     png: String,
+    png_file: String,
     pack: Option<String>,
+    pack_file: Option<String>,
 }
 
 /// Why one site could not be built.
@@ -148,7 +160,9 @@ impl Renderer<'_> {
             self.build_date,
         );
         let mut count = 0u64;
-        let mut page_urls: Vec<String> = Vec::new();
+        // Every page's URL, read while pages are still being made (the
+        // results page links the tested pages the site has).
+        let page_urls: std::cell::RefCell<Vec<String>> = Default::default();
         let theme_key = self.theme.fingerprint ^ self.fonts.fingerprint.rotate_left(17);
         let none = |_: &mut PageContext| {};
         let mut page = |template: &str,
@@ -157,7 +171,7 @@ impl Renderer<'_> {
                         late: &dyn Fn(&mut PageContext)|
          -> Result<(), SiteError> {
             count += 1;
-            page_urls.push(url.to_string());
+            page_urls.borrow_mut().push(url.to_string());
             let mut context = view.context(url);
             context.insert("has_ogp_image", &self.ogp_images);
             extra(&mut context);
@@ -245,6 +259,16 @@ impl Renderer<'_> {
                     .event
                     .as_ref()
                     .and_then(|e| events::json_ld(site, item, e));
+                // The event's calendar file, made first: its page names its size.
+                let ics = item.event.is_some().then(|| {
+                    (
+                        events::ics_path(item, tag),
+                        events::ics(self.model, site, &item.title, &[item], self.build_date),
+                    )
+                });
+                let ics_file = ics
+                    .as_ref()
+                    .map(|(path, bytes)| file_label::label(path, bytes.len() as u64));
                 page(
                     "news_item.html",
                     &item.url,
@@ -252,15 +276,11 @@ impl Renderer<'_> {
                         c.insert("item", item);
                         c.insert("facts", facts);
                         c.insert("event_json_ld", &json_ld);
+                        c.insert("ics_file", &ics_file);
                     },
                     &none,
                 )?;
-                if item.event.is_some() {
-                    event_files.push((
-                        events::ics_path(item, tag),
-                        events::ics(self.model, site, &item.title, &[item], self.build_date),
-                    ));
-                }
+                event_files.extend(ics);
             }
         }
         let own_offices = partners::in_scope(site, self.offices);
@@ -281,37 +301,43 @@ impl Renderer<'_> {
         let mut downloads = vec![
             (
                 format!("data/adoption-{tag}.csv"),
-                "利用状況の推移（CSV）",
+                ("利用状況の推移", None),
                 open_data::adoption_csv(&data),
             ),
             (
                 format!("data/adoption-{tag}.json"),
-                "利用状況の推移（JSON）",
+                ("利用状況の推移", None),
                 open_data::adoption_json(&data),
             ),
         ];
         if !own_offices.is_empty() {
             downloads.push((
                 format!("data/offices-{tag}.csv"),
-                "利用している事業所の一覧（CSV）",
+                ("利用している事業所の一覧", None),
                 open_data::offices_csv(&own_offices),
             ));
             downloads.push((
                 format!("data/offices-standard-{tag}.csv"),
-                "利用している事業所の一覧（自治体標準オープンデータセット「介護サービス事業所一覧」の項目名、CSV）",
+                (
+                    "利用している事業所の一覧（標準の項目名）",
+                    Some("自治体標準オープンデータセット「介護サービス事業所一覧」の項目名"),
+                ),
                 open_data::offices_standard_csv(&own_offices, self.model.master),
             ));
         }
         if !event_files.is_empty() {
             downloads.push((
                 format!("data/events-{tag}.csv"),
-                "イベント一覧（CSV、自治体標準オープンデータセットの項目）",
+                ("イベント一覧", Some("自治体標準オープンデータセットの項目")),
                 events::events_csv(self.model, site, &view.news),
             ));
             if !view.news.upcoming.is_empty() {
                 downloads.push((
                     format!("data/events-{tag}.ics"),
-                    "これからのイベント（iCalendar、カレンダーに取り込めます）",
+                    (
+                        "これからのイベント",
+                        Some("iCalendar 形式。カレンダーに取り込めます"),
+                    ),
                     events::site_ics(
                         self.model,
                         site,
@@ -324,15 +350,16 @@ impl Renderer<'_> {
         }
         let download_list: Vec<Download> = downloads
             .iter()
-            .map(|(path, label, bytes)| Download {
+            .map(|(path, (label, note), bytes)| Download {
                 path: path.clone(),
                 label,
-                bytes: bytes.len(),
+                note: *note,
+                file: file_label::label(path, bytes.len() as u64),
             })
             .collect();
         let rows = data.rows.len();
         let started = Instant::now();
-        let posters = self.render_posters(site, &view, sink, theme_key)?;
+        let (posters, qr_file) = self.render_posters(site, &view, sink, theme_key)?;
         Timers::add(&self.timers.posters, started);
         let previews: std::collections::BTreeSet<&str> =
             posters.iter().map(|p| p.png.as_str()).collect();
@@ -348,7 +375,8 @@ impl Renderer<'_> {
             &|c| {
                 c.insert("downloads", &download_list);
                 c.insert("posters", &posters);
-                c.insert("has_qr", &(site.url.is_some() && self.posters.is_some()));
+                c.insert("has_qr", &qr_file.is_some());
+                c.insert("qr_file", &qr_file);
                 c.insert("qr_png", &format!("posters/qr-{tag}.png"));
                 c.insert("open_data_rows", &rows);
                 c.insert("open_data_licence", &self.model.config.open_data);
@@ -357,7 +385,34 @@ impl Renderer<'_> {
             &none,
         )?;
         page("contact.html", "contact.html", &none, &none)?;
-        page("accessibility.html", "accessibility.html", &none, &none)?;
+        // The policy, and the results of the site's newest test, when it has one.
+        let policy_settings = self.model.config.accessibility.as_ref();
+        let record = self.accessibility.for_site(&site.code);
+        let published = accessibility::PublishedFiles {
+            tagged_posters: !posters.is_empty(),
+            untagged: self.untagged_pdfs.to_vec(),
+        };
+        let policy = accessibility::policy_view(site, policy_settings, record, &published);
+        page(
+            "accessibility.html",
+            "accessibility.html",
+            &|c| c.insert("policy", &policy),
+            &none,
+        )?;
+        if let Some(record) = record {
+            // Every page made so far, and the results page itself.
+            let mut made = page_urls.borrow().clone();
+            made.push(accessibility::RESULTS_PAGE.to_string());
+            let results =
+                accessibility::results_view(site, &site.code, policy_settings, record, &made);
+            page(
+                "accessibility_results.html",
+                accessibility::RESULTS_PAGE,
+                &|c| c.insert("results", &results),
+                &none,
+            )?;
+        }
+        let mut page_urls = page_urls.into_inner();
 
         // Search engines and feed readers need absolute URLs.
         if let Some(base) = &site.url {
@@ -461,9 +516,14 @@ impl Renderer<'_> {
         view: &SiteView,
         sink: &Staging,
         theme_key: u64,
-    ) -> Result<Vec<PosterLink>, SiteError> {
+    ) -> Result<(Vec<PosterLink>, Option<String>), SiteError> {
         let Some(job) = self.posters else {
-            return Ok(Vec::new());
+            return Ok((Vec::new(), None));
+        };
+        // The size of a file written or reused just now, for its link.
+        let size_of = |rel: &str| {
+            let bytes = sink.size_of(rel).expect("a poster file written or reused");
+            file_label::label(rel, bytes)
         };
         let input = view.poster_input();
         let input_json = serde_json::to_vec(&input).expect("poster input serializes");
@@ -506,15 +566,14 @@ impl Renderer<'_> {
         };
         let mut links = Vec::new();
         let tag = file_tag(site);
+        let mut qr_file = None;
         if let Some(url) = &site.url
             && let Some(png) = crate::posters::qr::png(url, 8)
         {
-            sink.write(
-                &join(&site.dir, &format!("posters/qr-{tag}.png")),
-                &png,
-                None,
-            )
-            .map_err(SiteError::Output)?;
+            let rel = format!("posters/qr-{tag}.png");
+            sink.write(&join(&site.dir, &rel), &png, None)
+                .map_err(SiteError::Output)?;
+            qr_file = Some(file_label::label(&rel, png.len() as u64));
         }
         for design in &job.designs {
             let preview = format!("posters/poster-{design}-{tag}.png");
@@ -616,13 +675,16 @@ impl Renderer<'_> {
                 };
                 links.push(PosterLink {
                     label: format!("{design}（{}）", size.name),
+                    pdf_file: size_of(&pdf_rel),
                     pdf: format!("posters/{stem}-{tag}.pdf"),
+                    png_file: size_of(&png_rel),
                     png: preview.clone(),
+                    pack_file: pack.as_ref().map(|p| size_of(&join(&site.dir, p))),
                     pack,
                 });
             }
         }
-        Ok(links)
+        Ok((links, qr_file))
     }
 }
 

@@ -13,6 +13,9 @@
 //   - no horizontal scrolling of the page itself at phone width (tables scroll inside
 //     their own region), form controls with 16 px text and 44 x 44 px targets;
 //   - no request to another server, no failed request, no script error;
+//   - no time-based media (audio, video, object, embed, iframe, frame): the sample's
+//     accessibility record (data/accessibility/) marks 1.2.1-1.2.5 and 1.4.2 適用なし
+//     on that ground, so a page that gets media fails until the record is updated;
 //   - at each --layout-widths width (none unless given), the same without axe-core;
 // and runs the Nu HTML checker (vnu-jar, with java) over every HTML file of the sites.
 //
@@ -204,6 +207,12 @@ function overflowCheck() {
   return [`the page scrolls sideways (${document.documentElement.scrollWidth} px wide in ${width} px): ${culprits.slice(0, 3).join('; ')}`];
 }
 
+// Runs in the page: elements that bring sound or video (or another page that could).
+function mediaCheck() {
+  return [...document.querySelectorAll('audio, video, object, embed, iframe, frame, applet, bgsound')]
+    .map((el) => `<${el.tagName.toLowerCase()}> on the page: the accessibility record (data/accessibility/) says no page has audio or video (1.2.1-1.2.5, 1.4.2 適用なし); test the media and update the record`);
+}
+
 // Runs in the page: form controls readable without zoom (16 px) and easy to hit (44 x 44 px).
 function controlsCheck() {
   const found = [];
@@ -312,6 +321,7 @@ async function main() {
           for (const m of await page.evaluate(wrapCheck)) add('wrap', rel, `${width} px: ${m}`);
           for (const m of await page.evaluate(overflowCheck)) add('overflow', rel, `${width} px: ${m}`);
           for (const m of await page.evaluate(controlsCheck)) add('controls', rel, `${width} px: ${m}`);
+          for (const m of await page.evaluate(mediaCheck)) add('media', rel, `${width} px: ${m}`);
           if (args.shots) {
             const name = `${width}-${rel.replace(/[^A-Za-z0-9._-]+/g, '_')}`.replace(/\.html$/, '.png');
             await page.screenshot({ path: path.join(args.shots, name), fullPage: true });
