@@ -25,7 +25,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use outreach::data::adoption;
-use outreach::data::jis::{MasterList, Municipality};
+use outreach::data::jis::{Code, MasterList, Municipality};
 use outreach::data::offices::{self, office_check_digit};
 use outreach::data::table::{self, parse_count};
 use outreach::problems::Problems;
@@ -147,19 +147,19 @@ struct Counts {
 struct Year {
     date: &'static str,
     year: i32,
-    prefectures: BTreeMap<String, Counts>,
-    municipalities: BTreeMap<String, Counts>,
+    prefectures: BTreeMap<Code, Counts>,
+    municipalities: BTreeMap<Code, Counts>,
 }
 
 fn split_municipalities(
     master: &MasterList,
-    prefectures: &BTreeMap<String, Counts>,
+    prefectures: &BTreeMap<Code, Counts>,
     year: i32,
-) -> BTreeMap<String, Counts> {
+) -> BTreeMap<Code, Counts> {
     let mut out = BTreeMap::new();
     for p in &master.prefectures {
         let total = prefectures[&p.code];
-        let munis: Vec<&Municipality> = master.municipalities_of(&p.number).collect();
+        let munis: Vec<&Municipality> = master.municipalities_of(p.number()).collect();
         let weights: Vec<f64> = munis.iter().map(|m| office_weight(m)).collect();
         let ones = vec![1; munis.len()];
         let offices = apportion(total.offices, &weights, &ones, &vec![u64::MAX; munis.len()]);
@@ -184,7 +184,7 @@ fn split_municipalities(
         let using = apportion(total.using, &using_weights, &floors, &caps);
         for ((m, o), u) in munis.iter().zip(offices).zip(using) {
             out.insert(
-                m.code.clone(),
+                m.code,
                 Counts {
                     offices: o,
                     using: u,
@@ -197,10 +197,10 @@ fn split_municipalities(
 
 fn later_prefectures(
     master: &MasterList,
-    base: &BTreeMap<String, Counts>,
+    base: &BTreeMap<Code, Counts>,
     years_after: u32,
     national_rate: f64,
-) -> BTreeMap<String, Counts> {
+) -> BTreeMap<Code, Counts> {
     let mut offices = BTreeMap::new();
     let mut raw = BTreeMap::new();
     for p in &master.prefectures {
@@ -209,8 +209,8 @@ fn later_prefectures(
         let o = (b.offices as f64 * growth.powi(years_after as i32)).round() as u64;
         let momentum = 0.55 + 0.9 * unit(&p.code, &format!("momentum{years_after}"));
         let r = b.using as f64 / b.offices as f64;
-        offices.insert(p.code.clone(), o);
-        raw.insert(p.code.clone(), o as f64 * (r + 0.02) * momentum);
+        offices.insert(p.code, o);
+        raw.insert(p.code, o as f64 * (r + 0.02) * momentum);
     }
     let total_offices: u64 = offices.values().sum();
     let k = national_rate * total_offices as f64 / raw.values().sum::<f64>();
@@ -221,7 +221,7 @@ fn later_prefectures(
             let o = offices[&p.code];
             let u = ((raw[&p.code] * k).round() as u64).min(o * 3 / 5);
             (
-                p.code.clone(),
+                p.code,
                 Counts {
                     offices: o,
                     using: u,
@@ -231,7 +231,7 @@ fn later_prefectures(
         .collect()
 }
 
-fn write_csv(path: &Path, master: &MasterList, rows: &BTreeMap<String, Counts>) {
+fn write_csv(path: &Path, master: &MasterList, rows: &BTreeMap<Code, Counts>) {
     let mut text = String::from("code,name,offices,using_offices\n");
     for (code, c) in rows {
         let name = master
@@ -285,7 +285,7 @@ fn main() {
             .prefecture_by_number(&number)
             .expect("prefecture number");
         real.insert(
-            p.code.clone(),
+            p.code,
             Counts {
                 offices: parse_count(row.cell(2)).unwrap(),
                 using: parse_count(row.cell(3)).unwrap(),
@@ -361,14 +361,14 @@ fn main() {
             .find(|p| p.name == pref)
             .expect("prefecture");
         let m = master
-            .municipalities_of(&p.number)
+            .municipalities_of(p.number())
             .find(|m| m.name == name)
             .expect("municipality");
-        chosen.push((m.code.clone(), max));
+        chosen.push((m.code.to_string(), max));
     }
     for m in &master.municipalities {
         if unit(&m.code, "partner") < 0.005 && !chosen.iter().any(|(c, _)| *c == m.code) {
-            chosen.push((m.code.clone(), (fnv(&m.code, "partners") % 4) as usize));
+            chosen.push((m.code.to_string(), (fnv(&m.code, "partners") % 4) as usize));
         }
     }
     chosen.sort();
@@ -382,7 +382,7 @@ fn main() {
     for (code, max) in &chosen {
         let using: Vec<usize> = years
             .iter()
-            .map(|y| y.municipalities[code].using as usize)
+            .map(|y| y.municipalities[code.as_str()].using as usize)
             .collect();
         let n = (*max).min(*using.iter().max().unwrap());
         // How many may already be using at each snapshot date (never more
@@ -409,9 +409,7 @@ fn main() {
             let m = master
                 .municipality(code)
                 .expect("code from the master list");
-            let p = master
-                .prefecture_by_number(&m.prefecture_number)
-                .expect("its prefecture");
+            let p = master.prefecture_of(&m.code).expect("its prefecture");
             let address = sample::address(&p.name, &m.name, fnv(&key, "address"));
             let phone = sample::phone(code, fnv(code, "area"), fnv(&key, "phone"));
             // Most offices give their corporation's number; some leave it out.

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use outreach::fonts::Fonts;
-use outreach::posters::{A4, PosterInput, PosterSet, PrintOptions};
+use outreach::posters::{A4, PosterBar, PosterInput, PosterSet, PrintOptions};
 use outreach::problems::Problems;
 
 const NAMES: [&str; 8] = [
@@ -21,23 +21,37 @@ const NAMES: [&str; 8] = [
     "南アルプス市",
 ];
 
+fn bar(label: &str, rate: f64) -> PosterBar {
+    PosterBar {
+        label: label.into(),
+        rate,
+        illustrative: true,
+    }
+}
+
 fn input(i: usize) -> PosterInput {
     let name = NAMES[i % NAMES.len()];
     PosterInput {
         site_kind: "municipality".into(),
         name: name.into(),
         full_name: format!("サンプル県{name}"),
-        headline_rate: Some(format!("{:.1}%", (i % 300) as f64 / 10.0)),
-        offices: Some(format!("{}", 100 + i)),
-        using: Some(format!("{}", i % 97)),
-        date_display: Some("2023年11月6日".into()),
+        headline_rate: Some((i % 300) as f64 / 1000.0),
+        offices: Some(100 + i as u64),
+        using: Some((i % 97) as u64),
+        date: Some(jiff::civil::date(2023, 11, 6)),
         illustrative: true,
-        target: "30%".into(),
-        kpi_text: Some(format!("目標の30%まであと{}事業所", i % 50)),
+        sample_notice: Some(
+            "※このポスターの数値（2023年11月6日時点）は、すべて説明用の架空データ（サンプル）です。"
+                .into(),
+        ),
+        target: 0.3,
+        target_label: "市区町村の目標 30%".into(),
+        goal_text: "市区町村の目標: 事業所の30%が利用".into(),
+        kpi_text: Some(format!("市区町村の目標（30%）まで、あと{}事業所", i % 50)),
         comparison: vec![
-            (name.into(), (i % 300) as f64 / 1000.0),
-            ("サンプル県".into(), 0.041),
-            ("全国".into(), 0.046),
+            bar(name, (i % 300) as f64 / 1000.0),
+            bar("サンプル県", 0.041),
+            bar("全国", 0.046),
         ],
         helpdesk_name: "ケアプランデータ連携システム ヘルプデスク".into(),
         helpdesk_phone: "0120-584-708".into(),

@@ -6,7 +6,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use outreach::fonts::Fonts;
-use outreach::posters::{A3, A4, B2, PosterInput, PosterSet, PrintOptions, file_stem};
+use outreach::posters::{A3, A4, B2, PosterBar, PosterInput, PosterSet, PrintOptions, file_stem};
 use outreach::problems::Problems;
 
 fn sample(name: &str, prefecture: &str, url: Option<&str>, illustrative: bool) -> PosterInput {
@@ -14,17 +14,35 @@ fn sample(name: &str, prefecture: &str, url: Option<&str>, illustrative: bool) -
         site_kind: "municipality".into(),
         name: name.into(),
         full_name: format!("{prefecture}{name}"),
-        headline_rate: Some("7.8%".into()),
-        offices: Some("5,055".into()),
-        using: Some("392".into()),
-        date_display: Some("2023年11月6日".into()),
+        headline_rate: Some(0.078),
+        offices: Some(5055),
+        using: Some(392),
+        date: Some(jiff::civil::date(2023, 11, 6)),
         illustrative,
-        target: "30%".into(),
-        kpi_text: Some("目標の30%まであと1,125事業所".into()),
+        sample_notice: illustrative.then(|| {
+            "※このポスターの数値（2023年11月6日時点）は、すべて説明用の架空データ（サンプル）です。"
+                .into()
+        }),
+        target: 0.3,
+        target_label: "市区町村の目標 30%".into(),
+        goal_text: "市区町村の目標: 事業所の30%が利用".into(),
+        kpi_text: Some("市区町村の目標（30%）まで、あと1,125事業所".into()),
         comparison: vec![
-            (name.into(), 0.078),
-            (prefecture.into(), 0.041),
-            ("全国".into(), 0.046),
+            PosterBar {
+                label: name.into(),
+                rate: 0.078,
+                illustrative,
+            },
+            PosterBar {
+                label: prefecture.into(),
+                rate: 0.041,
+                illustrative,
+            },
+            PosterBar {
+                label: "全国".into(),
+                rate: 0.046,
+                illustrative,
+            },
         ],
         helpdesk_name: "ケアプランデータ連携システム ヘルプデスク".into(),
         helpdesk_phone: "0120-584-708".into(),

@@ -160,8 +160,8 @@ pub fn run(
             &mut problems,
         );
         selection.only = std::iter::once(crate::model::NATIONAL_CODE.to_string())
-            .chain(master.prefectures.iter().map(|p| p.code.clone()))
-            .chain(master.municipalities.iter().map(|m| m.code.clone()))
+            .chain(master.prefectures.iter().map(|p| p.code.to_string()))
+            .chain(master.municipalities.iter().map(|m| m.code.to_string()))
             .take(n)
             .collect();
     }
@@ -347,7 +347,7 @@ pub fn generate_offices(
     let (inside, outside): (Vec<_>, Vec<_>) = master
         .municipalities
         .iter()
-        .map(|m| (m.code.clone(), weight(&m.code)))
+        .map(|m| (m.code.to_string(), weight(&m.code)))
         .partition(|(code, _)| code.get(..2) == shape.prefecture.get(..2));
     let mut counts = spread(shape.prefecture_offices, &inside);
     counts.extend(spread(
@@ -367,11 +367,11 @@ pub fn generate_offices(
         let Some(m) = master.municipality(&code) else {
             continue;
         };
-        let Some(p) = master.prefecture_by_number(&m.prefecture_number) else {
+        let Some(p) = master.prefecture_of(&m.code) else {
             continue;
         };
         for _ in 0..count {
-            let serial = serials.entry(p.number.clone()).or_default();
+            let serial = serials.entry(p.number().to_string()).or_default();
             *serial += 1;
             let seed = mix(place ^ *serial);
             let mut pick = seed % service_total;
@@ -390,7 +390,7 @@ pub fn generate_offices(
                 .get((mix(seed ^ 1) % 16) as usize)
                 .copied();
             let (name, reading) = crate::sample::office_name(service, flower, district);
-            let body = format!("{}7{:06}", p.number, *serial % 1_000_000);
+            let body = format!("{}7{:06}", p.number(), *serial % 1_000_000);
             let check = crate::data::offices::office_check_digit(&body).expect("digits") as char;
             let corporate = if seed.is_multiple_of(4) {
                 String::new()
@@ -474,7 +474,7 @@ pub fn run_finder(
     if let Some(n) = shape.sites {
         selection.only = std::iter::once(crate::model::NATIONAL_CODE.to_string())
             .chain(std::iter::once(shape.prefecture.clone()))
-            .chain(master.municipalities.iter().map(|m| m.code.clone()))
+            .chain(master.municipalities.iter().map(|m| m.code.to_string()))
             .take(n.max(2))
             .collect();
     }

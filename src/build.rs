@@ -83,15 +83,27 @@ impl Project {
                 .map_or(0, |i| i + 1);
             problems.warning(&path, line, 0, message, hint);
         }
-        let markdown_started = Instant::now();
-        let content = content::load(&root.join("content"), &master, build_date, problems);
-        let markdown_time = markdown_started.elapsed();
         let theme_name = config
             .as_ref()
             .map(|c| c.theme.as_str())
             .unwrap_or("default");
         let theme_dir = root.join("themes").join(theme_name);
         let theme = Theme::load(&theme_dir, problems);
+        // Content links to the theme's assets show their type and size.
+        let asset_sizes = theme
+            .iter()
+            .flat_map(|t| &t.assets)
+            .map(|(rel, bytes)| (format!("assets/{rel}"), bytes.len() as u64))
+            .collect();
+        let markdown_started = Instant::now();
+        let content = content::load(
+            &root.join("content"),
+            &master,
+            build_date,
+            asset_sizes,
+            problems,
+        );
+        let markdown_time = markdown_started.elapsed();
         let fonts = std::sync::Arc::new(crate::fonts::Fonts::load(
             &theme_dir.join("fonts"),
             problems,
@@ -232,9 +244,9 @@ impl Selection {
         if self.only.is_empty() && self.prefecture.is_none() {
             return true;
         }
-        self.only.contains(&site.code)
+        self.only.iter().any(|c| site.code == *c)
             || self.prefecture.as_ref().is_some_and(|p| {
-                site.kind != SiteKind::National && site.prefecture_code.as_ref() == Some(p)
+                site.kind != SiteKind::National && site.prefecture_code.is_some_and(|c| c == *p)
             })
     }
 }
@@ -355,7 +367,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
         .sites
         .iter()
         .map(|s| BuiltSite {
-            code: s.code.clone(),
+            code: s.code.to_string(),
             full_name: s.full_name.clone(),
             dir: s.dir.clone(),
         })
@@ -480,7 +492,7 @@ fn plan<'a>(options: &BuildOptions, project: &'a Project, model: &'a Model<'a>) 
                 let entries = project
                     .content
                     .for_site(s.prefecture_code.as_deref(), s.municipality_code());
-                (s.code.clone(), entries.len() + 8)
+                (s.code.to_string(), entries.len() + 8)
             })
             .collect();
         (shard, assign_shards(&weights, shard.count))
@@ -490,17 +502,14 @@ fn plan<'a>(options: &BuildOptions, project: &'a Project, model: &'a Model<'a>) 
         .iter()
         .filter(|s| selection.includes(s))
         .filter(|s| {
-            shard_of
-                .as_ref()
-                .is_none_or(|(shard, assignment)| assignment.get(&s.code) == Some(&shard.index))
+            shard_of.as_ref().is_none_or(|(shard, assignment)| {
+                assignment.get(s.code.as_str()) == Some(&shard.index)
+            })
         })
         .collect();
     // Each prefecture right after its municipalities, so the poster pages they
     // convert are taken by the prefecture's print pack soon after.
-    sites.sort_by_key(|s| {
-        let prefecture = s.prefecture_code.clone().unwrap_or_default();
-        (prefecture, s.kind == SiteKind::Prefecture, s.code.clone())
-    });
+    sites.sort_by_key(|s| (s.prefecture_code, s.kind == SiteKind::Prefecture, s.code));
     let partial =
         !selection.only.is_empty() || selection.prefecture.is_some() || selection.shard.is_some();
     let scope = if partial {
@@ -535,7 +544,7 @@ fn plan<'a>(options: &BuildOptions, project: &'a Project, model: &'a Model<'a>) 
                 packs_for: sites
                     .iter()
                     .filter(|s| s.kind == SiteKind::Prefecture)
-                    .map(|s| s.code.clone())
+                    .map(|s| s.code.to_string())
                     .collect(),
                 memo: Default::default(),
             }

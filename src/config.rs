@@ -296,8 +296,13 @@ pub struct Campaign {
 pub struct AdoptionNotes {
     /// Which offices the denominator counts.
     pub denominator: String,
-    /// Where the real figures come from.
-    pub source: String,
+    /// Where each snapshot file's figures come from, by file name in
+    /// `data/adoption/` (`2023-11-06.csv: 国民健康保険中央会が…示した表`).
+    /// Pages, posters and downloads cite the files behind the figures they
+    /// show; which figures are illustrative follows from the file names
+    /// (`sample`), never from this text.
+    #[serde(default)]
+    pub sources: std::collections::BTreeMap<String, String>,
 }
 
 /// Where each kind of site will be hosted; `{code}` is replaced by the site's code.

@@ -16,6 +16,7 @@ pub mod content;
 pub mod data;
 pub mod dates;
 pub mod fonts;
+pub mod format;
 pub mod model;
 pub mod output;
 pub mod posters;

@@ -138,7 +138,7 @@ pub fn new_site(project: &Path, code: &str) -> Result<SiteAdded, ScaffoldError> 
         )
     } else if let Some(m) = master.municipality(code) {
         let prefecture = master
-            .prefecture_by_number(&m.prefecture_number)
+            .prefecture_of(&m.code)
             .map(|p| p.name.clone())
             .unwrap_or_default();
         (

@@ -460,6 +460,15 @@ fn every_link_to_a_file_shows_its_type_and_its_size_on_disk() {
          event_date: 2027-01-26\nstart_time: \"13:30\"\nend_time: \"16:00\"\nvenue: 市役所\n\
          apply_phone: 054-000-0001\n---\n説明会の案内です。\n",
     );
+    // A file of the theme's that an editor links to from Markdown.
+    fx.write(
+        "themes/default/static/fees.csv",
+        "項目,金額\r\nライセンス料,21000\r\n",
+    );
+    fx.write(
+        "content/guides/fees.md",
+        "---\ntitle: 料金表\ndescription: 料金表です。\n---\n[料金表](../assets/fees.csv)をご覧ください。\n",
+    );
     let mut options = fx.options(&fx.out());
     options.posters = true;
     let report = match build(&options) {
@@ -470,6 +479,7 @@ fn every_link_to_a_file_shows_its_type_and_its_size_on_disk() {
     let files = tree(&fx.out());
     let mut seen = std::collections::BTreeMap::<String, usize>::new();
     let mut checked = 0;
+    let mut markdown_links = 0;
     for (rel, bytes) in &files {
         if !rel.ends_with(".html") {
             continue;
@@ -499,6 +509,9 @@ fn every_link_to_a_file_shows_its_type_and_its_size_on_disk() {
                 size_matches(&shown, size),
                 "{rel}: {href} shows {shown} for {size} bytes: 「{text}」"
             );
+            if rel.ends_with("guides/fees.html") {
+                markdown_links += 1;
+            }
             *seen.entry(ext).or_default() += 1;
             checked += 1;
         }
@@ -509,6 +522,11 @@ fn every_link_to_a_file_shows_its_type_and_its_size_on_disk() {
             "no link to a .{ext} file was checked: {seen:?}"
         );
     }
+    // Written in Markdown and shared: the link on every site's copy of the guide.
+    assert!(
+        markdown_links > 1,
+        "{markdown_links} Markdown links to a file checked"
+    );
     // Every site's downloads page: CSV, JSON, posters (PDF, PNG), packs, QR, calendars.
     assert!(checked > 60, "{checked} links checked: {seen:?}");
 

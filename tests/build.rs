@@ -70,10 +70,12 @@ fn kpi_arithmetic_counts_exactly_thirty_percent_as_met() {
     fx.build_ok();
     let shizuoka = fx.read("m/221007/index.html");
     assert!(shizuoka.contains("30.0%"), "{shizuoka}");
-    assert!(shizuoka.contains("目標を<strong>達成</strong>しています"));
+    assert!(shizuoka.contains("市区町村の目標を<strong>達成</strong>しています"));
     assert!(
-        shizuoka.contains("市区町村別の数値と「架空」の印が付いた数値は、説明用の架空データです。"),
-        "pages showing sample figures say so"
+        shizuoka.contains(
+            "このページの数値（2024年11月5日時点）は、すべて説明用の架空データ（サンプル）です。"
+        ),
+        "pages showing sample figures say so: {shizuoka}"
     );
     let hamamatsu = fx.read("m/221309/index.html");
     assert!(hamamatsu.contains("29.0%"));
@@ -84,19 +86,22 @@ fn kpi_arithmetic_counts_exactly_thirty_percent_as_met() {
     // 静岡県: 1 of 3 municipalities meets 30% → 33.3% of the 50% goal; 1 more needed.
     let prefecture = fx.read("p/220001/index.html");
     assert!(
-        prefecture.contains("3 市区町村のうち <strong>1 市区町村</strong>が達成（33.3%"),
+        prefecture
+            .contains("3 市区町村のうち <strong>1 市区町村</strong>が市区町村の目標を達成（33.3%"),
         "{prefecture}"
     );
     assert!(prefecture.contains("あと <strong>1 市区町村</strong>"));
     // The national total is computed from the rows: 7416 + 5055 offices, 297 + 392 using.
     let national = fx.read("data/adoption-national.csv");
     assert!(
-        national.contains("2023-11-06,000000,全国,national,12471,689,0.0552,,false"),
+        national.contains("2023-11-06,000000,全国,national,12471,689,0.0552,,false,2023-11-06.csv"),
         "{national}"
     );
     // The newest snapshot has municipal rows only: prefecture and nation are their sums.
     assert!(
-        national.contains("2024-11-05,000000,全国,national,4850,324,0.0668,,true"),
+        national.contains(
+            "2024-11-05,000000,全国,national,4850,324,0.0668,,true,2024-11-05-municipalities-sample.csv"
+        ),
         "{national}"
     );
     assert!(fx.read("index.html").contains("6.7%"));
@@ -406,15 +411,19 @@ fn open_data_is_csv_with_bom_and_plain_values_and_matching_json() {
     let mut lines = text.lines();
     assert_eq!(
         lines.next().unwrap(),
-        "時点,団体コード,団体名,区分,事業所数,利用事業所数,利用率,目標達成,架空データ"
+        "時点,団体コード,団体名,区分,事業所数,利用事業所数,利用率,目標達成,架空データ,出典ファイル"
     );
     // The prefecture's real row, then its municipalities: no commas or units inside values.
     assert!(
-        text.contains("2023-11-06,220001,静岡県,prefecture,5055,392,0.0775,,false"),
+        text.contains("2023-11-06,220001,静岡県,prefecture,5055,392,0.0775,,false,2023-11-06.csv"),
         "{text}"
     );
-    assert!(text.contains("2024-11-05,221007,静岡市,municipality,100,30,0.3000,true,true"));
-    assert!(text.contains("2024-11-05,221309,浜松市,municipality,100,29,0.2900,false,true"));
+    assert!(text.contains(
+        "2024-11-05,221007,静岡市,municipality,100,30,0.3000,true,true,2024-11-05-municipalities-sample.csv"
+    ));
+    assert!(text.contains(
+        "2024-11-05,221309,浜松市,municipality,100,29,0.2900,false,true,2024-11-05-municipalities-sample.csv"
+    ));
     let json: serde_json::Value = serde_json::from_slice(
         &fs::read(fx.out().join("p/220001/data/adoption-220001.json")).unwrap(),
     )

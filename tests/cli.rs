@@ -296,7 +296,7 @@ fn an_unknown_poster_design_is_found_by_check_at_its_line() {
     assert!(problem["message"].as_str().unwrap().contains("「fancy」"));
     assert_eq!(
         (problem["line"].as_u64(), problem["column"].as_u64()),
-        (Some(53), Some(7))
+        (Some(54), Some(7))
     );
     assert!(problem["hint"].as_str().unwrap().contains("standard"));
 }

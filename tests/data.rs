@@ -297,7 +297,9 @@ fn csv_downloads_are_spreadsheet_safe() {
     }
     // Counts and rates are numbers, not text.
     assert!(
-        prefecture.contains(",municipality,50,5,0.1000,false,true\r\n"),
+        prefecture.contains(
+            ",municipality,50,5,0.1000,false,true,2024-11-05-municipalities-sample.csv\r\n"
+        ),
         "{prefecture}"
     );
     let offices = fx.read("m/221007/data/offices-221007.csv");

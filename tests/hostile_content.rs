@@ -225,6 +225,7 @@ fn deep_nesting_is_a_located_error_within_a_second_or_so() {
         &fx.project().join("content"),
         &master,
         "2026-11-29".parse().unwrap(),
+        Default::default(),
         &mut problems,
     );
     let took = started.elapsed();

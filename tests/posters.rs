@@ -14,7 +14,9 @@ use common::Fixture;
 use serde_json::Value;
 
 use outreach::fonts::Fonts;
-use outreach::posters::{A3, A4, PaperSize, PosterInput, PosterSet, PrintOptions, file_stem};
+use outreach::posters::{
+    A3, A4, PaperSize, PosterBar, PosterInput, PosterSet, PrintOptions, file_stem,
+};
 use outreach::problems::Problems;
 
 fn theme_dir() -> PathBuf {
@@ -60,22 +62,36 @@ const SITES: [Site; 3] = [
     },
 ];
 
+fn bar(label: &str, rate: f64) -> PosterBar {
+    PosterBar {
+        label: label.into(),
+        rate,
+        illustrative: true,
+    }
+}
+
 fn input(site: &Site) -> PosterInput {
     PosterInput {
         site_kind: "municipality".into(),
         name: site.name.into(),
         full_name: format!("{}{}", site.prefecture, site.name),
-        headline_rate: Some(site.rate.into()),
-        offices: Some("128".into()),
-        using: Some("16".into()),
-        date_display: Some("2023年11月6日".into()),
+        headline_rate: Some(site.rate.trim_end_matches('%').parse::<f64>().unwrap() / 100.0),
+        offices: Some(128),
+        using: Some(16),
+        date: Some("2023-11-06".parse().unwrap()),
         illustrative: true,
-        target: "30%".into(),
-        kpi_text: Some("目標の30%まであと23事業所".into()),
+        sample_notice: Some(
+            "※このポスターの数値（2023年11月6日時点）は、すべて説明用の架空データ（サンプル）です。"
+                .into(),
+        ),
+        target: 0.3,
+        target_label: "市区町村の目標 30%".into(),
+        goal_text: "市区町村の目標: 事業所の30%が利用".into(),
+        kpi_text: Some("市区町村の目標（30%）まで、あと23事業所".into()),
         comparison: vec![
-            (site.name.into(), 0.125),
-            (site.prefecture.into(), 0.041),
-            ("全国".into(), 0.046),
+            bar(site.name, 0.125),
+            bar(site.prefecture, 0.041),
+            bar("全国", 0.046),
         ],
         helpdesk_name: "ケアプランデータ連携システム ヘルプデスク".into(),
         helpdesk_phone: "0120-584-708".into(),

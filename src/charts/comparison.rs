@@ -2,11 +2,11 @@
 
 use super::hbars::{self, Layout, RefKind, RefLine, Row};
 use super::{
-    Chart, DataTable, NARROW_MAX_WIDTH, NARROW_WIDTH, RateBar, pct, pct_target, points, tenths,
+    Chart, DataTable, NARROW_MAX_WIDTH, NARROW_WIDTH, RateBar, Target, pct, points, tenths,
 };
 use crate::fonts::Fonts;
 
-pub fn comparison(subject: &str, bars: &[RateBar], target: f64, fonts: &Fonts) -> Chart {
+pub fn comparison(subject: &str, bars: &[RateBar], target: &Target, fonts: &Fonts) -> Chart {
     let id = "chart-comparison";
     let title = format!("{subject}の利用率の比較");
     let rows: Vec<Row> = bars
@@ -20,10 +20,9 @@ pub fn comparison(subject: &str, bars: &[RateBar], target: f64, fonts: &Fonts) -
             gap_above: false,
         })
         .collect();
-    let target_label = format!("目標 {}", pct_target(target));
     let refs = [RefLine {
-        label: target_label,
-        rate: target,
+        label: target.line_label(),
+        rate: target.share,
         kind: RefKind::Target,
     }];
     let layout = Layout {
@@ -34,17 +33,19 @@ pub fn comparison(subject: &str, bars: &[RateBar], target: f64, fonts: &Fonts) -
         label_cap: 120.0,
         axis_top: false,
     };
-    let sketch = hbars::draw(id, &rows, &refs, target, &layout, fonts);
+    let sketch = hbars::draw(id, &rows, &refs, target.share, &layout, fonts);
     let description = describe(subject, bars, target);
     let svg = sketch.finish(id, &title, &description, NARROW_MAX_WIDTH);
 
     let mut table_rows = Vec::new();
     for b in bars {
-        let gap = tenths(target) - tenths(b.rate);
+        let gap = tenths(target.share) - tenths(b.rate);
         let to_target = if gap > 0 {
             format!("あと{}", points(gap))
-        } else {
+        } else if target.goal.is_some() {
             "達成".to_string()
+        } else {
+            "以上".to_string()
         };
         let mut rate = pct(b.rate);
         if b.illustrative {
@@ -62,7 +63,7 @@ pub fn comparison(subject: &str, bars: &[RateBar], target: f64, fonts: &Fonts) -
             columns: vec![
                 "対象".to_string(),
                 "利用率".to_string(),
-                format!("目標（{}）まで", pct_target(target)),
+                format!("{}まで", target.phrase()),
             ],
             rows: table_rows,
         },
@@ -71,7 +72,7 @@ pub fn comparison(subject: &str, bars: &[RateBar], target: f64, fonts: &Fonts) -
     }
 }
 
-fn describe(subject: &str, bars: &[RateBar], target: f64) -> String {
+fn describe(subject: &str, bars: &[RateBar], target: &Target) -> String {
     if bars.is_empty() {
         return format!("{subject}の利用率のデータはまだありません。");
     }
@@ -84,22 +85,13 @@ fn describe(subject: &str, bars: &[RateBar], target: f64) -> String {
             ""
         }
     };
-    let gap = tenths(target) - tenths(own.rate);
     out.push_str(&format!(
-        "{}の利用率は{}{}で、",
+        "{}の利用率は{}{}で、{}",
         own.label,
         pct(own.rate),
-        sample(own)
+        sample(own),
+        target.gap_sentence(own.rate)
     ));
-    if gap > 0 {
-        out.push_str(&format!(
-            "目標の{}まであと{}です。",
-            pct_target(target),
-            points(gap)
-        ));
-    } else {
-        out.push_str(&format!("目標の{}を達成しています。", pct_target(target)));
-    }
     let others: Vec<&RateBar> = bars.iter().filter(|b| !std::ptr::eq(*b, own)).collect();
     if others.is_empty() {
         return out;

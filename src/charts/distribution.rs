@@ -6,7 +6,7 @@ use plotters::style::text_anchor::HPos;
 use super::canvas::{Font, GRID, INK, INK_SOFT, Paint, Sketch, filled, stroked};
 use super::palette::{BLUE, DARK, GREY};
 use super::{
-    Chart, DataTable, NARROW_MAX_WIDTH, NARROW_WIDTH, pct_target, tenths, tenths_str, thousands,
+    Chart, DataTable, NARROW_MAX_WIDTH, NARROW_WIDTH, Target, tenths, tenths_str, thousands,
 };
 use crate::fonts::Fonts;
 
@@ -34,7 +34,8 @@ impl Band {
     fn long(&self) -> String {
         match self.to {
             Some(to) => format!("{}%以上{}%未満", trim(self.from), trim(to)),
-            None => format!("{}%以上（目標達成）", trim(self.from)),
+            // The description names the goal this band meets.
+            None => format!("{}%以上", trim(self.from)),
         }
     }
 }
@@ -82,12 +83,12 @@ pub fn distribution(
     subject: &str,
     rates: &[f64],
     illustrative: bool,
-    target: f64,
+    target: &Target,
     fonts: &Fonts,
 ) -> Chart {
     let id = "chart-distribution";
     let title = format!("{subject}の市区町村の利用率の分布");
-    let bands = bands(rates, target);
+    let bands = bands(rates, target.share);
     let mut description = describe(subject, rates.len(), &bands, target);
     let sample_note = "サンプル（架空）の値を含む集計です。";
     if illustrative {
@@ -105,13 +106,7 @@ pub fn distribution(
     let label_font = Font::new(14.0);
     let count_font = Font::new(15.0).bold();
     let tick_font = Font::new(14.0).fill(INK_SOFT).h(HPos::Center);
-    let labels: Vec<String> = bands
-        .iter()
-        .map(|(b, _)| match b.to {
-            Some(_) => b.short(),
-            None => format!("{}（目標）", b.short()),
-        })
-        .collect();
+    let labels: Vec<String> = bands.iter().map(|(b, _)| b.short()).collect();
     let label_w = labels
         .iter()
         .map(|l| label_font.bold().measure(fonts, l))
@@ -206,7 +201,7 @@ pub fn distribution(
     }
 }
 
-fn describe(subject: &str, n: usize, bands: &[(Band, usize)], target: f64) -> String {
+fn describe(subject: &str, n: usize, bands: &[(Band, usize)], target: &Target) -> String {
     if n == 0 {
         return format!("{subject}の市区町村の利用率のデータはまだありません。");
     }
@@ -228,18 +223,7 @@ fn describe(subject: &str, n: usize, bands: &[(Band, usize)], target: f64) -> St
         .filter(|(b, _)| b.to.is_none())
         .map(|(_, c)| *c)
         .sum::<usize>();
-    if met == 0 {
-        out.push_str(&format!(
-            "目標の{}に達している市区町村はまだありません。",
-            pct_target(target)
-        ));
-    } else {
-        out.push_str(&format!(
-            "目標の{}に達しているのは{}市区町村です。",
-            pct_target(target),
-            thousands(met)
-        ));
-    }
+    out.push_str(&target.count_sentence(met, "市区町村"));
     let detail: Vec<String> = bands
         .iter()
         .map(|(b, c)| format!("{}が{}", b.short(), thousands(*c)))

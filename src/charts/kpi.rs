@@ -6,8 +6,8 @@ use plotters::style::text_anchor::{HPos, VPos};
 use super::canvas::{Font, INK, INK_SOFT, Paint, Sketch, filled, stroked, wrap};
 use super::palette::{BLUE, DARK, GREY, RED};
 use super::{
-    Chart, DataTable, NARROW_MAX_WIDTH, NARROW_WIDTH, RateAxis, clamp_rate, pct, pct_target,
-    points, short_hash, tenths, tick_label,
+    Chart, DataTable, NARROW_MAX_WIDTH, NARROW_WIDTH, RateAxis, Target, clamp_rate, pct,
+    pct_target, points, short_hash, tenths, tick_label,
 };
 use crate::fonts::Fonts;
 
@@ -19,14 +19,16 @@ pub fn kpi_progress(
     subject: &str,
     label: &str,
     current: f64,
-    target: f64,
+    goal: &Target,
     detail: &str,
     illustrative: bool,
     fonts: &Fonts,
 ) -> Chart {
     let id = format!("chart-kpi-{}", short_hash(label));
-    let title = format!("{subject}の{label}と目標");
-    let mut description = describe(subject, label, current, target, detail);
+    let goal_name = goal.goal.as_deref().unwrap_or("目標");
+    let title = format!("{subject}の{label}と{goal_name}");
+    let mut description = describe(subject, label, current, goal, detail);
+    let target = goal.share;
     // A value from (or computed from) sample figures: the bar is hatched and footnoted.
     let sample_note = "斜線の棒はサンプル（架空）の値です。";
     if illustrative {
@@ -53,9 +55,9 @@ pub fn kpi_progress(
     let tick_y = bar_top + BAR_H + 18.0;
     let gap = tenths(target) - tenths(current);
     let mut remaining = if gap > 0 {
-        format!("目標まであと{}", points(gap))
+        format!("{goal_name}まであと{}", points(gap))
     } else {
-        "目標を達成しています".to_string()
+        format!("{goal_name}を達成しています")
     };
     if !detail.is_empty() {
         remaining.push_str(&format!("（{detail}）"));
@@ -128,7 +130,7 @@ pub fn kpi_progress(
     );
     sketch.with(Paint::class("target"), |root| root.draw(&marker));
     let marker_font = Font::new(14.0).bold().h(HPos::Center);
-    let marker_label = format!("目標 {}", pct_target(target));
+    let marker_label = goal.line_label();
     let mw = marker_font.measure(fonts, &marker_label);
     let mx =
         (f64::from(tx) / super::canvas::SCALE).clamp(MARGIN + mw / 2.0, WIDTH - MARGIN - mw / 2.0);
@@ -190,8 +192,8 @@ pub fn kpi_progress(
             columns: vec![
                 "指標".to_string(),
                 "現在".to_string(),
-                "目標".to_string(),
-                "目標まで".to_string(),
+                goal_name.to_string(),
+                format!("{goal_name}まで"),
                 "補足".to_string(),
             ],
             rows: vec![vec![
@@ -211,8 +213,8 @@ pub fn kpi_progress(
     }
 }
 
-fn describe(subject: &str, label: &str, current: f64, target: f64, detail: &str) -> String {
-    let gap = tenths(target) - tenths(current);
+fn describe(subject: &str, label: &str, current: f64, goal: &Target, detail: &str) -> String {
+    let gap = tenths(goal.share) - tenths(current);
     let detail = if detail.is_empty() {
         String::new()
     } else {
@@ -220,16 +222,16 @@ fn describe(subject: &str, label: &str, current: f64, target: f64, detail: &str)
     };
     if gap > 0 {
         format!(
-            "{subject}の{label}は{}で、目標の{}まであと{}{detail}です。",
+            "{subject}の{label}は{}で、{}まであと{}{detail}です。",
             pct(current),
-            pct_target(target),
+            goal.phrase(),
             points(gap)
         )
     } else {
         format!(
-            "{subject}の{label}は{}で、目標の{}を達成しています{detail}。",
+            "{subject}の{label}は{}で、{}を達成しています{detail}。",
             pct(current),
-            pct_target(target)
+            goal.phrase()
         )
     }
 }

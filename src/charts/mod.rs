@@ -158,34 +158,10 @@ pub mod palette {
     }
 }
 
-/// A rate in tenths of a percent (0.078 → 78), the precision every chart shows.
-pub(crate) fn tenths(rate: f64) -> i64 {
-    if rate.is_finite() {
-        (rate * 1000.0).round() as i64
-    } else {
-        0
-    }
-}
-
-/// A rate shown with one decimal: "7.8%".
-pub(crate) fn pct(rate: f64) -> String {
-    format!("{}%", tenths_str(tenths(rate)))
-}
-
-/// A target shown without a needless decimal: "30%", "32.5%".
-pub(crate) fn pct_target(rate: f64) -> String {
-    let t = tenths(rate);
-    if t % 10 == 0 {
-        format!("{}%", t / 10)
-    } else {
-        format!("{}%", tenths_str(t))
-    }
-}
-
-pub(crate) fn tenths_str(t: i64) -> String {
-    let sign = if t < 0 { "-" } else { "" };
-    format!("{sign}{}.{}", t.abs() / 10, t.abs() % 10)
-}
+// How charts write numbers: the crate's one `format` module.
+pub(crate) use crate::format::{
+    percent as pct, target_percent as pct_target, tenths, tenths_text as tenths_str,
+};
 
 /// "22.2ポイント" for a difference in tenths of a percent.
 pub(crate) fn points(diff_tenths: i64) -> String {
@@ -194,15 +170,90 @@ pub(crate) fn points(diff_tenths: i64) -> String {
 
 /// "1,234" for counts.
 pub(crate) fn thousands(n: usize) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
+    crate::format::thousands(n as u64)
+}
+
+/// The reference a chart measures rates against, under the name that says
+/// what it is (see `model::Goals`): a goal of the places shown
+/// (「市区町村の目標」 for municipal rates, 「都道府県の目標」 for a share of
+/// municipalities), or a level with no goal behind it (prefecture and
+/// national office rates against the municipal target's 30%), which charts
+/// count as 「利用率が30%以上」 and never as a goal met.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Target {
+    /// 0–1.
+    pub share: f64,
+    /// The goal's name (市区町村の目標), or `None` for a level.
+    pub goal: Option<String>,
+}
+
+impl Target {
+    pub fn goal(name: &str, share: f64) -> Target {
+        Target {
+            share,
+            goal: Some(name.to_string()),
         }
-        out.push(c);
     }
-    out
+
+    pub fn level(share: f64) -> Target {
+        Target { share, goal: None }
+    }
+
+    /// The label of its line: 「市区町村の目標 30%」, or 「30%」 for a level.
+    pub fn line_label(&self) -> String {
+        match &self.goal {
+            Some(name) => format!("{name} {}", pct_target(self.share)),
+            None => format!("利用率{}", pct_target(self.share)),
+        }
+    }
+
+    /// 「市区町村の目標（30%）」, or 「利用率30%」.
+    pub fn phrase(&self) -> String {
+        match &self.goal {
+            Some(name) => format!("{name}（{}）", pct_target(self.share)),
+            None => format!("利用率{}", pct_target(self.share)),
+        }
+    }
+
+    /// A rate, as shown, reaches it.
+    pub fn reached(&self, rate: f64) -> bool {
+        tenths(rate) >= tenths(self.share)
+    }
+
+    /// How many of the places shown reach it: 「市区町村の目標（30%）を達成して
+    /// いるのは2市区町村です。」, or for a level 「利用率が30%以上の都道府県は2です。」
+    pub fn count_sentence(&self, count: usize, unit: &str) -> String {
+        match (&self.goal, count) {
+            (Some(_), 0) => format!("{}を達成している{unit}はまだありません。", self.phrase()),
+            (Some(_), n) => format!(
+                "{}を達成しているのは{}{unit}です。",
+                self.phrase(),
+                thousands(n)
+            ),
+            (None, 0) => format!(
+                "利用率が{}以上の{unit}はまだありません。",
+                pct_target(self.share)
+            ),
+            (None, n) => format!(
+                "利用率が{}以上の{unit}は{}です。",
+                pct_target(self.share),
+                thousands(n)
+            ),
+        }
+    }
+
+    /// How one rate stands: 「市区町村の目標（30%）まであと7.0ポイントです。」 /
+    /// 「市区町村の目標（30%）を達成しています。」 (for a level: 「30%まであと…」 /
+    /// 「30%以上です。」).
+    pub fn gap_sentence(&self, rate: f64) -> String {
+        let gap = tenths(self.share) - tenths(rate);
+        match (&self.goal, gap > 0) {
+            (Some(_), true) => format!("{}まであと{}です。", self.phrase(), points(gap)),
+            (Some(_), false) => format!("{}を達成しています。", self.phrase()),
+            (None, true) => format!("{}まであと{}です。", pct_target(self.share), points(gap)),
+            (None, false) => format!("{}以上です。", pct_target(self.share)),
+        }
+    }
 }
 
 /// A rate made safe for drawing: finite and within 0..1.

@@ -2,7 +2,7 @@
 
 use super::hbars::{self, Layout, RefKind, RefLine, Row};
 use super::{
-    Chart, DataTable, NARROW_MAX_WIDTH, NARROW_WIDTH, RateBar, pct, pct_target, tenths, unit_for,
+    Chart, DataTable, NARROW_MAX_WIDTH, NARROW_WIDTH, RateBar, Target, pct, tenths, unit_for,
 };
 use crate::fonts::Fonts;
 
@@ -35,9 +35,9 @@ pub(crate) fn ranked(items: &[RateBar]) -> Vec<(usize, &RateBar)> {
 pub fn ranking(
     subject: &str,
     items: &[RateBar],
-    target: f64,
-    own: Option<(&str, f64)>,
-    national: Option<f64>,
+    target: &Target,
+    own: Option<&RateBar>,
+    national: Option<&RateBar>,
     fonts: &Fonts,
 ) -> Chart {
     let id = "chart-ranking";
@@ -51,27 +51,34 @@ pub fn ranking(
             rank: Some(*rank),
             label: b.label.clone(),
             rate: b.rate,
-            emphasis: b.emphasis || own.is_some_and(|(name, _)| name == b.label),
+            emphasis: b.emphasis || own.is_some_and(|o| o.label == b.label),
             illustrative: b.illustrative,
             gap_above: false,
         })
         .collect();
     let mut refs = vec![RefLine {
-        label: format!("目標 {}", pct_target(target)),
-        rate: target,
+        label: target.line_label(),
+        rate: target.share,
         kind: RefKind::Target,
     }];
-    if let Some((name, rate)) = own {
+    let sample = |b: &RateBar| {
+        if b.illustrative {
+            "（サンプル）"
+        } else {
+            ""
+        }
+    };
+    if let Some(o) = own {
         refs.push(RefLine {
-            label: format!("{name} {}", pct(rate)),
-            rate,
+            label: format!("{} {}{}", o.label, pct(o.rate), sample(o)),
+            rate: o.rate,
             kind: RefKind::Own,
         });
     }
-    if let Some(rate) = national {
+    if let Some(n) = national {
         refs.push(RefLine {
-            label: format!("全国 {}", pct(rate)),
-            rate,
+            label: format!("全国 {}{}", pct(n.rate), sample(n)),
+            rate: n.rate,
             kind: RefKind::National,
         });
     }
@@ -85,7 +92,7 @@ pub fn ranking(
         label_cap: 112.0,
         axis_top: long,
     };
-    let sketch = hbars::draw(id, &rows, &refs, target, &layout, fonts);
+    let sketch = hbars::draw(id, &rows, &refs, target.share, &layout, fonts);
     let max_width = if long { WIDE_WIDTH } else { NARROW_MAX_WIDTH };
     let svg = sketch.finish(id, &title, &description, max_width);
     let small_svg = long.then(|| {
@@ -98,8 +105,8 @@ pub fn ranking(
             axis_top: false,
             ..layout
         };
-        let sketch = hbars::draw(&small_id, &rows, &refs, target, &layout, fonts);
-        let own_name = own.map(|(name, _)| name).filter(|_| kept);
+        let sketch = hbars::draw(&small_id, &rows, &refs, target.share, &layout, fonts);
+        let own_name = own.map(|o| o.label.as_str()).filter(|_| kept);
         let small_description = format!(
             "{description}この図は上位{ENDS}と下位{ENDS}{}だけを示しています。すべての順位は表にあります。",
             own_name.map(|n| format!("、{n}の前後")).unwrap_or_default()
@@ -163,9 +170,9 @@ fn describe(
     subject: &str,
     unit: &str,
     ranked: &[(usize, &RateBar)],
-    target: f64,
-    own: Option<(&str, f64)>,
-    national: Option<f64>,
+    target: &Target,
+    own: Option<&RateBar>,
+    national: Option<&RateBar>,
 ) -> String {
     let n = ranked.len();
     if n == 0 {
@@ -183,30 +190,33 @@ fn describe(
     ));
     let met = ranked
         .iter()
-        .filter(|(_, b)| tenths(b.rate) >= tenths(target))
+        .filter(|(_, b)| target.reached(b.rate))
         .count();
-    if met == 0 {
-        out.push_str(&format!(
-            "目標の{}に達している{unit}はまだありません。",
-            pct_target(target)
-        ));
-    } else {
-        out.push_str(&format!(
-            "目標の{}に達しているのは{met}{unit}です。",
-            pct_target(target)
-        ));
-    }
-    if let Some((name, rate)) = own {
-        match ranked.iter().find(|(_, b)| b.label == name) {
+    out.push_str(&target.count_sentence(met, unit));
+    let sample = |b: &RateBar| {
+        if b.illustrative {
+            "（サンプル値）"
+        } else {
+            ""
+        }
+    };
+    if let Some(o) = own {
+        let name = &o.label;
+        match ranked.iter().find(|(_, b)| &b.label == name) {
             Some((rank, _)) => out.push_str(&format!(
-                "{name}は{n}{unit}中{rank}位で、{}です。",
-                pct(rate)
+                "{name}は{n}{unit}中{rank}位で、{}{}です。",
+                pct(o.rate),
+                sample(o)
             )),
-            None => out.push_str(&format!("{name}の利用率は{}です。", pct(rate))),
+            None => out.push_str(&format!(
+                "{name}の利用率は{}{}です。",
+                pct(o.rate),
+                sample(o)
+            )),
         }
     }
-    if let Some(rate) = national {
-        out.push_str(&format!("全国の利用率は{}です。", pct(rate)));
+    if let Some(n) = national {
+        out.push_str(&format!("全国の利用率は{}{}です。", pct(n.rate), sample(n)));
     }
     if ranked.iter().any(|(_, b)| b.illustrative) {
         out.push_str("斜線の棒はサンプル（架空）の値です。");

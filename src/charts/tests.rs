@@ -10,6 +10,19 @@ use crate::problems::Problems;
 
 const TARGET: f64 = 0.30;
 
+fn target() -> Target {
+    Target::goal("市区町村の目標", TARGET)
+}
+
+fn reference(label: &str, rate: f64) -> RateBar {
+    RateBar {
+        label: label.to_string(),
+        rate,
+        emphasis: false,
+        illustrative: false,
+    }
+}
+
 fn fonts() -> &'static Fonts {
     static FONTS: OnceLock<Fonts> = OnceLock::new();
     FONTS.get_or_init(|| {
@@ -44,7 +57,7 @@ fn shizuoka_comparison() -> Chart {
             bar("静岡県", 0.078, false, false),
             bar("全国", 0.046, false, false),
         ],
-        TARGET,
+        &target(),
         fonts(),
     )
 }
@@ -98,9 +111,9 @@ fn long_ranking() -> Chart {
     ranking(
         "北海道",
         &items,
-        TARGET,
-        Some(("札幌市", 0.052)),
-        Some(0.046),
+        &target(),
+        Some(&reference("札幌市", 0.052)),
+        Some(&reference("全国", 0.046)),
         fonts(),
     )
 }
@@ -109,9 +122,9 @@ fn shizuoka_ranking() -> Chart {
     ranking(
         "静岡県",
         &shizuoka_items(),
-        TARGET,
-        Some(("静岡市", 0.078)),
-        Some(0.046),
+        &target(),
+        Some(&reference("静岡市", 0.078)),
+        Some(&reference("全国", 0.046)),
         fonts(),
     )
 }
@@ -140,6 +153,7 @@ fn real_tiles() -> Vec<Tile> {
 fn trend_chart() -> Chart {
     trend(
         "静岡市",
+        "利用率",
         &[
             TrendPoint {
                 date: date(2024, 11, 6),
@@ -157,7 +171,7 @@ fn trend_chart() -> Chart {
                 illustrative: true,
             },
         ],
-        TARGET,
+        Some(&target()),
         fonts(),
     )
 }
@@ -171,7 +185,7 @@ fn monthly_trend() -> Chart {
             illustrative: m > 6,
         })
         .collect();
-    trend("静岡市", &monthly, TARGET, fonts())
+    trend("静岡市", "利用率", &monthly, Some(&target()), fonts())
 }
 
 fn distribution_chart() -> Chart {
@@ -180,7 +194,7 @@ fn distribution_chart() -> Chart {
         .map(|b| b.rate)
         .chain([0.31, 0.05, 0.30])
         .collect();
-    distribution("静岡県", &rates, true, TARGET, fonts())
+    distribution("静岡県", &rates, true, &target(), fonts())
 }
 
 fn kpi_chart() -> Chart {
@@ -188,7 +202,7 @@ fn kpi_chart() -> Chart {
         "静岡市",
         "利用率",
         0.078,
-        TARGET,
+        &target(),
         "あと 1,234 事業所",
         false,
         fonts(),
@@ -201,16 +215,16 @@ fn all_charts() -> Vec<Chart> {
         kpi_chart(),
         kpi_progress(
             "静岡県",
-            "目標を達成した市区町村の割合",
+            "市区町村の目標を達成した市区町村の割合",
             0.12,
-            0.5,
+            &Target::goal("都道府県の目標", 0.5),
             "あと 14 市町",
             true,
             fonts(),
         ),
         trend_chart(),
         shizuoka_ranking(),
-        tile_map(&real_tiles(), TARGET, fonts()),
+        tile_map(&real_tiles(), &target(), fonts()),
         distribution_chart(),
     ]
 }
@@ -267,7 +281,7 @@ fn ranking_is_descending_with_ties_by_name() {
             (3, tied[2])
         ]
     );
-    let chart = ranking("静岡県", &items, TARGET, None, None, fonts());
+    let chart = ranking("静岡県", &items, &target(), None, None, fonts());
     let names: Vec<&str> = chart.table.rows.iter().map(|r| r[1].as_str()).collect();
     assert_eq!(names, vec!["三島市", "沼津市", tied[0], tied[1], tied[2]]);
     // The bars appear in the same order, longest first.
@@ -347,7 +361,7 @@ fn tile_layout_covers_47_prefectures_once_in_distinct_cells() {
         rate: Some(0.9),
         illustrative: false,
     });
-    let chart = tile_map(&tiles, TARGET, fonts());
+    let chart = tile_map(&tiles, &target(), fonts());
     let mut drawn = attr_values(&chart.svg, r#"class="tile""#, "data-code");
     assert_eq!(drawn.len(), 47);
     drawn.sort();
@@ -370,7 +384,7 @@ fn descriptions_carry_the_figures() {
     let c = shizuoka_comparison();
     assert!(
         c.description.starts_with(
-            "静岡市の利用率は7.8%（サンプル値）で、目標の30%まであと22.2ポイントです。"
+            "静岡市の利用率は7.8%（サンプル値）で、市区町村の目標（30%）まであと22.2ポイントです。"
         ),
         "{}",
         c.description
@@ -391,7 +405,7 @@ fn descriptions_carry_the_figures() {
     let k = kpi_chart();
     assert_eq!(
         k.description,
-        "静岡市の利用率は7.8%で、目標の30%まであと22.2ポイント（あと 1,234 事業所）です。"
+        "静岡市の利用率は7.8%で、市区町村の目標（30%）まであと22.2ポイント（あと 1,234 事業所）です。"
     );
 
     let t = trend_chart();
@@ -419,7 +433,13 @@ fn descriptions_carry_the_figures() {
     );
     assert!(r.description.contains("全国の利用率は4.6%です。"));
 
-    let m = tile_map(&real_tiles(), TARGET, fonts());
+    let m = tile_map(&real_tiles(), &Target::level(TARGET), fonts());
+    // Prefecture rates have no goal: the tile map counts a level, under its own name.
+    assert!(
+        m.description.contains("利用率が30%以上の都道府県は") && !m.description.contains("目標"),
+        "{}",
+        m.description
+    );
     assert!(
         m.description.contains("最も高いのは鳥取県の17.8%"),
         "{}",
@@ -440,7 +460,7 @@ fn descriptions_carry_the_figures() {
     );
     assert!(
         d.description
-            .contains("目標の30%に達しているのは2市区町村です。"),
+            .contains("市区町村の目標（30%）を達成しているのは2市区町村です。"),
         "{}",
         d.description
     );
@@ -453,7 +473,7 @@ fn descriptions_carry_the_figures() {
     assert_eq!(total, 38);
     assert_eq!(
         d.table.rows.last().unwrap(),
-        &vec!["30%以上（目標達成）".to_string(), "2".to_string()]
+        &vec!["30%以上".to_string(), "2".to_string()]
     );
 }
 
@@ -627,7 +647,7 @@ fn long_names_are_measured_not_counted() {
             false,
         ),
     ];
-    let chart = ranking("鹿児島県", &items, TARGET, None, None, fonts());
+    let chart = ranking("鹿児島県", &items, &target(), None, None, fonts());
     assert!(chart.svg.contains(">いちき串木野市</text>"));
     // The absurdly long name is shortened on the chart (full name in a tooltip and the table).
     assert!(chart.svg.contains("…</text>"));
@@ -651,7 +671,7 @@ fn text_is_escaped() {
             bar("A&B<市>\"", 0.1, true, false),
             bar("全国", 0.046, false, false),
         ],
-        TARGET,
+        &target(),
         fonts(),
     );
     assert!(chart.svg.contains("A&amp;B&lt;市&gt;&quot;"));
@@ -730,22 +750,23 @@ fn ids_are_distinct_on_a_page() {
 fn degenerate_inputs_still_render() {
     let f = fonts();
     let charts = vec![
-        comparison("静岡市", &[], TARGET, f),
-        trend("静岡市", &[], TARGET, f),
+        comparison("静岡市", &[], &target(), f),
+        trend("静岡市", "利用率", &[], Some(&target()), f),
         trend(
             "静岡市",
+            "利用率",
             &[TrendPoint {
                 date: date(2023, 11, 6),
                 rate: f64::NAN,
                 illustrative: false,
             }],
-            TARGET,
+            Some(&target()),
             f,
         ),
-        ranking("静岡県", &[], TARGET, None, None, f),
-        tile_map(&[], TARGET, f),
-        distribution("静岡県", &[], false, TARGET, f),
-        kpi_progress("全国", "利用率", 0.9, TARGET, "", false, f),
+        ranking("静岡県", &[], &target(), None, None, f),
+        tile_map(&[], &target(), f),
+        distribution("静岡県", &[], false, &target(), f),
+        kpi_progress("全国", "利用率", 0.9, &target(), "", false, f),
     ];
     for c in charts {
         parse(&c.svg);
@@ -801,7 +822,7 @@ fn preview() {
     tiles[0].rate = Some(0.31);
     tiles[1].rate = Some(0.25);
     let extra = [
-        ("tile_map_missing", tile_map(&tiles, TARGET, fonts())),
+        ("tile_map_missing", tile_map(&tiles, &target(), fonts())),
         ("ranking190", long_ranking()),
         ("trend_monthly", monthly_trend()),
     ];
@@ -894,7 +915,7 @@ fn long_names_ranking() -> Chart {
             bar("静岡市", 0.078, true, false),
             bar("浜松市", 0.05, false, false),
         ],
-        TARGET,
+        &target(),
         None,
         None,
         fonts(),
@@ -907,7 +928,7 @@ fn sample_values_are_marked_on_the_tile_map_and_the_distribution() {
     for t in tiles.iter_mut().take(3) {
         t.illustrative = true;
     }
-    let chart = tile_map(&tiles, TARGET, fonts());
+    let chart = tile_map(&tiles, &target(), fonts());
     // Three corner marks on the tiles and one in the legend.
     assert_eq!(chart.svg.matches(r#"class="sample""#).count(), 4);
     assert!(chart.svg.contains(">サンプル（架空）の値</text>"));
@@ -920,7 +941,7 @@ fn sample_values_are_marked_on_the_tile_map_and_the_distribution() {
     assert!(!chart.table.rows[3][1].contains("サンプル"));
     assert_text_fits(&chart);
     // Without samples, no mark.
-    let chart = tile_map(&real_tiles(), TARGET, fonts());
+    let chart = tile_map(&real_tiles(), &target(), fonts());
     assert!(!chart.svg.contains(r#"class="sample""#) && !chart.description.contains("サンプル"));
 
     let d = distribution_chart();
@@ -933,13 +954,13 @@ fn sample_values_are_marked_on_the_tile_map_and_the_distribution() {
             .ends_with("サンプル（架空）の値を含む集計です。")
     );
     assert!(d.table.caption.contains("サンプル"));
-    let plain = distribution("全国", &[0.1, 0.2], false, TARGET, fonts());
+    let plain = distribution("全国", &[0.1, 0.2], false, &target(), fonts());
     assert!(!plain.svg.contains("サンプル") && !plain.table.caption.contains("サンプル"));
 }
 
 #[test]
 fn a_kpi_from_sample_figures_is_hatched_and_footnoted() {
-    let sample = kpi_progress("静岡市", "利用率", 0.2, TARGET, "", true, fonts());
+    let sample = kpi_progress("静岡市", "利用率", 0.2, &target(), "", true, fonts());
     assert_eq!(
         attr_values(&sample.svg, r#"class="bar""#, "fill"),
         vec![format!("url(#{}-hatch-blue)", sample.id)]

@@ -6,7 +6,7 @@ use plotters::style::text_anchor::HPos;
 
 use super::canvas::{Font, INK, Paint, Sketch, WHITE, filled, stroked};
 use super::palette::{self, BANDS, NO_DATA};
-use super::{Chart, DataTable, Tile, pct, pct_target, tenths, tenths_str};
+use super::{Chart, DataTable, Target, Tile, pct, tenths, tenths_str};
 use crate::fonts::Fonts;
 
 /// (JIS prefecture number, full name, short name, column, row) of the 47-tile layout:
@@ -121,7 +121,7 @@ impl Bands {
             }
         };
         if i == self.len() - 1 {
-            return format!("{}%以上（目標）", trim(self.target));
+            return format!("{}%以上", trim(self.target));
         }
         let upper = self.edges.get(i).copied().unwrap_or(self.target);
         if i == 0 {
@@ -141,10 +141,13 @@ impl Bands {
     }
 }
 
-pub fn tile_map(tiles: &[Tile], target: f64, fonts: &Fonts) -> Chart {
+/// `target`: the level the top band starts at. Prefectures have no office-rate
+/// goal of their own, so the national page passes a level (see [`Target`]),
+/// and the description counts 「利用率が30%以上の都道府県」.
+pub fn tile_map(tiles: &[Tile], target: &Target, fonts: &Fonts) -> Chart {
     let id = "chart-tile-map";
     let title = "都道府県別の利用率（タイル地図）".to_string();
-    let bands = Bands::new(target);
+    let bands = Bands::new(target.share);
     // One entry per prefecture in code order; the first tile given for a code wins.
     let rates: Vec<(u8, &str, &str, Option<f64>, String)> = TILE_LAYOUT
         .iter()
@@ -368,7 +371,11 @@ pub fn tile_map(tiles: &[Tile], target: f64, fonts: &Fonts) -> Chart {
     }
 }
 
-fn describe(rates: &[(u8, &str, &str, Option<f64>, String)], bands: &Bands, target: f64) -> String {
+fn describe(
+    rates: &[(u8, &str, &str, Option<f64>, String)],
+    bands: &Bands,
+    target: &Target,
+) -> String {
     let with: Vec<(&str, f64)> = rates
         .iter()
         .filter_map(|(_, _, _, r, name)| r.map(|r| (name.as_str(), r)))
@@ -398,17 +405,7 @@ fn describe(rates: &[(u8, &str, &str, Option<f64>, String)], bands: &Bands, targ
         .iter()
         .filter(|(_, r)| bands.index(*r) == bands.len() - 1)
         .count();
-    if met == 0 {
-        out.push_str(&format!(
-            "目標の{}に達している都道府県はまだありません。",
-            pct_target(target)
-        ));
-    } else {
-        out.push_str(&format!(
-            "目標の{}に達しているのは{met}都道府県です。",
-            pct_target(target)
-        ));
-    }
+    out.push_str(&target.count_sentence(met, "都道府県"));
     let counts: Vec<String> = (0..bands.len())
         .map(|i| {
             let c = with.iter().filter(|(_, r)| bands.index(*r) == i).count();

@@ -7,8 +7,8 @@ use plotters::style::text_anchor::{HPos, VPos};
 use super::canvas::{Font, GRID, INK, INK_SOFT, Paint, Sketch, WHITE, stroked};
 use super::palette::{BLUE, DARK, RED};
 use super::{
-    Chart, DataTable, NARROW_MAX_WIDTH, NARROW_WIDTH, RateAxis, TrendPoint, clamp_rate, date_ja,
-    pct, pct_target, points, tenths, tick_label,
+    Chart, DataTable, NARROW_MAX_WIDTH, NARROW_WIDTH, RateAxis, Target, TrendPoint, clamp_rate,
+    date_ja, pct, points, tenths, tick_label,
 };
 use crate::fonts::Fonts;
 
@@ -41,14 +41,33 @@ impl Box {
     }
 }
 
-pub fn trend(subject: &str, points_in: &[TrendPoint], target: f64, fonts: &Fonts) -> Chart {
-    let id = "chart-trend";
-    let title = format!("{subject}の利用率の推移");
+/// The trend of `measure` (利用率, or the share of municipalities meeting
+/// 市区町村の目標) over snapshots, with the line of the goal that measures the
+/// same thing (`None`: no line, e.g. a prefecture's office rate, which no
+/// goal is set on).
+pub fn trend(
+    subject: &str,
+    measure: &str,
+    points_in: &[TrendPoint],
+    goal: Option<&Target>,
+    fonts: &Fonts,
+) -> Chart {
+    let id = if measure == "利用率" {
+        "chart-trend".to_string()
+    } else {
+        format!("chart-trend-{}", super::short_hash(measure))
+    };
+    let id = id.as_str();
+    let title = format!("{subject}の{measure}の推移");
     let mut pts: Vec<&TrendPoint> = points_in.iter().collect();
     pts.sort_by_key(|p| p.date);
-    let description = describe(subject, &pts, target);
+    let description = describe(subject, measure, &pts, goal);
+    let target = goal.map(|g| g.share);
 
-    let axis = RateAxis::new(pts.iter().map(|p| p.rate).fold(0.0, f64::max), target);
+    let axis = RateAxis::new(
+        pts.iter().map(|p| p.rate).fold(0.0, f64::max),
+        target.unwrap_or(0.0),
+    );
     let tick_font = Font::new(14.0).fill(INK_SOFT).h(HPos::Right);
     let tick_w = axis
         .ticks
@@ -89,18 +108,20 @@ pub fn trend(subject: &str, points_in: &[TrendPoint], target: f64, fonts: &Fonts
     }
     let base = PathElement::new(vec![(0.0, 0.0), (1.0, 0.0)], stroked(DARK, 1.5));
     sketch.with(Paint::none(), |_| frame.draw(&base));
-    let target_line = PathElement::new(
-        vec![
-            (0.0, clamp_rate(target).min(axis.max)),
-            (1.0, clamp_rate(target).min(axis.max)),
-        ],
-        stroked(RED, 2.0),
-    );
-    sketch.with(Paint::class("target").dash("6 4"), |_| {
-        frame.draw(&target_line)
+    let ty = target.map(|target| {
+        let target_line = PathElement::new(
+            vec![
+                (0.0, clamp_rate(target).min(axis.max)),
+                (1.0, clamp_rate(target).min(axis.max)),
+            ],
+            stroked(RED, 2.0),
+        );
+        sketch.with(Paint::class("target").dash("6 4"), |_| {
+            frame.draw(&target_line)
+        });
+        let (_, ty) = frame.map_coordinate(&(0.0, clamp_rate(target).min(axis.max)));
+        unit(ty)
     });
-    let (_, ty) = frame.map_coordinate(&(0.0, clamp_rate(target).min(axis.max)));
-    let ty = unit(ty);
 
     // The line, as plotters series: dashed where it runs to or from an illustrative value.
     let data: Vec<(f64, f64)> = pts
@@ -151,25 +172,27 @@ pub fn trend(subject: &str, points_in: &[TrendPoint], target: f64, fonts: &Fonts
         .collect();
 
     // The target label: at the right end above the line, else wherever it clears the points.
-    let target_font = Font::new(14.0).bold().h(HPos::Center);
-    let target_label = format!("目標 {}", pct_target(target));
-    let tw = target_font.measure(fonts, &target_label);
-    let candidates = [
-        (x1 - 4.0 - tw / 2.0, ty - 11.0),
-        (x0 + 4.0 + tw / 2.0, ty - 11.0),
-        (x1 - 4.0 - tw / 2.0, ty + 11.0),
-        (x0 + 4.0 + tw / 2.0, ty + 11.0),
-    ];
-    let (tx, tcy) = candidates
-        .iter()
-        .copied()
-        .find(|&(x, y)| {
-            let b = Box::text(x, y, tw, 14.0);
-            y - 7.0 >= 0.0 && !placed.iter().any(|o| o.hits(&b))
-        })
-        .unwrap_or(candidates[0]);
-    sketch.text(tx, tcy, &target_label, target_font, Paint::none().halo());
-    placed.push(Box::text(tx, tcy, tw, 14.0));
+    if let (Some(goal), Some(ty)) = (goal, ty) {
+        let target_font = Font::new(14.0).bold().h(HPos::Center);
+        let target_label = goal.line_label();
+        let tw = target_font.measure(fonts, &target_label);
+        let candidates = [
+            (x1 - 4.0 - tw / 2.0, ty - 11.0),
+            (x0 + 4.0 + tw / 2.0, ty - 11.0),
+            (x1 - 4.0 - tw / 2.0, ty + 11.0),
+            (x0 + 4.0 + tw / 2.0, ty + 11.0),
+        ];
+        let (tx, tcy) = candidates
+            .iter()
+            .copied()
+            .find(|&(x, y)| {
+                let b = Box::text(x, y, tw, 14.0);
+                y - 7.0 >= 0.0 && !placed.iter().any(|o| o.hits(&b))
+            })
+            .unwrap_or(candidates[0]);
+        sketch.text(tx, tcy, &target_label, target_font, Paint::none().halo());
+        placed.push(Box::text(tx, tcy, tw, 14.0));
+    }
 
     // Labels: the latest first, then the earliest, then the rest; a label that would overlap is left to the table.
     let mut order: Vec<usize> = (0..pts.len()).rev().collect();
@@ -263,7 +286,7 @@ pub fn trend(subject: &str, points_in: &[TrendPoint], target: f64, fonts: &Fonts
         svg,
         table: DataTable {
             caption: title,
-            columns: vec!["時点".to_string(), "利用率".to_string()],
+            columns: vec!["時点".to_string(), measure.to_string()],
             rows,
         },
         small_svg: None,
@@ -271,14 +294,14 @@ pub fn trend(subject: &str, points_in: &[TrendPoint], target: f64, fonts: &Fonts
     }
 }
 
-fn describe(subject: &str, pts: &[&TrendPoint], target: f64) -> String {
+fn describe(subject: &str, measure: &str, pts: &[&TrendPoint], goal: Option<&Target>) -> String {
     let (Some(first), Some(last)) = (pts.first(), pts.last()) else {
-        return format!("{subject}の利用率の推移のデータはまだありません。");
+        return format!("{subject}の{measure}の推移のデータはまだありません。");
     };
     let mut out = String::new();
     if pts.len() == 1 {
         out.push_str(&format!(
-            "{subject}の利用率は{}時点で{}です。",
+            "{subject}の{measure}は{}時点で{}です。",
             date_ja(first.date),
             pct(first.rate)
         ));
@@ -290,7 +313,7 @@ fn describe(subject: &str, pts: &[&TrendPoint], target: f64) -> String {
             std::cmp::Ordering::Equal => "変わっていません".to_string(),
         };
         out.push_str(&format!(
-            "{subject}の利用率は{}の{}から{}の{}へ、{change}（{}時点）。",
+            "{subject}の{measure}は{}の{}から{}の{}へ、{change}（{}時点）。",
             date_ja(first.date),
             pct(first.rate),
             date_ja(last.date),
@@ -298,15 +321,8 @@ fn describe(subject: &str, pts: &[&TrendPoint], target: f64) -> String {
             pts.len()
         ));
     }
-    let gap = tenths(target) - tenths(last.rate);
-    if gap > 0 {
-        out.push_str(&format!(
-            "目標の{}まではあと{}です。",
-            pct_target(target),
-            points(gap)
-        ));
-    } else {
-        out.push_str(&format!("目標の{}を達成しています。", pct_target(target)));
+    if let Some(goal) = goal {
+        out.push_str(&goal.gap_sentence(last.rate));
     }
     if pts.iter().any(|p| p.illustrative) {
         out.push_str("白抜きの点はサンプル（架空）の値です。");

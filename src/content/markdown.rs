@@ -3,13 +3,14 @@
 //! script. Template syntax in content is never evaluated (content never
 //! passes through Tera), so it prints literally.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
 
 use super::raw_html::{self, SELF_CLOSING_SIBLINGS, VOID};
 use super::resources::{self, NotLocal};
+use crate::format::file_label;
 
 /// How deep elements may nest in one body (blockquotes, lists, raw HTML tags
 /// together). Browsers stop at 512; content for councils never needs more than a
@@ -44,6 +45,9 @@ pub enum Issue {
 /// Renders Markdown bodies; holds the sanitizer configuration, built once.
 pub struct MarkdownRenderer {
     sanitizer: ammonia::Builder<'static>,
+    /// Files every site has (site-relative path → size in bytes): a link to one
+    /// of the labelled types shows its type and size, as generated links do.
+    files: BTreeMap<String, u64>,
 }
 
 impl Default for MarkdownRenderer {
@@ -59,6 +63,8 @@ struct Walk<'b> {
     problems: Vec<BodyProblem>,
     /// Open Markdown elements.
     depth: usize,
+    /// For each open Markdown link, the 「（PDF・42KB）」 label it ends with, if any.
+    links: Vec<Option<String>>,
     /// Open raw HTML elements, by name (void and self-closing-sibling elements never stay open).
     raw_open: Vec<String>,
     too_deep: bool,
@@ -76,6 +82,7 @@ impl<'b> Walk<'b> {
                 .collect(),
             problems: Vec::new(),
             depth: 0,
+            links: Vec::new(),
             raw_open: Vec::new(),
             too_deep: false,
             block: String::new(),
@@ -183,7 +190,30 @@ impl MarkdownRenderer {
             .attribute_filter(|element, attribute, value| {
                 resources::keep_attribute(element, attribute, value).then_some(value.into())
             });
-        Self { sanitizer }
+        Self {
+            sanitizer,
+            files: BTreeMap::new(),
+        }
+    }
+
+    /// The files every site has, by site-relative path (`assets/guide.pdf`)
+    /// with their sizes: links to them from a body show type and size.
+    pub fn with_files(mut self, files: BTreeMap<String, u64>) -> Self {
+        self.files = files;
+        self
+    }
+
+    /// 「（PDF・42KB）」 for a link from `page_url` to `dest` when `dest` is one of
+    /// the site's own files of a labelled type.
+    fn file_label(&self, page_url: &str, dest: &str) -> Option<String> {
+        let path = dest.split(['#', '?']).next().unwrap_or_default();
+        let ext = path.rsplit_once('.')?.1.to_ascii_lowercase();
+        if !file_label::LABELLED.contains(&ext.as_str()) {
+            return None;
+        }
+        let target = site_path(page_url, path)?;
+        let bytes = self.files.get(&target)?;
+        Some(format!("（{}）", file_label::label(&target, *bytes)))
     }
 
     /// Clean HTML that is not from a Markdown body (tests of the sanitizer alone).
@@ -277,6 +307,7 @@ impl MarkdownRenderer {
                                 }
                                 None => dest_url,
                             };
+                            walk.links.push(self.file_label(page_url, &dest_url));
                             Tag::Link {
                                 link_type,
                                 dest_url,
@@ -286,6 +317,14 @@ impl MarkdownRenderer {
                         }
                         other => other,
                     })
+                }
+                Event::End(TagEnd::Link) => {
+                    walk.depth = walk.depth.saturating_sub(1);
+                    match walk.links.pop().flatten() {
+                        // The label goes inside the link, so it is read with the link's name.
+                        Some(label) => Event::InlineHtml(CowStr::from(format!("{label}</a>"))),
+                        None => Event::End(TagEnd::Link),
+                    }
                 }
                 Event::End(tag) => {
                     walk.depth = walk.depth.saturating_sub(1);
@@ -313,6 +352,27 @@ impl MarkdownRenderer {
         };
         (html, walk.problems)
     }
+}
+
+/// The site-relative path a relative link `dest` on page `page_url` points
+/// to (`../assets/a.pdf` from `guides/x.html` → `assets/a.pdf`); `None` for an
+/// absolute URL, a scheme, or a path that climbs out of the site.
+fn site_path(page_url: &str, dest: &str) -> Option<String> {
+    if dest.is_empty() || dest.starts_with('/') || dest.contains(':') {
+        return None;
+    }
+    let mut parts: Vec<&str> = page_url.split('/').collect();
+    parts.pop();
+    for segment in dest.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
 }
 
 /// Puts every table in a region that scrolls sideways on a narrow screen and
@@ -398,6 +458,35 @@ mod tests {
         assert!(!html.contains("<script"), "{html}");
         assert!(!html.contains("onerror"), "{html}");
         assert!(!html.contains("javascript:"), "{html}");
+    }
+
+    #[test]
+    fn a_link_to_a_file_of_the_site_shows_its_type_and_size() {
+        let renderer = MarkdownRenderer::new().with_files(
+            [
+                ("assets/guide.pdf".to_string(), 43_000),
+                ("assets/flow.png".to_string(), 900),
+            ]
+            .into(),
+        );
+        let body = "[手引き](../assets/guide.pdf#page=2) と [図](../assets/flow.png) と \
+                    [ない](../assets/none.pdf) と [外](https://example.jp/a.pdf)";
+        let (html, problems) = renderer.render(body, "guides/start.html", &BTreeSet::new(), |p| {
+            p.to_string()
+        });
+        assert!(problems.is_empty(), "{problems:?}");
+        assert!(
+            html.contains(r#"<a href="../assets/guide.pdf#page=2">手引き（PDF・42KB）</a>"#),
+            "{html}"
+        );
+        assert!(html.contains(">図（PNG・1KB）</a>"), "{html}");
+        assert!(html.contains(">ない</a>"), "{html}");
+        assert!(html.contains(">外</a>"), "{html}");
+        assert_eq!(site_path("index.html", "../x.pdf"), None);
+        assert_eq!(
+            site_path("m/a/b.html", "./c/../d.pdf").as_deref(),
+            Some("m/a/d.pdf")
+        );
     }
 
     #[test]

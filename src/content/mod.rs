@@ -149,11 +149,14 @@ struct SourceFile {
 
 /// Load and render every Markdown file under `content_dir`.
 /// `build_date` is the date the sites are built for: news that has stayed
-/// listed for over a year before it gets a warning.
+/// listed for over a year before it gets a warning. `files` are the files
+/// every site has (site-relative path → bytes, e.g. the theme's `assets/…`):
+/// a body's link to one shows its type and size.
 pub fn load(
     content_dir: &Path,
     master: &MasterList,
     build_date: Date,
+    files: BTreeMap<String, u64>,
     problems: &mut Problems,
 ) -> Content {
     let mut sources = Vec::new();
@@ -231,7 +234,7 @@ pub fn load(
             .insert(s.rel.clone());
     }
     let empty = BTreeSet::new();
-    let renderer = MarkdownRenderer::new();
+    let renderer = MarkdownRenderer::new().with_files(files);
     type Loaded = (
         Scope,
         String,
@@ -248,8 +251,8 @@ pub fn load(
                 Scope::Municipality(code) => Some(Scope::Prefecture(
                     master
                         .municipality(code)
-                        .and_then(|m| master.prefecture_by_number(&m.prefecture_number))
-                        .map(|p| p.code.clone())
+                        .and_then(|m| master.prefecture_of(&m.code))
+                        .map(|p| p.code.to_string())
                         .unwrap_or_default(),
                 )),
                 Scope::Prefecture(_) => Some(s.scope.clone()),
@@ -320,8 +323,8 @@ fn report_expired_links(
         let prefecture = match &source.scope {
             Scope::Municipality(code) => master
                 .municipality(code)
-                .and_then(|m| master.prefecture_by_number(&m.prefecture_number))
-                .map(|p| p.code.clone()),
+                .and_then(|m| master.prefecture_of(&m.code))
+                .map(|p| p.code.to_string()),
             Scope::Prefecture(code) => Some(code.clone()),
             Scope::Shared => None,
         };
@@ -389,9 +392,9 @@ fn report_case_twins(
         if let Scope::Municipality(code) = &source.scope
             && let Some(p) = master
                 .municipality(code)
-                .and_then(|m| master.prefecture_by_number(&m.prefecture_number))
+                .and_then(|m| master.prefecture_of(&m.code))
         {
-            prefecture = lowered(&Scope::Prefecture(p.code.clone()));
+            prefecture = lowered(&Scope::Prefecture(p.code.to_string()));
             above.push(&prefecture);
         }
         if source.scope == Scope::Shared {

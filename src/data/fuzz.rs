@@ -459,6 +459,7 @@ fn fuzz_front_matter() {
                     dir.path(),
                     master(),
                     jiff::civil::date(2026, 11, 29),
+                    Default::default(),
                     &mut problems,
                 );
                 check_problems(&problems, dir.path())

@@ -1,6 +1,8 @@
-//! The JIS X 0402 master list of local governments (全国地方公共団体コード).
+//! The JIS X 0402 master list of local governments (全国地方公共団体コード),
+//! and [`Code`], the type every code is held in once it has been read.
 //!
-//! Codes are strings everywhere: `011002` must keep its leading zero.
+//! A code keeps its leading zero (`011002`): it is six ASCII digits, never a
+//! number.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -32,35 +34,197 @@ pub enum CodeError {
 
 /// Validate a 6-digit code's shape and check digit.
 pub fn validate_code(code: &str) -> Result<(), CodeError> {
-    if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(CodeError::Shape(code.to_string()));
-    }
-    let expected = check_digit(&code[..5]).expect("five ascii digits");
-    if code.as_bytes()[5] - b'0' != expected {
-        return Err(CodeError::CheckDigit {
-            code: code.to_string(),
-            expected: format!("{}{}", &code[..5], expected),
-        });
-    }
-    Ok(())
+    Code::parse(code).map(|_| ())
 }
 
-/// A prefecture: `code` is the 6-digit `PP0000`+check code, `number` the 2-digit `PP`.
+/// What a code names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CodeKind {
+    /// `000000`, the code outreach gives the national site (not a JIS code).
+    National,
+    /// `PP0000` + check digit.
+    Prefecture,
+    Municipality,
+}
+
+/// A JIS X 0402 code whose check digit was verified when it was made, or the
+/// national site's `000000`. It is six ASCII digits, so it reads as a `&str`
+/// (`&code` where a `&str` is wanted) and sorts as its text does.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Code([u8; 6]);
+
+impl Code {
+    /// The national site's code, `000000`.
+    pub const NATIONAL: Code = Code(*b"000000");
+
+    /// A 6-digit code with a correct check digit (`000000` is not one: see
+    /// [`Code::NATIONAL`]).
+    pub fn parse(text: &str) -> Result<Code, CodeError> {
+        let bytes: [u8; 6] = text
+            .as_bytes()
+            .try_into()
+            .ok()
+            .filter(|b: &[u8; 6]| b.iter().all(u8::is_ascii_digit))
+            .ok_or_else(|| CodeError::Shape(text.to_string()))?;
+        let expected = check_digit(&text[..5]).expect("five ascii digits");
+        if bytes[5] - b'0' != expected {
+            return Err(CodeError::CheckDigit {
+                code: text.to_string(),
+                expected: format!("{}{}", &text[..5], expected),
+            });
+        }
+        Ok(Code(bytes))
+    }
+
+    /// The code of prefecture `number` (1–47): `22` → `220001`.
+    pub fn of_prefecture(number: u8) -> Option<Code> {
+        if !(1..=47).contains(&number) {
+            return None;
+        }
+        let body = format!("{number:02}000");
+        let check = check_digit(&body)?;
+        Code::parse(&format!("{body}{check}")).ok()
+    }
+
+    pub fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.0).expect("a code is ASCII digits")
+    }
+
+    pub fn kind(&self) -> CodeKind {
+        if *self == Code::NATIONAL {
+            CodeKind::National
+        } else if &self.0[2..5] == b"000" {
+            CodeKind::Prefecture
+        } else {
+            CodeKind::Municipality
+        }
+    }
+
+    /// The prefecture number, 1–47 (`None` for the nation).
+    pub fn prefecture_number(&self) -> Option<u8> {
+        let n = (self.0[0] - b'0') * 10 + (self.0[1] - b'0');
+        (n > 0).then_some(n)
+    }
+
+    /// The first two digits, `"22"` (`"00"` for the nation).
+    pub fn prefecture_digits(&self) -> &str {
+        &self.as_str()[..2]
+    }
+
+    /// The code of the prefecture this code lies in (a prefecture's own code
+    /// for a prefecture; `None` for the nation).
+    pub fn prefecture(&self) -> Option<Code> {
+        Code::of_prefecture(self.prefecture_number()?)
+    }
+
+    /// Whether this code lies in prefecture `prefecture` (a prefecture lies in itself).
+    pub fn is_in(&self, prefecture: &Code) -> bool {
+        self.kind() != CodeKind::National && self.0[..2] == prefecture.0[..2]
+    }
+}
+
+impl std::ops::Deref for Code {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl std::borrow::Borrow<str> for Code {
+    fn borrow(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl AsRef<str> for Code {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::fmt::Debug for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Code({})", self.as_str())
+    }
+}
+
+impl PartialEq<str> for Code {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for Code {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl PartialEq<String> for Code {
+    fn eq(&self, other: &String) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<Code> for String {
+    fn eq(&self, other: &Code) -> bool {
+        self == other.as_str()
+    }
+}
+
+impl PartialEq<Code> for &str {
+    fn eq(&self, other: &Code) -> bool {
+        *self == other.as_str()
+    }
+}
+
+impl serde::Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl From<Code> for String {
+    fn from(code: Code) -> String {
+        code.as_str().to_string()
+    }
+}
+
+/// A prefecture.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Prefecture {
-    pub code: String,
-    pub number: String,
+    pub code: Code,
     pub name: String,
     pub kana: String,
+}
+
+impl Prefecture {
+    /// The 2-digit number, `"22"`.
+    pub fn number(&self) -> &str {
+        self.code.prefecture_digits()
+    }
 }
 
 /// A municipality (市区町村), belonging to one prefecture.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Municipality {
-    pub code: String,
-    pub prefecture_number: String,
+    pub code: Code,
     pub name: String,
     pub kana: String,
+}
+
+impl Municipality {
+    /// Its prefecture's 2-digit number, `"22"`.
+    pub fn prefecture_number(&self) -> &str {
+        self.code.prefecture_digits()
+    }
 }
 
 /// Every prefecture and municipality, in code order.
@@ -68,8 +232,8 @@ pub struct Municipality {
 pub struct MasterList {
     pub prefectures: Vec<Prefecture>,
     pub municipalities: Vec<Municipality>,
-    prefecture_index: BTreeMap<String, usize>,
-    municipality_index: BTreeMap<String, usize>,
+    prefecture_index: BTreeMap<Code, usize>,
+    municipality_index: BTreeMap<Code, usize>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -155,19 +319,22 @@ impl MasterList {
         let column = |role| header.column(role).expect("required column");
         for row in rows {
             let line = row.line;
-            let code = row.cell(column(Role::Code)).to_string();
-            let prefecture_code = row.cell(column(Role::PrefectureCode)).to_string();
-            if let Err(e) = validate_code(&code) {
-                table.error(
-                    problems,
-                    line,
-                    1,
-                    e.to_string(),
-                    "団体コードを確認してください",
-                );
-                continue;
-            }
-            if code[..2] != prefecture_code {
+            let text = row.cell(column(Role::Code));
+            let prefecture_code = row.cell(column(Role::PrefectureCode));
+            let code = match Code::parse(text) {
+                Ok(code) => code,
+                Err(e) => {
+                    table.error(
+                        problems,
+                        line,
+                        1,
+                        e.to_string(),
+                        "団体コードを確認してください",
+                    );
+                    continue;
+                }
+            };
+            if code.prefecture_digits() != prefecture_code {
                 table.error(
                     problems,
                     line,
@@ -181,24 +348,14 @@ impl MasterList {
             }
             let name = row.cell(column(Role::Name)).to_string();
             let kana = row.cell(column(Role::Kana)).to_string();
-            if &code[2..5] == "000" {
-                list.prefectures.push(Prefecture {
-                    code,
-                    number: prefecture_code,
-                    name,
-                    kana,
-                });
+            if code.kind() == CodeKind::Prefecture {
+                list.prefectures.push(Prefecture { code, name, kana });
             } else {
-                list.municipalities.push(Municipality {
-                    code,
-                    prefecture_number: prefecture_code,
-                    name,
-                    kana,
-                });
+                list.municipalities.push(Municipality { code, name, kana });
             }
         }
-        list.prefectures.sort_by(|a, b| a.code.cmp(&b.code));
-        list.municipalities.sort_by(|a, b| a.code.cmp(&b.code));
+        list.prefectures.sort_by_key(|p| p.code);
+        list.municipalities.sort_by_key(|m| m.code);
         list.reindex();
         list
     }
@@ -208,13 +365,13 @@ impl MasterList {
             .prefectures
             .iter()
             .enumerate()
-            .map(|(i, p)| (p.code.clone(), i))
+            .map(|(i, p)| (p.code, i))
             .collect();
         self.municipality_index = self
             .municipalities
             .iter()
             .enumerate()
-            .map(|(i, m)| (m.code.clone(), i))
+            .map(|(i, m)| (m.code, i))
             .collect();
     }
 
@@ -226,7 +383,12 @@ impl MasterList {
 
     /// A prefecture by its 2-digit number (`"22"`).
     pub fn prefecture_by_number(&self, number: &str) -> Option<&Prefecture> {
-        self.prefectures.iter().find(|p| p.number == number)
+        self.prefectures.iter().find(|p| p.number() == number)
+    }
+
+    /// The prefecture a code lies in (a prefecture's own for a prefecture).
+    pub fn prefecture_of(&self, code: &Code) -> Option<&Prefecture> {
+        self.prefecture(&code.prefecture()?)
     }
 
     pub fn municipality(&self, code: &str) -> Option<&Municipality> {
@@ -242,7 +404,7 @@ impl MasterList {
     ) -> impl Iterator<Item = &'a Municipality> + 'a {
         self.municipalities
             .iter()
-            .filter(move |m| m.prefecture_number == prefecture_number)
+            .filter(move |m| m.prefecture_number() == prefecture_number)
     }
 }
 
@@ -262,7 +424,7 @@ pub(crate) fn shipped() -> &'static MasterList {
 /// Resolve a code cell: 6-digit JIS codes, 2-digit (or Excel-shortened 1-digit)
 /// prefecture numbers, 5-digit codes that lost their leading zero in Excel or
 /// were written without their check digit.
-pub fn resolve_code(raw: &str, master: &MasterList) -> Result<String, (String, String)> {
+pub fn resolve_code(raw: &str, master: &MasterList) -> Result<Code, (String, String)> {
     let s: String = normalize_width(raw)
         .chars()
         .filter(|c| !c.is_whitespace())
@@ -278,7 +440,7 @@ pub fn resolve_code(raw: &str, master: &MasterList) -> Result<String, (String, S
         1 | 2 => {
             let number = format!("{s:0>2}");
             match master.prefecture_by_number(&number) {
-                Some(p) => Ok(p.code.clone()),
+                Some(p) => Ok(p.code),
                 None => Err((
                     format!("都道府県番号「{raw}」はありません"),
                     "都道府県番号は 01（北海道）から 47（沖縄県）です".into(),
@@ -286,15 +448,16 @@ pub fn resolve_code(raw: &str, master: &MasterList) -> Result<String, (String, S
             }
         }
         5 => {
-            let padded = format!("0{s}");
-            if validate_code(&padded).is_ok() && known(&padded) {
+            if let Ok(padded) = Code::parse(&format!("0{s}"))
+                && known(&padded)
+            {
                 return Ok(padded);
             }
-            if let Some(cd) = check_digit(&s) {
-                let full = format!("{s}{cd}");
-                if known(&full) {
-                    return Ok(full);
-                }
+            if let Some(cd) = check_digit(&s)
+                && let Ok(full) = Code::parse(&format!("{s}{cd}"))
+                && known(&full)
+            {
+                return Ok(full);
             }
             Err((
                 format!("団体コード「{raw}」は5桁で、どの団体のコードか分かりません"),
@@ -302,14 +465,14 @@ pub fn resolve_code(raw: &str, master: &MasterList) -> Result<String, (String, S
                     .into(),
             ))
         }
-        6 => match validate_code(&s) {
+        6 => match Code::parse(&s) {
             Err(e @ CodeError::CheckDigit { .. }) => Err((
                 e.to_string(),
                 "団体コードの6桁目（検査数字）を直してください".into(),
             )),
             Err(e) => Err((e.to_string(), "団体コードを確認してください".into())),
-            Ok(()) if known(&s) => Ok(s),
-            Ok(()) => Err((
+            Ok(code) if known(&code) => Ok(code),
+            Ok(_) => Err((
                 format!("団体コード「{s}」は団体コード一覧（data/municipalities.csv）にありません"),
                 "合併で無くなった団体や政令市の区のコードではないか確認し、一覧にあるコードで書いてください"
                     .into(),
@@ -355,13 +518,11 @@ mod tests {
         let mut problems = Problems::new();
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/municipalities.csv");
         let master = MasterList::load(&path, &mut problems);
-        assert_eq!(resolve_code("1", &master), Ok("010006".to_string()));
-        assert_eq!(resolve_code("11002", &master), Ok("011002".to_string()));
-        assert_eq!(resolve_code("22100", &master), Ok("221007".to_string()));
-        assert_eq!(
-            resolve_code("２２１００７", &master),
-            Ok("221007".to_string())
-        );
+        let resolved = |raw| resolve_code(raw, &master).map(String::from);
+        assert_eq!(resolved("1"), Ok("010006".to_string()));
+        assert_eq!(resolved("11002"), Ok("011002".to_string()));
+        assert_eq!(resolved("22100"), Ok("221007".to_string()));
+        assert_eq!(resolved("２２１００７"), Ok("221007".to_string()));
         assert!(resolve_code("48", &master).is_err());
         assert!(
             resolve_code("221008", &master)
@@ -400,5 +561,34 @@ mod tests {
         assert_eq!(list.municipalities.len(), 1741);
         assert_eq!(list.municipality("011002").unwrap().name, "札幌市");
         assert_eq!(list.municipalities_of("22").count(), 35);
+    }
+
+    #[test]
+    fn a_code_knows_its_kind_and_prefecture() {
+        let shizuoka = Code::parse("221007").unwrap();
+        assert_eq!(shizuoka.kind(), CodeKind::Municipality);
+        assert_eq!(shizuoka.prefecture_number(), Some(22));
+        assert_eq!(shizuoka.prefecture_digits(), "22");
+        assert_eq!(shizuoka.prefecture(), Some(Code::parse("220001").unwrap()));
+        assert_eq!(Code::of_prefecture(1).unwrap(), "010006");
+        assert_eq!(Code::of_prefecture(47).unwrap(), "470007");
+        assert_eq!(Code::of_prefecture(48), None);
+        let prefecture = Code::parse("220001").unwrap();
+        assert_eq!(prefecture.kind(), CodeKind::Prefecture);
+        assert_eq!(prefecture.prefecture(), Some(prefecture));
+        assert!(shizuoka.is_in(&prefecture) && prefecture.is_in(&prefecture));
+        assert!(!Code::parse("011002").unwrap().is_in(&prefecture));
+        assert_eq!(Code::NATIONAL.kind(), CodeKind::National);
+        assert_eq!(Code::NATIONAL.prefecture(), None);
+        assert!(!Code::NATIONAL.is_in(&prefecture));
+        // Made only from six digits with their check digit.
+        assert!(Code::parse("000000").is_err());
+        assert!(Code::parse("２２１００７").is_err());
+        assert!(Code::parse("22100７").is_err());
+        // Reads as its text, sorts as its text, serializes as its text.
+        let text: &str = &shizuoka;
+        assert_eq!(text, "221007");
+        assert!(Code::parse("011002").unwrap() < shizuoka);
+        assert_eq!(serde_json::to_string(&shizuoka).unwrap(), "\"221007\"");
     }
 }

@@ -491,7 +491,7 @@ fn read_row(
         number: number?,
         name: name?.1,
         service_type: service?,
-        municipality_code: municipality?,
+        municipality_code: municipality?.to_string(),
         since: since?,
         illustrative: illustrative?,
         reading: reading?,
@@ -657,7 +657,7 @@ fn check_address(
     {
         let own = master
             .municipality(code)
-            .and_then(|m| master.prefecture_by_number(&m.prefecture_number))
+            .and_then(|m| master.prefecture_of(&m.code))
             .map_or(String::new(), |p| p.name.clone());
         return Err((
             format!(

@@ -140,7 +140,7 @@ impl Provider {
             Provider::Municipality(c) => match master.municipality(c) {
                 Some(m) => {
                     let pref = master
-                        .prefecture_by_number(&m.prefecture_number)
+                        .prefecture_of(&m.code)
                         .map(|p| p.name.as_str())
                         .unwrap_or("");
                     format!("{pref}{}", m.name)

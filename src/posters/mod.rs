@@ -65,22 +65,31 @@ pub struct PosterInput {
     pub name: String,
     /// 静岡県静岡市
     pub full_name: String,
-    /// "7.8%"
-    pub headline_rate: Option<String>,
-    /// "5,055"
-    pub offices: Option<String>,
-    /// "392"
-    pub using: Option<String>,
-    /// "2023年11月6日"
-    pub date_display: Option<String>,
-    /// The figures are sample data: the poster prints that they are illustrative.
+    /// The site's office rate, 0–1 (templates: `{{ headline_rate | percent }}`).
+    pub headline_rate: Option<f64>,
+    /// Offices counted, and offices using the system (`| thousands`).
+    pub offices: Option<u64>,
+    pub using: Option<u64>,
+    /// The snapshot date of the headline (`| date_ja`).
+    pub date: Option<jiff::civil::Date>,
+    /// Some figure the poster prints is illustrative (sample) data.
     pub illustrative: bool,
-    /// "30%"
-    pub target: String,
-    /// e.g. 目標の30%まであと1,234事業所
+    /// The poster's own disclaimer, written from the snapshots of the
+    /// figures it prints: 「※このポスターの数値（2025年11月4日時点）は、すべて
+    /// 説明用の架空データ（サンプル）です。」 `None` when none is illustrative.
+    pub sample_notice: Option<String>,
+    /// The comparison chart's reference line, 0–1 (市区町村の目標's share).
+    pub target: f64,
+    /// Its label: 「市区町村の目標 30%」, or 「利用率30%」 where the bars are
+    /// prefecture and national rates, which no office-rate goal is set on.
+    pub target_label: String,
+    /// The goal this poster's `kpi_text` counts against, defined:
+    /// 「市区町村の目標: 事業所の30%が利用」.
+    pub goal_text: String,
+    /// e.g. 市区町村の目標（30%）まで、あと1,234事業所
     pub kpi_text: Option<String>,
-    /// Up to 3 bars: (label, rate 0..1).
-    pub comparison: Vec<(String, f64)>,
+    /// Up to 3 bars.
+    pub comparison: Vec<PosterBar>,
     pub helpdesk_name: String,
     pub helpdesk_phone: String,
     pub helpdesk_hours: String,
@@ -95,6 +104,15 @@ pub struct PosterInput {
     pub national_url: Option<String>,
     /// The national site's title, named when the QR code leads there.
     pub national_title: String,
+}
+
+/// One bar of a poster's comparison chart.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct PosterBar {
+    pub label: String,
+    /// 0–1.
+    pub rate: f64,
+    pub illustrative: bool,
 }
 
 impl PosterInput {
@@ -328,7 +346,7 @@ struct Bar {
     label: String,
     /// The rate, 0..1.
     rate: f64,
-    /// "7.8%"
+    /// "7.8%" (「7.8%（サンプル）」 for an illustrative value)
     text: String,
     /// Bar length as a share of the chart's axis (0..1).
     axis: f64,
@@ -433,6 +451,7 @@ impl PosterSet {
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".svg"]);
         register_functions(&mut tera, fonts.clone());
+        crate::format::register_filters(&mut tera);
         // Tera stops at the first broken template: drop it and retry, so one
         // run reports every broken template.
         loop {
@@ -540,9 +559,9 @@ impl PosterSet {
         context.insert("page", sheet);
         context.insert("design", design);
 
-        let target = parse_percent(&input.target);
-        let bars_max = input.comparison.iter().map(|(_, r)| *r).fold(0.0, f64::max);
-        let headline = input.headline_rate.as_deref().and_then(parse_percent);
+        let target = Some(input.target).filter(|t| *t > 0.0);
+        let bars_max = input.comparison.iter().map(|b| b.rate).fold(0.0, f64::max);
+        let headline = input.headline_rate;
         // Axis up to the next 10% above the target and every bar.
         let top = bars_max
             .max(target.unwrap_or(0.0))
@@ -552,12 +571,20 @@ impl PosterSet {
             .comparison
             .iter()
             .take(3)
-            .map(|(label, rate)| {
-                let rate = rate.clamp(0.0, 1.0);
+            .map(|b| {
+                let rate = b.rate.clamp(0.0, 1.0);
                 Bar {
-                    label: label.clone(),
+                    label: b.label.clone(),
                     rate,
-                    text: format!("{:.1}%", rate * 100.0),
+                    text: format!(
+                        "{}{}",
+                        crate::format::percent(rate),
+                        if b.illustrative {
+                            "（サンプル）"
+                        } else {
+                            ""
+                        }
+                    ),
                     axis: round4(rate / axis_max),
                 }
             })
@@ -825,12 +852,6 @@ fn round4(v: f64) -> f64 {
     (v * 10_000.0).round() / 10_000.0
 }
 
-/// "7.8%" → 0.078; "30％" → 0.3.
-fn parse_percent(text: &str) -> Option<f64> {
-    let number = text.trim().trim_end_matches(['%', '％']).trim();
-    number.parse::<f64>().ok().map(|v| v / 100.0)
-}
-
 fn title(input: &PosterInput, size: PaperSize) -> String {
     format!(
         "{} ケアプランデータ連携システムのご案内（ポスター {}）",
@@ -851,8 +872,8 @@ fn qr_target(input: &PosterInput) -> Option<(&str, bool)> {
 /// The comparison chart in words, from the same figures as its bars.
 fn chart_alt(input: &PosterInput, bars: &[Bar]) -> String {
     let mut alt = String::from("利用率の比較（横棒グラフ）");
-    if let Some(date) = &input.date_display {
-        alt.push_str(&format!("、{date}時点"));
+    if let Some(date) = input.date {
+        alt.push_str(&format!("、{}時点", crate::format::date_ja(date)));
     }
     alt.push_str(": ");
     let values: Vec<String> = bars
@@ -860,9 +881,9 @@ fn chart_alt(input: &PosterInput, bars: &[Bar]) -> String {
         .map(|b| format!("{} {}", b.label, b.text))
         .collect();
     alt.push_str(&values.join("、"));
-    alt.push_str(&format!("。破線は目標の{}。", input.target));
-    if input.illustrative {
-        alt.push_str("市区町村別の数値は説明用の架空データです。");
+    alt.push_str(&format!("。破線は{}。", input.target_label));
+    if let Some(notice) = &input.sample_notice {
+        alt.push_str(notice);
     }
     alt
 }

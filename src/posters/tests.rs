@@ -11,23 +11,33 @@ fn fonts() -> Arc<Fonts> {
     Arc::new(fonts)
 }
 
+const SAMPLE_NOTICE: &str =
+    "※このポスターの数値（2023年11月6日時点）は、すべて説明用の架空データ（サンプル）です。";
+
+fn bar(label: &str, rate: f64) -> PosterBar {
+    PosterBar {
+        label: label.into(),
+        rate,
+        illustrative: true,
+    }
+}
+
 fn input(name: &str) -> PosterInput {
     PosterInput {
         site_kind: "municipality".into(),
         name: name.into(),
         full_name: format!("高知県{name}"),
-        headline_rate: Some("7.8%".into()),
-        offices: Some("5,055".into()),
-        using: Some("392".into()),
-        date_display: Some("2023年11月6日".into()),
+        headline_rate: Some(0.078),
+        offices: Some(5055),
+        using: Some(392),
+        date: Some(date()),
         illustrative: true,
-        target: "30%".into(),
-        kpi_text: Some("目標の30%まであと1,125事業所".into()),
-        comparison: vec![
-            (name.into(), 0.078),
-            ("高知県".into(), 0.041),
-            ("全国".into(), 0.046),
-        ],
+        sample_notice: Some(SAMPLE_NOTICE.into()),
+        target: 0.3,
+        target_label: "市区町村の目標 30%".into(),
+        goal_text: "市区町村の目標: 事業所の30%が利用".into(),
+        kpi_text: Some("市区町村の目標（30%）まで、あと1,125事業所".into()),
+        comparison: vec![bar(name, 0.078), bar("高知県", 0.041), bar("全国", 0.046)],
         helpdesk_name: "ケアプランデータ連携システム ヘルプデスク".into(),
         helpdesk_phone: "0120-584-708".into(),
         helpdesk_hours: "平日 9:00〜17:00".into(),
@@ -198,7 +208,7 @@ fn long_names_get_smaller_type_and_figures_reach_the_svg() {
     );
     assert!(
         long.svg
-            .contains("市区町村別の数値は説明用の架空データです")
+            .contains("このポスターの数値（2023年11月6日時点）は、すべて説明用の架空データ")
     );
     assert!(long.pdf.starts_with(b"%PDF-"));
     assert!(long.png.starts_with(b"\x89PNG"));
@@ -222,6 +232,10 @@ fn without_url_there_is_no_qr_code() {
     let mut no_url = input("梼原町");
     no_url.url = None;
     no_url.illustrative = false;
+    no_url.sample_notice = None;
+    for bar in &mut no_url.comparison {
+        bar.illustrative = false;
+    }
     for design in set.designs() {
         let poster = set
             .render(&design, &no_url, A4, &PrintOptions::default(), date())
@@ -270,8 +284,6 @@ fn paper_sizes_by_name() {
     assert_eq!(paper_size("a4"), Some(A4));
     assert_eq!(paper_size("B2").unwrap().height_mm, 728.0);
     assert_eq!(paper_size("A5"), None);
-    assert_eq!(parse_percent("7.8%"), Some(0.078));
-    assert_eq!(parse_percent("30％"), Some(0.3));
 }
 
 /// Every text of a poster, with its glyphs' bounding box in millimetres from
@@ -322,14 +334,15 @@ fn text_stays_inside_the_safe_area_and_never_overlaps() {
         inputs.push(input.clone());
         input.url = None;
         input.illustrative = false;
+        input.sample_notice = None;
         input.kpi_text = None;
         inputs.push(input);
     }
     let mut extreme = input("全国");
-    extreme.headline_rate = Some("100.0%".into());
-    extreme.comparison = vec![("全国".into(), 1.0), ("いちき串木野市".into(), 0.0)];
-    extreme.offices = Some("181,566".into());
-    extreme.using = Some("181,566".into());
+    extreme.headline_rate = Some(1.0);
+    extreme.comparison = vec![bar("全国", 1.0), bar("いちき串木野市", 0.0)];
+    extreme.offices = Some(181_566);
+    extreme.using = Some(181_566);
     extreme.local_department = None;
     extreme.url = Some(format!("https://example.lg.jp/{}", "x".repeat(120)));
     inputs.push(extreme);
@@ -461,11 +474,11 @@ fn boxes_take_the_height_of_what_they_hold() {
     bare.url = None;
     let mut national = no_contact(input("全国"));
     national.site_kind = "national".into();
-    national.comparison = vec![("全国".into(), 0.046)];
+    national.comparison = vec![bar("全国", 0.046)];
     national.url = None;
     let mut prefecture = no_contact(input("静岡県"));
     prefecture.site_kind = "prefecture".into();
-    prefecture.comparison = vec![("静岡県".into(), 0.041), ("全国".into(), 0.046)];
+    prefecture.comparison = vec![bar("静岡県", 0.041), bar("全国", 0.046)];
     for design in set.designs() {
         for size in [A4, B2] {
             let sheet = Sheet::new(size, &PrintOptions::default());

@@ -14,11 +14,11 @@ use icalendar::{Calendar, Component, Event, EventLike, EventStatus as IcalStatus
 use jiff::civil::{Date, Weekday};
 use serde::Serialize;
 
-use super::format::thousands;
 use super::json_for_script;
 use super::open_data::CsvCell;
 use crate::content::{EventInfo, NewsItem};
 use crate::dates::{format_western, parse_iso};
+use crate::format::thousands;
 use crate::model::{Model, Site, SiteKind};
 
 /// Where an event stands on the build date.
@@ -664,7 +664,7 @@ pub fn events_csv(model: &Model, site: &Site, board: &NewsBoard) -> Vec<u8> {
     let (code, name) = match site.kind {
         // The national site is not a local government: no code, no name.
         SiteKind::National => (String::new(), String::new()),
-        _ => (site.code.clone(), site.full_name.clone()),
+        _ => (site.code.to_string(), site.full_name.clone()),
     };
     let rows = board.listed_events().filter_map(|item| {
         let event = item.event.as_ref()?;

@@ -5,8 +5,6 @@ pub mod accessibility;
 pub mod charts_view;
 pub mod events;
 pub mod feeds;
-pub mod file_label;
-pub mod format;
 pub mod open_data;
 pub mod partners;
 pub mod search;
@@ -266,9 +264,9 @@ impl Renderer<'_> {
                         events::ics(self.model, site, &item.title, &[item], self.build_date),
                     )
                 });
-                let ics_file = ics
-                    .as_ref()
-                    .map(|(path, bytes)| file_label::label(path, bytes.len() as u64));
+                let ics_file = ics.as_ref().map(|(path, bytes)| {
+                    crate::format::file_label::label(path, bytes.len() as u64)
+                });
                 page(
                     "news_item.html",
                     &item.url,
@@ -283,7 +281,7 @@ impl Renderer<'_> {
                 event_files.extend(ics);
             }
         }
-        let own_offices = partners::in_scope(site, self.offices);
+        let own_offices = self.model.offices_of(site, self.offices);
         // Scripts the finder and the search page load: plain files, so that
         // they work opened from disk.
         let mut scripts: Vec<(&str, Vec<u8>)> = Vec::new();
@@ -354,7 +352,7 @@ impl Renderer<'_> {
                 path: path.clone(),
                 label,
                 note: *note,
-                file: file_label::label(path, bytes.len() as u64),
+                file: crate::format::file_label::label(path, bytes.len() as u64),
             })
             .collect();
         let rows = data.rows.len();
@@ -523,7 +521,7 @@ impl Renderer<'_> {
         // The size of a file written or reused just now, for its link.
         let size_of = |rel: &str| {
             let bytes = sink.size_of(rel).expect("a poster file written or reused");
-            file_label::label(rel, bytes)
+            crate::format::file_label::label(rel, bytes)
         };
         let input = view.poster_input();
         let input_json = serde_json::to_vec(&input).expect("poster input serializes");
@@ -531,12 +529,7 @@ impl Renderer<'_> {
         let pack_inputs: Vec<crate::posters::PosterInput> =
             if site.kind == crate::model::SiteKind::Prefecture {
                 self.model
-                    .sites
-                    .iter()
-                    .filter(|m| {
-                        m.kind == crate::model::SiteKind::Municipality
-                            && m.prefecture_code.as_deref() == Some(site.code.as_str())
-                    })
+                    .children(site)
                     .map(|m| {
                         let entries = self
                             .content
@@ -573,7 +566,7 @@ impl Renderer<'_> {
             let rel = format!("posters/qr-{tag}.png");
             sink.write(&join(&site.dir, &rel), &png, None)
                 .map_err(SiteError::Output)?;
-            qr_file = Some(file_label::label(&rel, png.len() as u64));
+            qr_file = Some(crate::format::file_label::label(&rel, png.len() as u64));
         }
         for design in &job.designs {
             let preview = format!("posters/poster-{design}-{tag}.png");
@@ -616,7 +609,7 @@ impl Renderer<'_> {
                         && site
                             .prefecture_code
                             .as_ref()
-                            .is_some_and(|p| job.packs_for.contains(p))
+                            .is_some_and(|p| job.packs_for.contains(p.as_str()))
                     {
                         job.memo
                             .lock()

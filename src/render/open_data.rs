@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use crate::data::jis::MasterList;
 use crate::data::offices::Office;
-use crate::model::{History, Model, Site, SiteKind, meets};
+use crate::model::{History, Model, Shown, Site, SiteKind, SourceLine};
 
 /// One row: an entity's figures at one snapshot date.
 #[derive(Debug, Clone, Serialize)]
@@ -20,7 +20,10 @@ pub struct FigureRow {
     pub rate: Option<f64>,
     /// Whether the municipality meets its target (municipality rows only).
     pub target_met: Option<bool>,
+    /// The row comes from illustrative (sample) data.
     pub illustrative: bool,
+    /// The snapshot files it was read or summed from (`data/adoption/`), space-separated.
+    pub source_files: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -29,7 +32,8 @@ pub struct OpenData {
     pub site_name: String,
     pub build_date: String,
     pub denominator: String,
-    pub source: String,
+    /// Every snapshot file behind the rows, with where it comes from.
+    pub sources: Vec<SourceLine>,
     pub licence: String,
     pub licence_url: String,
     pub municipality_target: f64,
@@ -46,19 +50,26 @@ fn level_name(kind: SiteKind) -> &'static str {
 }
 
 fn rows_of(model: &Model, site: &Site, history: Option<&History>, out: &mut Vec<FigureRow>) {
-    let target = model.config.municipality_target_ppm();
-    for (date, f) in history.map(|h| h.points.as_slice()).unwrap_or_default() {
+    let target = &model.goals.municipal;
+    for f in history.map(|h| h.points.as_slice()).unwrap_or_default() {
         out.push(FigureRow {
-            date: date.to_string(),
-            code: site.code.clone(),
+            date: f.date().to_string(),
+            code: site.code.to_string(),
             name: site.name.clone(),
             level: level_name(site.kind),
             offices: f.offices,
             using_offices: f.using,
             rate: f.rate().map(|r| (r * 10_000.0).round() / 10_000.0),
             target_met: (site.kind == SiteKind::Municipality && f.offices > 0)
-                .then(|| meets(f.using, f.offices, target)),
-            illustrative: f.illustrative,
+                .then(|| target.met(f.using, f.offices)),
+            illustrative: f.illustrative(),
+            source_files: f
+                .provenance
+                .sources()
+                .iter()
+                .map(|s| s.file.as_str())
+                .collect::<Vec<_>>()
+                .join(" "),
         });
     }
 }
@@ -67,24 +78,20 @@ fn rows_of(model: &Model, site: &Site, history: Option<&History>, out: &mut Vec<
 /// municipalities for a prefecture), each in code then date order.
 pub fn open_data(model: &Model, site: &Site, build_date: &str) -> OpenData {
     let mut rows = Vec::new();
-    rows_of(model, site, model.history(site), &mut rows);
-    let children = model.sites.iter().filter(|s| match site.kind {
-        SiteKind::National => s.kind == SiteKind::Prefecture,
-        SiteKind::Prefecture => {
-            s.kind == SiteKind::Municipality
-                && s.prefecture_code.as_deref() == Some(site.code.as_str())
+    let mut shown = Shown::new();
+    for s in std::iter::once(site).chain(model.children(site)) {
+        let history = model.history(s);
+        for f in history.map(|h| h.points.as_slice()).unwrap_or_default() {
+            shown.add(s.kind, &f.provenance);
         }
-        SiteKind::Municipality => false,
-    });
-    for child in children {
-        rows_of(model, child, model.history(child), &mut rows);
+        rows_of(model, s, history, &mut rows);
     }
     OpenData {
-        site_code: site.code.clone(),
+        site_code: site.code.to_string(),
         site_name: site.full_name.clone(),
         build_date: build_date.to_string(),
         denominator: model.config.adoption.denominator.clone(),
-        source: model.config.adoption.source.clone(),
+        sources: shown.lines(&model.config.adoption.sources),
         licence: model.config.open_data.licence.clone(),
         licence_url: model.config.open_data.licence_url.clone(),
         municipality_target: model.config.kpi.municipality_target,
@@ -180,6 +187,7 @@ pub fn adoption_csv(data: &OpenData) -> Vec<u8> {
             "利用率",
             "目標達成",
             "架空データ",
+            "出典ファイル",
         ],
         data.rows.iter().map(|r| {
             vec![
@@ -192,6 +200,7 @@ pub fn adoption_csv(data: &OpenData) -> Vec<u8> {
                 CsvCell::Number(r.rate.map(|x| format!("{x:.4}")).unwrap_or_default()),
                 flag(r.target_met),
                 CsvCell::text(r.illustrative.to_string()),
+                CsvCell::text(&r.source_files),
             ]
         }),
     )
@@ -264,8 +273,7 @@ pub fn offices_standard_csv(offices: &[&Office], master: &MasterList) -> Vec<u8>
         STANDARD_OFFICE_COLUMNS,
         offices.iter().enumerate().map(|(i, o)| {
             let municipality = master.municipality(&o.municipality_code);
-            let prefecture =
-                municipality.and_then(|m| master.prefecture_by_number(&m.prefecture_number));
+            let prefecture = municipality.and_then(|m| master.prefecture_of(&m.code));
             let mut note = format!("ケアプランデータ連携システム利用開始日 {}", o.since);
             if o.illustrative {
                 note.push_str("。架空（サンプル）のデータです");

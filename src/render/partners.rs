@@ -81,21 +81,6 @@ pub struct PartnersView {
     pub data_script: &'static str,
 }
 
-/// The offices a site lists: a municipality its own, a prefecture those of
-/// its municipalities, the nation all; in municipality code order, each
-/// municipality's in the loader's order (service type, office number).
-pub fn in_scope<'a>(site: &Site, offices: &OfficeIndex<'a>) -> Vec<&'a Office> {
-    offices
-        .iter()
-        .filter(|(code, _)| match site.kind {
-            SiteKind::National => true,
-            SiteKind::Prefecture => code.get(..2) == site.code.get(..2),
-            SiteKind::Municipality => **code == site.code,
-        })
-        .flat_map(|(_, list)| list.iter().copied())
-        .collect()
-}
-
 fn office_view(o: &Office) -> OfficeView {
     OfficeView {
         number: o.number.clone(),
@@ -123,7 +108,7 @@ fn present_types(offices: &[&Office]) -> Vec<(usize, &'static str)> {
 
 /// The partner page of a site: `None` when it lists no office.
 pub fn partners_view(model: &Model, site: &Site, offices: &OfficeIndex) -> Option<PartnersView> {
-    let in_scope = in_scope(site, offices);
+    let in_scope = model.offices_of(site, offices);
     if in_scope.is_empty() {
         return None;
     }
@@ -158,15 +143,7 @@ pub fn partners_view(model: &Model, site: &Site, offices: &OfficeIndex) -> Optio
                 *counts.entry(key).or_default() += 1;
             }
             model
-                .sites
-                .iter()
-                .filter(|s| match site.kind {
-                    SiteKind::National => s.kind == SiteKind::Prefecture,
-                    _ => {
-                        s.kind == SiteKind::Municipality
-                            && s.prefecture_code.as_deref() == Some(site.code.as_str())
-                    }
-                })
+                .children(site)
                 .filter_map(|child| {
                     let key = match child.kind {
                         SiteKind::Prefecture => child.code.get(..2).unwrap_or(""),
@@ -253,8 +230,7 @@ pub fn finder_script(offices: &[&Office], master: &MasterList) -> String {
             Some(i) => *i,
             None => {
                 let municipality = master.municipality(code);
-                let prefecture =
-                    municipality.and_then(|m| master.prefecture_by_number(&m.prefecture_number));
+                let prefecture = municipality.and_then(|m| master.prefecture_of(&m.code));
                 let p = match prefecture {
                     Some(p) => match prefectures.iter().position(|(c, _)| *c == p.code) {
                         Some(i) => i,

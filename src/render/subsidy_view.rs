@@ -9,12 +9,12 @@ use std::collections::BTreeMap;
 use jiff::civil::Date;
 use serde::Serialize;
 
-use super::format::thousands;
 use crate::config::{Campaign, Config};
 use crate::data::jis::MasterList;
 use crate::data::subsidies::estimate::{Outcome, Plan};
 use crate::data::subsidies::{FeeBasis, Status, Subsidy, is_prefecture_code};
 use crate::dates::{format_both, format_western, parse_iso};
+use crate::format::thousands;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct SubsidyView {

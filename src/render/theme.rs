@@ -188,6 +188,7 @@ impl Theme {
         // parsing reports every unknown filter or block at once.)
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml", ".svg"]);
+        crate::format::register_filters(&mut tera);
         let mut ok = true;
         let mut dropped: Vec<String> = Vec::new();
         loop {

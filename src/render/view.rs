@@ -1,4 +1,6 @@
-//! What templates see: plain, pre-formatted values built once per site.
+//! What templates see, built once per site. Numbers and dates stay numbers
+//! and dates (with their provenance) until a template renders them through
+//! the filters of `crate::format` (`thousands`, `percent`, `date_ja`, …).
 
 use std::collections::BTreeMap;
 
@@ -7,7 +9,6 @@ use serde::Serialize;
 use tera::Context;
 
 use super::events::{HomeNews, NewsBoard};
-use super::format::{percent, target_percent, thousands};
 use super::partners::{OfficeIndex, PartnersView, partners_view};
 use super::subsidy_view::{ProgrammeStatus, SubsidiesView, programme_status, subsidies_view};
 use super::{SiteEntries, json_for_script};
@@ -16,27 +17,40 @@ use crate::content::{Entry, FaqEntry, NewsItem, Page};
 use crate::data::adoption::Figure;
 use crate::data::subsidies::{Provider, Subsidy};
 use crate::dates::{format_both, format_western};
-use crate::model::{Model, Site, SiteKind, meets, shortfall};
+use crate::format::thousands;
+use crate::model::{Model, Shown, Site, SiteKind};
 
-#[derive(Debug, Clone, Serialize)]
+/// One figure as templates get it: typed values (`{{ f.rate | percent }}`,
+/// `{{ f.offices | thousands }}`, `{{ f.date | date_ja }}`) and where it
+/// comes from.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FigureView {
-    pub date: String,
-    pub date_display: String,
-    pub offices: String,
-    pub using: String,
-    pub rate: String,
+    /// The snapshot date (`YYYY-MM-DD`).
+    pub date: Date,
+    pub offices: u64,
+    pub using: u64,
+    /// Share of offices using the system, 0–1 (none without offices).
+    pub rate: Option<f64>,
+    /// From illustrative (sample) data.
     pub illustrative: bool,
+    /// The snapshot files it was read or summed from.
+    pub files: Vec<String>,
 }
 
 impl FigureView {
-    fn new(date: Date, f: &Figure) -> Self {
+    pub fn new(f: &Figure) -> Self {
         FigureView {
-            date: date.to_string(),
-            date_display: format_western(date),
-            offices: thousands(f.offices),
-            using: thousands(f.using),
-            rate: f.rate().map(percent).unwrap_or_else(|| "—".to_string()),
-            illustrative: f.illustrative,
+            date: f.date(),
+            offices: f.offices,
+            using: f.using,
+            rate: f.rate(),
+            illustrative: f.illustrative(),
+            files: f
+                .provenance
+                .sources()
+                .iter()
+                .map(|s| s.file.clone())
+                .collect(),
         }
     }
 }
@@ -44,7 +58,7 @@ impl FigureView {
 #[derive(Debug, Clone, Serialize)]
 pub struct SiteInfo {
     pub kind: SiteKind,
-    pub code: String,
+    pub code: crate::data::jis::Code,
     pub name: String,
     pub full_name: String,
     pub title: String,
@@ -84,13 +98,15 @@ pub struct FaqGroup {
     pub entries: Vec<FaqEntry>,
 }
 
+/// A municipality against 市区町村の目標.
 #[derive(Debug, Clone, Serialize)]
 pub struct MunicipalityKpiView {
     pub met: bool,
-    pub target: String,
-    pub offices_needed: String,
+    pub offices_needed: u64,
+    pub illustrative: bool,
 }
 
+/// A prefecture against 都道府県の目標.
 #[derive(Debug, Clone, Serialize)]
 pub struct PrefectureKpiView {
     pub met: bool,
@@ -98,18 +114,60 @@ pub struct PrefectureKpiView {
     pub municipalities_total: u64,
     pub municipalities_with_data: u64,
     pub municipalities_needed: u64,
-    pub share: String,
-    pub target: String,
-    pub date_display: String,
+    /// 0–1.
+    pub share: f64,
+    pub date: Date,
     pub illustrative: bool,
 }
 
+/// The national counts, each under its own name: prefectures meeting
+/// 都道府県の目標, municipalities meeting 市区町村の目標.
 #[derive(Debug, Clone, Serialize)]
 pub struct NationalKpiView {
     pub prefectures_met: u64,
     pub prefectures_with_data: u64,
     pub municipalities_met: u64,
     pub municipalities_with_data: u64,
+    /// Counted from illustrative municipal figures.
+    pub illustrative: bool,
+}
+
+/// The goals as pages name them (`model::Goals`).
+#[derive(Debug, Clone, Serialize)]
+pub struct GoalsView {
+    /// 市区町村の目標
+    pub municipal_name: &'static str,
+    /// 都道府県の目標
+    pub prefectural_name: &'static str,
+    /// 0–1, from config.yaml.
+    pub municipal: f64,
+    pub prefectural: f64,
+    /// 市区町村の目標は、市区町村内の事業所の30%が利用すること
+    pub municipal_definition: String,
+    /// 都道府県の目標は、都道府県内の市区町村の50%が市区町村の目標を達成すること
+    pub prefectural_definition: String,
+}
+
+/// What a page says about where its figures come from, written from what
+/// it shows (`model::Shown`).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct FiguresNotice {
+    /// Which of its figures are illustrative (none: no sample figure shown).
+    pub sample: Option<String>,
+    /// Where the others come from, when some are illustrative.
+    pub real: Option<String>,
+    /// Every file behind its figures, with its date and source.
+    pub sources: Vec<crate::model::SourceLine>,
+}
+
+impl FiguresNotice {
+    pub fn of(shown: &Shown, subject: &str, citations: &BTreeMap<String, String>) -> Self {
+        FiguresNotice {
+            sample: shown.sample_notice(subject),
+            real: shown.real_notice(citations),
+            sources: shown.lines(citations),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -131,8 +189,13 @@ pub struct ChildRow {
     pub site_path: String,
     pub href: Option<String>,
     pub figure: Option<FigureView>,
+    /// A prefecture row: it meets 都道府県の目標; a municipality row: 市区町村の目標.
     pub met: Option<bool>,
-    pub kpi_text: String,
+    /// A prefecture row: its municipalities meeting 市区町村の目標, of all.
+    pub municipalities_met: Option<u64>,
+    pub municipalities_total: Option<u64>,
+    /// The goal count comes from illustrative figures.
+    pub kpi_illustrative: bool,
 }
 
 /// A child site (prefecture or municipality) and the programmes it runs itself.
@@ -157,6 +220,8 @@ pub struct HomeView {
     pub children: Vec<ChildRow>,
     pub guides: Vec<PageLink>,
     pub latest_news: HomeNews,
+    /// Which of the page's figures are illustrative, and where the rest come from.
+    pub notice: FiguresNotice,
 }
 
 #[derive(Serialize)]
@@ -176,14 +241,11 @@ struct Common<'a> {
     contact: &'a crate::data::sites::SiteSettings,
     build_date: String,
     build_date_display: String,
-    municipality_target: String,
-    prefecture_target: String,
+    goals: &'a GoalsView,
     denominator: &'a str,
-    source: &'a str,
     licence_fee: &'a crate::config::LicenceFee,
     licence_fee_display: String,
     licence_fee_as_of: String,
-    shows_illustrative_figures: bool,
 }
 
 /// A page's template context, hashed as it is filled so that a page whose
@@ -252,7 +314,11 @@ pub struct SiteView<'a> {
     pub local_programmes: Vec<LocalProgrammes>,
     pub partners: Option<PartnersView>,
     nav_items: Vec<(String, String)>,
-    shows_illustrative_figures: bool,
+    goals: GoalsView,
+    /// What the downloads (CSV, JSON) of this site carry.
+    downloads_notice: FiguresNotice,
+    /// What the posters print: the home page's headline, goal and comparison.
+    poster_shown: Shown,
 }
 
 /// A `tel:` URL for a phone number as people write it (`054-221-1234`,
@@ -304,7 +370,7 @@ impl<'a> SiteView<'a> {
         let config = model.config;
         let info = SiteInfo {
             kind: site.kind,
-            code: site.code.clone(),
+            code: site.code,
             name: site.name.clone(),
             full_name: site.full_name.clone(),
             title: match site.kind {
@@ -412,13 +478,14 @@ impl<'a> SiteView<'a> {
         let local_programmes = Self::local_programmes(model, site, all_subsidies, build_date);
 
         let home = Self::home(model, site, &sections, &news);
-        let shows_illustrative_figures = home.headline.as_ref().is_some_and(|h| h.illustrative)
-            || home.trend.iter().any(|f| f.illustrative)
-            || home
-                .children
-                .iter()
-                .any(|c| c.figure.as_ref().is_some_and(|f| f.illustrative))
-            || home.prefecture_kpi.as_ref().is_some_and(|k| k.illustrative);
+        let citations = &config.adoption.sources;
+        let mut downloads_shown = Shown::new();
+        for s in std::iter::once(site).chain(model.children(site)) {
+            for f in model.history(s).map_or(&[][..], |h| h.points.as_slice()) {
+                downloads_shown.add(s.kind, &f.provenance);
+            }
+        }
+        let goals = &model.goals;
         SiteView {
             model,
             site,
@@ -432,49 +499,87 @@ impl<'a> SiteView<'a> {
             local_programmes,
             partners,
             nav_items,
-            shows_illustrative_figures,
+            goals: GoalsView {
+                municipal_name: goals.municipal.name(),
+                prefectural_name: goals.prefectural.name(),
+                municipal: goals.municipal.share,
+                prefectural: goals.prefectural.share,
+                municipal_definition: goals.municipal_definition(),
+                prefectural_definition: goals.prefectural_definition(),
+            },
+            downloads_notice: FiguresNotice::of(
+                &downloads_shown,
+                "このページのファイル",
+                citations,
+            ),
+            poster_shown: Self::poster_shown(model, site),
         }
     }
 
+    /// Where the figures a poster prints come from: the site's latest figure,
+    /// its goal count, and the comparison (its prefecture's and the nation's).
+    fn poster_shown(model: &Model, site: &Site) -> Shown {
+        let mut shown = Shown::new();
+        if let Some(f) = model.latest(site) {
+            shown.add(site.kind, &f.provenance);
+        }
+        if let Some(p) = site.prefecture_code.as_ref().and_then(|c| model.site(c))
+            && let Some(f) = model.latest(p)
+        {
+            shown.add(SiteKind::Prefecture, &f.provenance);
+        }
+        if let Some(f) = model.nation.latest() {
+            shown.add(SiteKind::National, &f.provenance);
+        }
+        match site.kind {
+            SiteKind::Prefecture => {
+                if let Some(k) = model.prefecture_kpis.get(&site.code) {
+                    shown.add(SiteKind::Municipality, &k.provenance);
+                }
+            }
+            SiteKind::National => {
+                for k in model.prefecture_kpis.values() {
+                    shown.add(SiteKind::Municipality, &k.provenance);
+                }
+            }
+            SiteKind::Municipality => {}
+        }
+        shown
+    }
+
     fn home(model: &Model, site: &Site, sections: &[SectionView], news: &NewsBoard) -> HomeView {
-        let config = model.config;
-        let target = config.municipality_target_ppm();
+        let goals = &model.goals;
         let history = model.history(site);
-        let headline = history
-            .and_then(|h| h.latest())
-            .map(|(d, f)| FigureView::new(*d, f));
+        let latest = |s: &Site| model.latest(s).map(FigureView::new);
+        let headline = latest(site);
         let trend = history
-            .map(|h| {
-                h.points
-                    .iter()
-                    .map(|(d, f)| FigureView::new(*d, f))
-                    .collect()
-            })
+            .map(|h| h.points.iter().map(FigureView::new).collect())
             .unwrap_or_default();
 
-        let municipality_kpi = match (site.kind, history.and_then(|h| h.latest())) {
-            (SiteKind::Municipality, Some((_, f))) if f.offices > 0 => Some(MunicipalityKpiView {
-                met: meets(f.using, f.offices, target),
-                target: target_percent(config.kpi.municipality_target),
-                offices_needed: thousands(shortfall(f.using, f.offices, target)),
+        let municipality_kpi = match (site.kind, model.latest(site)) {
+            (SiteKind::Municipality, Some(f)) if f.offices > 0 => Some(MunicipalityKpiView {
+                met: goals.municipal.met(f.using, f.offices),
+                offices_needed: goals.municipal.shortfall(f.using, f.offices),
+                illustrative: f.illustrative(),
             }),
             _ => None,
         };
-        let prefecture_kpi_view = |code: &str| {
-            model.prefecture_kpis.get(code).map(|k| PrefectureKpiView {
-                met: k.met,
-                municipalities_met: k.municipalities_met,
-                municipalities_total: k.municipalities_total,
-                municipalities_with_data: k.municipalities_with_data,
-                municipalities_needed: k.municipalities_needed,
-                share: percent(k.municipalities_met as f64 / k.municipalities_total.max(1) as f64),
-                target: target_percent(config.kpi.prefecture_target),
-                date_display: format_western(k.date),
-                illustrative: k.illustrative,
-            })
-        };
         let prefecture_kpi = match site.kind {
-            SiteKind::Prefecture => prefecture_kpi_view(&site.code),
+            SiteKind::Prefecture => {
+                model
+                    .prefecture_kpis
+                    .get(&site.code)
+                    .map(|k| PrefectureKpiView {
+                        met: k.met,
+                        municipalities_met: k.municipalities_met,
+                        municipalities_total: k.municipalities_total,
+                        municipalities_with_data: k.municipalities_with_data,
+                        municipalities_needed: k.municipalities_needed,
+                        share: k.share(),
+                        date: k.date,
+                        illustrative: k.illustrative(),
+                    })
+            }
             _ => None,
         };
         let national_kpi = (site.kind == SiteKind::National).then(|| {
@@ -484,31 +589,26 @@ impl<'a> SiteView<'a> {
                 prefectures_with_data: kpis.len() as u64,
                 municipalities_met: kpis.values().map(|k| k.municipalities_met).sum(),
                 municipalities_with_data: kpis.values().map(|k| k.municipalities_with_data).sum(),
+                illustrative: kpis.values().any(|k| k.illustrative()),
             }
         });
 
-        let latest = |h: Option<&crate::model::History>| {
-            h.and_then(|h| h.latest())
-                .map(|(d, f)| FigureView::new(*d, f))
-        };
         let mut comparison = Vec::new();
         if site.kind == SiteKind::Municipality {
             comparison.push(ComparisonRow {
                 label: "この市区町村".to_string(),
                 name: site.name.clone(),
-                figure: latest(history),
+                figure: headline.clone(),
                 site_path: None,
                 href: None,
                 current: true,
             });
         }
-        if let Some(pcode) = &site.prefecture_code
-            && let Some(p) = model.site(pcode)
-        {
+        if let Some(p) = site.prefecture_code.as_ref().and_then(|c| model.site(c)) {
             comparison.push(ComparisonRow {
                 label: "都道府県".to_string(),
                 name: p.name.clone(),
-                figure: latest(model.prefectures.get(pcode)),
+                figure: latest(p),
                 site_path: (site.kind != SiteKind::Prefecture).then(|| site_home_path(p)),
                 href: None,
                 current: site.kind == SiteKind::Prefecture,
@@ -517,63 +617,50 @@ impl<'a> SiteView<'a> {
         comparison.push(ComparisonRow {
             label: "全国".to_string(),
             name: "全国".to_string(),
-            figure: latest(Some(&model.nation)),
+            figure: latest(model.national()),
             site_path: (site.kind != SiteKind::National).then(|| "index.html".to_string()),
             href: None,
             current: site.kind == SiteKind::National,
         });
 
-        let children = match site.kind {
-            SiteKind::National => model
-                .sites
-                .iter()
-                .filter(|s| s.kind == SiteKind::Prefecture)
-                .map(|p| {
-                    let k = model.prefecture_kpis.get(&p.code);
-                    ChildRow {
-                        code: p.code.clone(),
-                        name: p.name.clone(),
-                        site_path: site_home_path(p),
-                        href: None,
-                        figure: latest(model.prefectures.get(&p.code)),
-                        met: k.map(|k| k.met),
-                        kpi_text: k
-                            .map(|k| {
-                                format!("{} / {}", k.municipalities_met, k.municipalities_total)
-                            })
-                            .unwrap_or_else(|| "データなし".to_string()),
-                    }
-                })
-                .collect(),
-            SiteKind::Prefecture => model
-                .sites
-                .iter()
-                .filter(|s| {
-                    s.kind == SiteKind::Municipality
-                        && s.prefecture_code.as_deref() == Some(site.code.as_str())
-                })
-                .map(|m| {
-                    let f = model.municipalities.get(&m.code).and_then(|h| h.latest());
-                    let met = f
-                        .filter(|(_, f)| f.offices > 0)
-                        .map(|(_, f)| meets(f.using, f.offices, target));
-                    ChildRow {
-                        code: m.code.clone(),
-                        name: m.name.clone(),
-                        site_path: site_home_path(m),
-                        href: None,
-                        figure: f.map(|(d, f)| FigureView::new(*d, f)),
-                        met,
-                        kpi_text: match met {
-                            Some(true) => "達成".to_string(),
-                            Some(false) => "未達成".to_string(),
-                            None => "データなし".to_string(),
+        let children = model
+            .children(site)
+            .map(|child| {
+                let figure = latest(child);
+                let (met, municipalities_met, municipalities_total, kpi_illustrative) =
+                    match child.kind {
+                        SiteKind::Prefecture => match model.prefecture_kpis.get(&child.code) {
+                            Some(k) => (
+                                Some(k.met),
+                                Some(k.municipalities_met),
+                                Some(k.municipalities_total),
+                                k.illustrative(),
+                            ),
+                            None => (None, None, None, false),
                         },
-                    }
-                })
-                .collect(),
-            SiteKind::Municipality => Vec::new(),
-        };
+                        _ => {
+                            let f = model.latest(child).filter(|f| f.offices > 0);
+                            (
+                                f.map(|f| goals.municipal.met(f.using, f.offices)),
+                                None,
+                                None,
+                                f.is_some_and(|f| f.illustrative()),
+                            )
+                        }
+                    };
+                ChildRow {
+                    code: child.code.to_string(),
+                    name: child.name.clone(),
+                    site_path: site_home_path(child),
+                    href: None,
+                    figure,
+                    met,
+                    municipalities_met,
+                    municipalities_total,
+                    kpi_illustrative,
+                }
+            })
+            .collect();
 
         HomeView {
             headline,
@@ -589,6 +676,11 @@ impl<'a> SiteView<'a> {
                 .map(|s| s.pages.clone())
                 .unwrap_or_default(),
             latest_news: news.home(),
+            notice: FiguresNotice::of(
+                &model.shown_on_home(site),
+                "このページ",
+                &model.config.adoption.sources,
+            ),
         }
     }
 
@@ -609,12 +701,7 @@ impl<'a> SiteView<'a> {
         };
         match site.kind {
             SiteKind::Prefecture => model
-                .sites
-                .iter()
-                .filter(|m| {
-                    m.kind == SiteKind::Municipality
-                        && m.prefecture_code.as_deref() == Some(site.code.as_str())
-                })
+                .children(site)
                 .filter_map(|m| {
                     let programmes = own(&m.code);
                     (!programmes.is_empty()).then(|| LocalProgrammes {
@@ -627,14 +714,15 @@ impl<'a> SiteView<'a> {
                 })
                 .collect(),
             SiteKind::National => model
-                .sites
-                .iter()
-                .filter(|p| p.kind == SiteKind::Prefecture)
+                .children(site)
                 .map(|p| {
                     let with_own = all
                         .iter()
                         .filter_map(|s| match &s.provider {
-                            Provider::Municipality(c) if c.get(..2) == p.code.get(..2) => {
+                            Provider::Municipality(c)
+                                if crate::data::jis::Code::parse(c)
+                                    .is_ok_and(|c| model.covers(p, &c)) =>
+                            {
                                 Some(c.clone())
                             }
                             _ => None,
@@ -729,10 +817,8 @@ impl<'a> SiteView<'a> {
             contact: &self.site.settings,
             build_date: self.build_date.to_string(),
             build_date_display: format_both(self.build_date),
-            municipality_target: target_percent(config.kpi.municipality_target),
-            prefecture_target: target_percent(config.kpi.prefecture_target),
+            goals: &self.goals,
             denominator: &config.adoption.denominator,
-            source: &config.adoption.source,
             licence_fee: fee,
             licence_fee_display: format!(
                 "{}円（{}）",
@@ -742,7 +828,6 @@ impl<'a> SiteView<'a> {
             licence_fee_as_of: crate::dates::parse_iso(&fee.as_of)
                 .map(format_western)
                 .unwrap_or_default(),
-            shows_illustrative_figures: self.shows_illustrative_figures,
         };
         let mut context = PageContext::new(&common);
         if page_url == "index.html" {
@@ -785,6 +870,9 @@ impl<'a> SiteView<'a> {
         if page_url == "index.html" || page_url == "subsidies.html" {
             context.insert("subsidies", &self.subsidies);
         }
+        if page_url == "downloads.html" {
+            context.insert("figures_notice", &self.downloads_notice);
+        }
         if page_url == "faq.html" {
             context.insert("faq", &self.faq);
         }
@@ -797,40 +885,93 @@ impl<'a> SiteView<'a> {
         context
     }
 
-    /// What this site's posters print.
+    /// What this site's posters print: typed values, and the disclaimer
+    /// written from the snapshots of exactly those figures.
     pub fn poster_input(&self) -> crate::posters::PosterInput {
         let config = self.model.config;
+        let goals = &self.model.goals;
         let home = &self.home;
-        let kpi_text = match self.site.kind {
-            SiteKind::Municipality => home.municipality_kpi.as_ref().map(|k| {
-                if k.met {
-                    format!("目標の{}を達成しています", k.target)
-                } else {
-                    format!("目標の{}まで、あと{}事業所", k.target, k.offices_needed)
-                }
-            }),
-            SiteKind::Prefecture => home.prefecture_kpi.as_ref().map(|k| {
+        let (kpi_text, goal_text) = match self.site.kind {
+            SiteKind::Municipality => (
+                home.municipality_kpi.as_ref().map(|k| {
+                    if k.met {
+                        format!(
+                            "{}（{}）を達成しています",
+                            goals.municipal.name(),
+                            goals.municipal.threshold()
+                        )
+                    } else {
+                        format!(
+                            "{}（{}）まで、あと{}事業所",
+                            goals.municipal.name(),
+                            goals.municipal.threshold(),
+                            thousands(k.offices_needed)
+                        )
+                    }
+                }),
                 format!(
-                    "{}市区町村のうち{}市区町村が目標を達成",
-                    k.municipalities_total, k.municipalities_met
-                )
-            }),
-            SiteKind::National => home.national_kpi.as_ref().map(|k| {
+                    "{}: 事業所の{}が利用",
+                    goals.municipal.name(),
+                    goals.municipal.threshold()
+                ),
+            ),
+            SiteKind::Prefecture => (
+                home.prefecture_kpi.as_ref().map(|k| {
+                    format!(
+                        "{}市区町村のうち{}市区町村が{}を達成",
+                        k.municipalities_total,
+                        k.municipalities_met,
+                        goals.municipal.name()
+                    )
+                }),
                 format!(
-                    "目標を達成した都道府県 {} / {}",
-                    k.prefectures_met, k.prefectures_with_data
-                )
-            }),
+                    "{}: 市区町村の{}が{}（事業所の{}）を達成",
+                    goals.prefectural.name(),
+                    goals.prefectural.threshold(),
+                    goals.municipal.name(),
+                    goals.municipal.threshold()
+                ),
+            ),
+            SiteKind::National => (
+                home.national_kpi.as_ref().map(|k| {
+                    format!(
+                        "{}を達成した都道府県 {} / {}",
+                        goals.prefectural.name(),
+                        k.prefectures_met,
+                        k.prefectures_with_data
+                    )
+                }),
+                format!(
+                    "{}: 市区町村の{}が{}（事業所の{}）を達成",
+                    goals.prefectural.name(),
+                    goals.prefectural.threshold(),
+                    goals.municipal.name(),
+                    goals.municipal.threshold()
+                ),
+            ),
         };
         let comparison = home
             .comparison
             .iter()
             .filter_map(|row| {
                 let f = row.figure.as_ref()?;
-                let rate: f64 = f.rate.trim_end_matches('%').parse().ok()?;
-                Some((row.name.clone(), rate / 100.0))
+                Some(crate::posters::PosterBar {
+                    label: row.name.clone(),
+                    rate: f.rate?,
+                    illustrative: f.illustrative,
+                })
             })
             .collect();
+        let target = crate::render::charts_view::target_of(&goals.municipal);
+        let target_label = if self.site.kind == SiteKind::Municipality {
+            target.line_label()
+        } else {
+            crate::charts::Target::level(target.share).line_label()
+        };
+        let sample_notice = self
+            .poster_shown
+            .sample_notice("このポスター")
+            .map(|n| format!("※{n}"));
         crate::posters::PosterInput {
             site_kind: match self.site.kind {
                 SiteKind::National => "national",
@@ -840,12 +981,15 @@ impl<'a> SiteView<'a> {
             .to_string(),
             name: self.site.name.clone(),
             full_name: self.site.full_name.clone(),
-            headline_rate: home.headline.as_ref().map(|h| h.rate.clone()),
-            offices: home.headline.as_ref().map(|h| h.offices.clone()),
-            using: home.headline.as_ref().map(|h| h.using.clone()),
-            date_display: home.headline.as_ref().map(|h| h.date_display.clone()),
-            illustrative: self.shows_illustrative_figures,
-            target: target_percent(config.kpi.municipality_target),
+            headline_rate: home.headline.as_ref().and_then(|h| h.rate),
+            offices: home.headline.as_ref().map(|h| h.offices),
+            using: home.headline.as_ref().map(|h| h.using),
+            date: home.headline.as_ref().map(|h| h.date),
+            illustrative: sample_notice.is_some(),
+            sample_notice,
+            target: goals.municipal.share,
+            target_label,
+            goal_text,
             kpi_text,
             comparison,
             helpdesk_name: config.helpdesk.name.clone(),
@@ -857,12 +1001,7 @@ impl<'a> SiteView<'a> {
             local_address: self.site.settings.address.clone(),
             local_hours: self.site.settings.hours.clone(),
             url: self.site.url.clone(),
-            national_url: self
-                .model
-                .sites
-                .iter()
-                .find(|s| s.kind == SiteKind::National)
-                .and_then(|s| s.url.clone()),
+            national_url: self.model.national().url.clone(),
             national_title: config.title.clone(),
         }
     }
@@ -872,18 +1011,23 @@ impl<'a> SiteView<'a> {
         self.info.title.clone()
     }
 
-    /// The OGP image's headline and sub line.
+    /// The OGP image's headline and sub line, marked when its figure is
+    /// illustrative.
     pub fn ogp_text(&self) -> (String, String) {
         match &self.home.headline {
             Some(h) => (
-                format!("利用率 {}", h.rate),
+                format!(
+                    "利用率 {}",
+                    h.rate
+                        .map_or_else(|| "—".to_string(), crate::format::percent)
+                ),
                 format!(
                     "{} 事業所のうち {} 事業所が利用（{}時点{}）",
-                    h.offices,
-                    h.using,
-                    h.date_display,
+                    thousands(h.offices),
+                    thousands(h.using),
+                    format_western(h.date),
                     if h.illustrative {
-                        "・架空データ"
+                        "・サンプルの架空データ"
                     } else {
                         ""
                     }
@@ -944,7 +1088,90 @@ impl<'a> SiteView<'a> {
 
 #[cfg(test)]
 mod tests {
-    use super::tel_href;
+    use super::*;
+
+    /// The sample project's national site: its headline (2025-11-04-sample)
+    /// is illustrative, and its OGP image and poster say so; its goal count
+    /// and comparison carry their own names and marks.
+    #[test]
+    fn the_ogp_text_and_poster_input_carry_the_sample_mark() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut problems = crate::problems::Problems::new();
+        let master = crate::data::jis::MasterList::load(
+            &root.join("data/municipalities.csv"),
+            &mut problems,
+        );
+        let config = crate::config::Config::load(&root.join("config.yaml"), &mut problems).unwrap();
+        let adoption = crate::data::adoption::load(
+            &root.join("data/adoption"),
+            &master,
+            jiff::civil::date(2026, 11, 28),
+            &mut problems,
+        );
+        let model = Model::build(&master, &config, &adoption, &BTreeMap::new());
+        let view = |site: &'_ Site| {
+            let site: &Site = model.site(&site.code).unwrap();
+            SiteView::new(
+                &model,
+                site,
+                &SiteEntries::new(),
+                &[],
+                &OfficeIndex::new(),
+                jiff::civil::date(2026, 11, 28),
+            )
+        };
+        let national = view(model.national());
+        let (headline, sub) = national.ogp_text();
+        assert_eq!(headline, "利用率 15.0%");
+        assert!(
+            sub.ends_with("（2025年11月4日時点・サンプルの架空データ）"),
+            "{sub}"
+        );
+        let poster = national.poster_input();
+        assert_eq!(
+            poster.sample_notice.as_deref(),
+            Some(
+                "※このポスターの数値（2025年11月4日時点）は、すべて説明用の架空データ（サンプル）です。"
+            )
+        );
+        assert_eq!(
+            poster.headline_rate.map(crate::format::percent).as_deref(),
+            Some("15.0%")
+        );
+        assert!(
+            poster
+                .kpi_text
+                .unwrap()
+                .starts_with("都道府県の目標を達成した都道府県 ")
+        );
+        assert_eq!(poster.target_label, "利用率30%");
+        assert!(poster.comparison.iter().all(|b| b.illustrative));
+        // A real headline is not marked: the 2023-11-06 prefecture table alone.
+        let real = crate::data::adoption::Adoption {
+            snapshots: adoption.snapshots[..1]
+                .iter()
+                .map(|s| crate::data::adoption::Snapshot {
+                    municipalities: BTreeMap::new(),
+                    ..s.clone()
+                })
+                .collect(),
+        };
+        let model = Model::build(&master, &config, &real, &BTreeMap::new());
+        let site = model.site("220001").unwrap();
+        let view = SiteView::new(
+            &model,
+            site,
+            &SiteEntries::new(),
+            &[],
+            &OfficeIndex::new(),
+            jiff::civil::date(2026, 11, 28),
+        );
+        let (_, sub) = view.ogp_text();
+        assert!(!sub.contains("サンプル"), "{sub}");
+        let poster = view.poster_input();
+        assert_eq!(poster.sample_notice, None);
+        assert!(!poster.illustrative);
+    }
 
     #[test]
     fn phone_numbers_become_tel_links_of_their_digits() {

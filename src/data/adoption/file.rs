@@ -3,14 +3,14 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use super::names::{Lookup, NameIndex, is_total_marker, suggestion_hint};
-use super::{Figure, MAX_COUNT, is_prefecture_code};
-use crate::data::jis::{MasterList, resolve_code};
+use super::{Figure, MAX_COUNT, Provenance, Source};
+use crate::data::jis::{Code, CodeKind, MasterList, resolve_code};
 use crate::data::table::number::{NumberError, count_problem, parse_count_up_to};
-use crate::data::table::{
-    Column, Header, Required, Schema, Table, TableRow, group_thousands, parse_rate,
-};
+use crate::data::table::{Column, Header, Required, Schema, Table, TableRow, parse_rate};
+use crate::format::thousands;
 use crate::problems::Problems;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -131,7 +131,7 @@ pub(super) const SCHEMA: Schema<Role> = Schema {
 /// One valid data row of a file.
 #[derive(Debug, Clone)]
 pub(super) struct FileRow {
-    pub code: String,
+    pub code: Code,
     pub figure: Figure,
     pub line: usize,
 }
@@ -139,6 +139,7 @@ pub(super) struct FileRow {
 #[derive(Debug)]
 pub(super) struct FileData {
     pub path: PathBuf,
+    pub source: Arc<Source>,
     pub rows: Vec<FileRow>,
 }
 
@@ -155,7 +156,7 @@ pub(super) fn read(
     path: &Path,
     master: &MasterList,
     names: &NameIndex<'_>,
-    illustrative: bool,
+    source: Arc<Source>,
     problems: &mut Problems,
 ) -> Option<FileData> {
     let table = Table::open(path, problems)?;
@@ -177,7 +178,7 @@ pub(super) fn read(
         master,
         names,
         rate_percent: rate_in_percent(&header, &data_rows),
-        illustrative,
+        provenance: Provenance::of(source.clone()),
         rows: Vec::new(),
         seen: HashMap::new(),
         totals: None,
@@ -189,6 +190,7 @@ pub(super) fn read(
     reader.check_totals(problems);
     Some(FileData {
         path: path.to_path_buf(),
+        source,
         rows: reader.rows,
     })
 }
@@ -211,10 +213,11 @@ struct Rows<'a> {
     master: &'a MasterList,
     names: &'a NameIndex<'a>,
     rate_percent: bool,
-    illustrative: bool,
+    /// Where every row of this file comes from.
+    provenance: Provenance,
     rows: Vec<FileRow>,
     /// The line each entity was first seen on.
-    seen: HashMap<String, usize>,
+    seen: HashMap<Code, usize>,
     totals: Option<Totals>,
     /// A row had a count problem: a totals row cannot be checked.
     row_errors: bool,
@@ -308,14 +311,14 @@ impl Rows<'_> {
             );
             return;
         }
-        self.seen.insert(code.clone(), line);
+        self.seen.insert(code, line);
         if let (Some(offices), Some(using)) = (offices, using) {
             self.rows.push(FileRow {
                 code,
                 figure: Figure {
                     offices,
                     using,
-                    illustrative: self.illustrative,
+                    provenance: self.provenance.clone(),
                 },
                 line,
             });
@@ -393,8 +396,8 @@ impl Rows<'_> {
                 col + 1,
                 format!(
                     "{subject}割合「{raw}」が 利用事業所数÷事業所数（{}÷{}＝{computed:.shown$}{unit}）と合いません",
-                    group_thousands(using),
-                    group_thousands(offices),
+                    thousands(using),
+                    thousands(offices),
                 ),
                 "割合を計算し直すか、事業所数・利用事業所数を確認してください（割合の列は省略できます）",
             );
@@ -413,7 +416,7 @@ impl Rows<'_> {
         let prefecture_rows: Vec<&Figure> = self
             .rows
             .iter()
-            .filter(|r| is_prefecture_code(&r.code))
+            .filter(|r| r.code.kind() == CodeKind::Prefecture)
             .map(|r| &r.figure)
             .collect();
         let summed = if prefecture_rows.is_empty() {
@@ -431,8 +434,8 @@ impl Rows<'_> {
         {
             diffs.push(format!(
                 "事業所数は合計行が {} ですが、各行の合計は {} です",
-                group_thousands(o),
-                group_thousands(sum.offices)
+                thousands(o),
+                thousands(sum.offices)
             ));
         }
         if let Some(u) = totals.using
@@ -440,8 +443,8 @@ impl Rows<'_> {
         {
             diffs.push(format!(
                 "利用事業所数は合計行が {} ですが、各行の合計は {} です",
-                group_thousands(u),
-                group_thousands(sum.using)
+                thousands(u),
+                thousands(sum.using)
             ));
         }
         if !diffs.is_empty() {
@@ -456,7 +459,7 @@ impl Rows<'_> {
     }
 
     /// Find which local government a row is about, reporting why not when it can't.
-    fn identify(&self, row: &TableRow, problems: &mut Problems) -> Option<String> {
+    fn identify(&self, row: &TableRow, problems: &mut Problems) -> Option<Code> {
         let line = row.line;
         let table = self.table;
         let names = self.names;
@@ -486,9 +489,9 @@ impl Rows<'_> {
                 // Cross-check names written beside the code.
                 for (ncol, name) in [name_cell, pref_name_cell].into_iter().flatten() {
                     let matches = if let Some(p) = names.prefecture(name) {
-                        p == code || code.starts_with(&p[..2])
+                        code.is_in(&p)
                     } else {
-                        matches!(names.municipality(name, Some(&code[..2])), Lookup::Found(c) if c == code)
+                        matches!(names.municipality(name, Some(code.prefecture_digits())), Lookup::Found(c) if c == code)
                     };
                     if !matches {
                         table.warning(
@@ -509,10 +512,10 @@ impl Rows<'_> {
         }
 
         // 2. By name, within a prefecture when one is given.
-        let mut pref_ctx: Option<String> = None;
+        let mut pref_ctx: Option<Code> = None;
         if let Some((col, raw)) = cell(Role::PrefCode).filter(|(_, v)| !v.is_empty()) {
             match resolve_code(raw, self.master) {
-                Ok(code) if is_prefecture_code(&code) => pref_ctx = Some(code),
+                Ok(code) if code.kind() == CodeKind::Prefecture => pref_ctx = Some(code),
                 Ok(_) => {
                     table.error(
                         problems,
@@ -530,7 +533,7 @@ impl Rows<'_> {
             }
         } else if let Some((col, raw)) = pref_name_cell {
             match names.prefecture(raw) {
-                Some(code) => pref_ctx = Some(code.to_string()),
+                Some(code) => pref_ctx = Some(code),
                 None => {
                     let near = names.suggest_prefectures(raw);
                     table.error(
@@ -562,9 +565,9 @@ impl Rows<'_> {
             return pref_ctx;
         };
         if let Some(p) = names.prefecture(name) {
-            return Some(p.to_string());
+            return Some(p);
         }
-        let pref_number = pref_ctx.as_deref().map(|c| &c[..2]);
+        let pref_number = pref_ctx.as_ref().map(|c| c.prefecture_digits());
         match names.municipality(name, pref_number) {
             Lookup::Found(code) => Some(code),
             Lookup::Ambiguous(codes) => {
@@ -587,7 +590,7 @@ impl Rows<'_> {
             }
             Lookup::NotFound(near) => {
                 let within = pref_ctx
-                    .as_deref()
+                    .as_ref()
                     .map(|c| format!("{}に", names.display(c)))
                     .unwrap_or_default();
                 table.error(

@@ -22,11 +22,12 @@ mod tests;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use jiff::civil::Date;
 
-use crate::data::jis::MasterList;
-use crate::data::table::group_thousands;
+use crate::data::jis::{Code, CodeKind, MasterList};
+use crate::format::thousands;
 use crate::problems::Problems;
 
 use file::FileData;
@@ -38,13 +39,73 @@ use names::NameIndex;
 /// attack) is an error on its own line instead of a wrapped national figure.
 pub const MAX_COUNT: u64 = 10_000_000;
 
-/// One entity's counts in one snapshot.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+/// One adoption file, as every figure read from it remembers it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+pub struct Source {
+    /// The snapshot date, from the file name.
+    pub date: Date,
+    /// The file's name in `data/adoption/` (`2023-11-06.csv`).
+    pub file: String,
+    /// The file's name says `sample` (or サンプル): its figures are illustrative.
+    pub illustrative: bool,
+}
+
+/// Where one figure comes from: the files it was read from or summed from
+/// (all of one snapshot date), in file-name order, never empty. Every page,
+/// chart, poster and download that shows the figure marks it illustrative
+/// when any of them is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Provenance {
+    sources: Vec<Arc<Source>>,
+}
+
+impl Provenance {
+    /// A figure read from one file.
+    pub fn of(source: Arc<Source>) -> Provenance {
+        Provenance {
+            sources: vec![source],
+        }
+    }
+
+    /// The snapshot date.
+    pub fn date(&self) -> Date {
+        self.sources[0].date
+    }
+
+    /// The files, in name order.
+    pub fn sources(&self) -> &[Arc<Source>] {
+        &self.sources
+    }
+
+    /// Any of its files is illustrative (sample) data.
+    pub fn illustrative(&self) -> bool {
+        self.sources.iter().any(|s| s.illustrative)
+    }
+
+    /// The provenance of a figure made from both.
+    pub fn merged(&self, other: &Provenance) -> Provenance {
+        let mut sources = self.sources.clone();
+        for s in &other.sources {
+            if let Err(at) = sources.binary_search_by(|x| x.file.cmp(&s.file)) {
+                sources.insert(at, s.clone());
+            }
+        }
+        Provenance { sources }
+    }
+}
+
+impl serde::Serialize for Provenance {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.sources.iter().map(|s| s.as_ref()))
+    }
+}
+
+/// One entity's counts in one snapshot, with where they come from.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Figure {
     pub offices: u64,
     pub using: u64,
-    /// true when the row came from an illustrative (sample) file
-    pub illustrative: bool,
+    pub provenance: Provenance,
 }
 
 impl Figure {
@@ -57,20 +118,30 @@ impl Figure {
         }
     }
 
-    /// The sum of two figures (illustrative when either is), `None` when a
-    /// count would not fit: totals are never wrapped around.
+    /// The snapshot date.
+    pub fn date(&self) -> Date {
+        self.provenance.date()
+    }
+
+    /// From illustrative (sample) data.
+    pub fn illustrative(&self) -> bool {
+        self.provenance.illustrative()
+    }
+
+    /// The sum of two figures (from the files of both), `None` when a count
+    /// would not fit: totals are never wrapped around.
     pub fn checked_add(&self, other: &Figure) -> Option<Figure> {
         Some(Figure {
             offices: self.offices.checked_add(other.offices)?,
             using: self.using.checked_add(other.using)?,
-            illustrative: self.illustrative || other.illustrative,
+            provenance: self.provenance.merged(&other.provenance),
         })
     }
 
     /// The sum of figures, `None` for no figures or when a count would not fit.
     pub fn total<'a>(figures: impl IntoIterator<Item = &'a Figure>) -> Option<Figure> {
         let mut figures = figures.into_iter();
-        let first = *figures.next()?;
+        let first = figures.next()?.clone();
         figures.try_fold(first, |sum, f| sum.checked_add(f))
     }
 }
@@ -79,11 +150,11 @@ impl Figure {
 #[derive(Debug, Clone)]
 pub struct Snapshot {
     pub date: Date,
-    /// Rows keyed by 6-digit JIS code (prefecture codes like "220001"), sorted.
-    pub prefectures: BTreeMap<String, Figure>,
-    pub municipalities: BTreeMap<String, Figure>,
-    /// The files this snapshot was read from, sorted.
-    pub sources: Vec<PathBuf>,
+    /// Rows keyed by JIS code (prefecture codes like "220001"), sorted.
+    pub prefectures: BTreeMap<Code, Figure>,
+    pub municipalities: BTreeMap<Code, Figure>,
+    /// The files this snapshot was read from, in name order.
+    pub sources: Vec<Arc<Source>>,
 }
 
 /// All snapshots of a project.
@@ -129,8 +200,12 @@ pub fn load(dir: &Path, master: &MasterList, today: Date, problems: &mut Problem
         let Some(date) = file_date(&path, &file_name, today, problems) else {
             continue;
         };
-        let illustrative = is_illustrative_name(&file_name);
-        if let Some(data) = file::read(&path, master, &names, illustrative, problems) {
+        let source = Arc::new(Source {
+            date,
+            illustrative: is_illustrative_name(&file_name),
+            file: file_name,
+        });
+        if let Some(data) = file::read(&path, master, &names, source, problems) {
             by_date.entry(date).or_default().push(data);
         }
     }
@@ -235,10 +310,6 @@ fn file_date(path: &Path, file_name: &str, today: Date, problems: &mut Problems)
     Some(date)
 }
 
-fn is_prefecture_code(code: &str) -> bool {
-    code.len() == 6 && &code[2..5] == "000"
-}
-
 /// Merge the files of one date into a snapshot, checking duplicates across
 /// files, coverage, and that municipalities add up to their prefecture.
 fn merge(
@@ -252,10 +323,10 @@ fn merge(
         date,
         prefectures: BTreeMap::new(),
         municipalities: BTreeMap::new(),
-        sources: files.iter().map(|f| f.path.clone()).collect(),
+        sources: files.iter().map(|f| f.source.clone()).collect(),
     };
-    snapshot.sources.sort();
-    let mut origin: HashMap<String, (PathBuf, usize)> = HashMap::new();
+    snapshot.sources.sort_by(|a, b| a.file.cmp(&b.file));
+    let mut origin: HashMap<Code, (PathBuf, usize)> = HashMap::new();
     // The file with the most rows of each level, for the coverage warnings.
     let mut level_file: [Option<(usize, PathBuf)>; 2] = [None, None];
     for file in &files {
@@ -279,13 +350,13 @@ fn merge(
                 );
                 continue;
             }
-            origin.insert(row.code.clone(), (file.path.clone(), row.line));
-            let level = usize::from(!is_prefecture_code(&row.code));
+            origin.insert(row.code, (file.path.clone(), row.line));
+            let level = usize::from(row.code.kind() != CodeKind::Prefecture);
             counts[level] += 1;
             if level == 0 {
-                snapshot.prefectures.insert(row.code.clone(), row.figure);
+                snapshot.prefectures.insert(row.code, row.figure.clone());
             } else {
-                snapshot.municipalities.insert(row.code.clone(), row.figure);
+                snapshot.municipalities.insert(row.code, row.figure.clone());
             }
         }
         for level in 0..2 {
@@ -326,7 +397,7 @@ fn merge(
             0,
             format!(
                 "{date} の{what}のデータに {} 団体がありません（{}{more}）",
-                group_thousands(missing.len() as u64),
+                thousands(missing.len() as u64),
                 examples.join("、")
             ),
             format!(
@@ -337,7 +408,7 @@ fn merge(
 
     // Municipalities must add up to their prefecture.
     for (code, figure) in &snapshot.prefectures {
-        let number = &code[..2];
+        let number = code.prefecture_digits();
         let total = master.municipalities_of(number).count();
         let found: Vec<&Figure> = master
             .municipalities_of(number)
@@ -369,11 +440,11 @@ fn merge(
                 format!(
                     "{}の行は 事業所数 {}・利用 {} ですが、{}は 事業所数 {}・利用 {} です",
                     names.display(code),
-                    group_thousands(figure.offices),
-                    group_thousands(figure.using),
+                    thousands(figure.offices),
+                    thousands(figure.using),
                     scope,
-                    group_thousands(offices),
-                    group_thousands(using)
+                    thousands(offices),
+                    thousands(using)
                 ),
                 "都道府県の行と市区町村の行が同じ集計のものか確認してください",
             );

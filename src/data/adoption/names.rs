@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use crate::data::jis::MasterList;
+use crate::data::jis::{Code, MasterList};
 use crate::data::table::{nearest, normalize_width};
 
 /// A name reduced for matching: half-width, no spaces, `ヶ`/`ヵ`/`ケ` folded.
@@ -41,16 +41,16 @@ pub(super) fn is_total_marker(cell: &str) -> bool {
 /// Outcome of looking a municipality name up.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Lookup {
-    Found(String),
-    Ambiguous(Vec<String>),
+    Found(Code),
+    Ambiguous(Vec<Code>),
     NotFound(Vec<String>),
 }
 
 /// Name lookups over the master list.
 pub(crate) struct NameIndex<'a> {
     master: &'a MasterList,
-    prefectures: HashMap<String, String>,
-    municipalities: HashMap<String, Vec<String>>,
+    prefectures: HashMap<String, Code>,
+    municipalities: HashMap<String, Vec<Code>>,
 }
 
 impl<'a> NameIndex<'a> {
@@ -58,21 +58,21 @@ impl<'a> NameIndex<'a> {
         let mut prefectures = HashMap::new();
         for p in &master.prefectures {
             let key = name_key(&p.name);
-            prefectures.insert(key.clone(), p.code.clone());
+            prefectures.insert(key.clone(), p.code);
             if key != "北海道" {
                 for suffix in ['都', '道', '府', '県'] {
                     if let Some(short) = key.strip_suffix(suffix) {
-                        prefectures.insert(short.to_string(), p.code.clone());
+                        prefectures.insert(short.to_string(), p.code);
                     }
                 }
             }
         }
-        let mut municipalities: HashMap<String, Vec<String>> = HashMap::new();
+        let mut municipalities: HashMap<String, Vec<Code>> = HashMap::new();
         for m in &master.municipalities {
             municipalities
                 .entry(name_key(&m.name))
                 .or_default()
-                .push(m.code.clone());
+                .push(m.code);
         }
         NameIndex {
             master,
@@ -82,20 +82,20 @@ impl<'a> NameIndex<'a> {
     }
 
     /// A prefecture by its name, full (`静岡県`) or short (`静岡`, `東京`).
-    pub(crate) fn prefecture(&self, name: &str) -> Option<&str> {
-        self.prefectures.get(&name_key(name)).map(String::as_str)
+    pub(crate) fn prefecture(&self, name: &str) -> Option<Code> {
+        self.prefectures.get(&name_key(name)).copied()
     }
 
     /// A municipality by name, optionally within one prefecture (2-digit number).
     /// `静岡県静岡市` style names with the prefecture in front are understood.
     pub(crate) fn municipality(&self, name: &str, prefecture_number: Option<&str>) -> Lookup {
         let key = name_key(name);
-        let in_pref = |code: &String| prefecture_number.is_none_or(|p| code[..2] == *p);
+        let in_pref = |code: &Code| prefecture_number.is_none_or(|p| code.prefecture_digits() == p);
         if let Some(codes) = self.municipalities.get(&key) {
-            let codes: Vec<String> = codes.iter().filter(|c| in_pref(c)).cloned().collect();
+            let codes: Vec<Code> = codes.iter().filter(|c| in_pref(c)).copied().collect();
             match codes.len() {
                 0 => {}
-                1 => return Lookup::Found(codes[0].clone()),
+                1 => return Lookup::Found(codes[0]),
                 _ => return Lookup::Ambiguous(codes),
             }
         }
@@ -103,18 +103,18 @@ impl<'a> NameIndex<'a> {
             let pkey = name_key(&p.name);
             if let Some(rest) = key.strip_prefix(&pkey)
                 && !rest.is_empty()
-                && prefecture_number.is_none_or(|n| n == p.number)
+                && prefecture_number.is_none_or(|n| n == p.number())
                 && let Some(codes) = self.municipalities.get(rest)
-                && let Some(code) = codes.iter().find(|c| c[..2] == p.number)
+                && let Some(code) = codes.iter().find(|c| c.is_in(&p.code))
             {
-                return Lookup::Found(code.clone());
+                return Lookup::Found(*code);
             }
         }
         let candidates: Vec<String> = self
             .master
             .municipalities
             .iter()
-            .filter(|m| prefecture_number.is_none_or(|p| m.prefecture_number == p))
+            .filter(|m| prefecture_number.is_none_or(|p| m.prefecture_number() == p))
             .map(|m| m.name.clone())
             .collect();
         let near = nearest(&key, candidates.iter().map(String::as_str), 3);
@@ -147,7 +147,7 @@ impl<'a> NameIndex<'a> {
         if let Some(m) = self.master.municipality(code) {
             let pref = self
                 .master
-                .prefecture_by_number(&m.prefecture_number)
+                .prefecture_of(&m.code)
                 .map(|p| p.name.as_str())
                 .unwrap_or("");
             format!("{}（{}）", m.name, pref)

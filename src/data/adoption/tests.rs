@@ -53,11 +53,30 @@ fn find<'a>(problems: &'a [Problem], needles: &[&str]) -> &'a Problem {
     crate::problems::find_one(problems, needles)
 }
 
-fn fig(offices: u64, using: u64) -> Figure {
+/// A figure's counts, `(offices, using)`, to compare with what a test expects.
+fn fig(offices: u64, using: u64) -> (u64, u64) {
+    (offices, using)
+}
+
+fn counts(f: &Figure) -> (u64, u64) {
+    (f.offices, f.using)
+}
+
+/// A figure from a file `2024-01-15.csv` (illustrative or not).
+fn figure(offices: u64, using: u64, illustrative: bool) -> Figure {
     Figure {
         offices,
         using,
-        illustrative: false,
+        provenance: Provenance::of(std::sync::Arc::new(Source {
+            date: Date::new(2024, 1, 15).unwrap(),
+            file: if illustrative {
+                "2024-01-15-sample.csv"
+            } else {
+                "2024-01-15.csv"
+            }
+            .into(),
+            illustrative,
+        })),
     }
 }
 
@@ -77,8 +96,8 @@ fn shipped_sample_data_loads_without_any_problem() {
     assert_eq!(first.prefectures.len(), 47);
     assert_eq!(first.municipalities.len(), 1741);
     // The real figures are not illustrative, the municipal split is.
-    assert_eq!(first.prefectures["010006"], fig(7416, 297));
-    assert!(first.municipalities.values().all(|f| f.illustrative));
+    assert_eq!(counts(&first.prefectures["010006"]), fig(7416, 297));
+    assert!(first.municipalities.values().all(|f| f.illustrative()));
     let offices: u64 = first.prefectures.values().map(|f| f.offices).sum();
     let using: u64 = first.prefectures.values().map(|f| f.using).sum();
     assert_eq!((offices, using), (181_325, 8_295));
@@ -119,9 +138,9 @@ fn utf8_english_headers_and_number_formats() {
     assert!(errors(&problems).is_empty(), "{problems:#?}");
     let s = &adoption.snapshots[0];
     assert_eq!(s.date, Date::new(2024, 1, 15).unwrap());
-    assert_eq!(s.prefectures["220001"], fig(5055, 392));
-    assert_eq!(s.municipalities[SHIZUOKA_CITY], fig(1200, 100));
-    assert_eq!(s.municipalities[HAMAMATSU], fig(912, 36));
+    assert_eq!(counts(&s.prefectures["220001"]), fig(5055, 392));
+    assert_eq!(counts(&s.municipalities[SHIZUOKA_CITY]), fig(1200, 100));
+    assert_eq!(counts(&s.municipalities[HAMAMATSU]), fig(912, 36));
     // Only Shizuoka's prefecture row and two of its municipalities: one
     // coverage warning per level, listing counts and first names.
     find(&problems, &["都道府県", "46 団体", "北海道"]);
@@ -140,8 +159,8 @@ fn utf8_bom_japanese_headers_fraction_rates() {
     let (adoption, problems) = fixture("utf8_bom");
     assert!(errors(&problems).is_empty(), "{problems:#?}");
     let s = &adoption.snapshots[0];
-    assert_eq!(s.municipalities[SHIZUOKA_CITY], fig(1200, 100));
-    assert_eq!(s.municipalities[SAPPORO], fig(1083, 55));
+    assert_eq!(counts(&s.municipalities[SHIZUOKA_CITY]), fig(1200, 100));
+    assert_eq!(counts(&s.municipalities[SAPPORO]), fig(1083, 55));
     assert!(s.prefectures.is_empty());
 }
 
@@ -157,10 +176,10 @@ fn cp932_crlf_names_full_width_and_totals() {
     assert!(errors(&problems).is_empty(), "{problems:#?}");
     let s = &adoption.snapshots[0];
     assert_eq!(s.prefectures.len(), 4);
-    assert_eq!(s.prefectures["010006"], fig(7416, 297));
-    assert_eq!(s.prefectures["130001"], fig(13580, 736)); // 「東京」, full-width digits
-    assert_eq!(s.prefectures["220001"], fig(5055, 392)); // 「静岡」
-    assert_eq!(s.prefectures["270008"], fig(15732, 466));
+    assert_eq!(counts(&s.prefectures["010006"]), fig(7416, 297));
+    assert_eq!(counts(&s.prefectures["130001"]), fig(13580, 736)); // 「東京」, full-width digits
+    assert_eq!(counts(&s.prefectures["220001"]), fig(5055, 392)); // 「静岡」
+    assert_eq!(counts(&s.prefectures["270008"]), fig(15732, 466));
 }
 
 #[test]
@@ -171,7 +190,7 @@ fn cp932_written_by_encoding_rs_loads() {
     let (adoption, problems) = run(&[("2024-01-15.csv", &bytes)]);
     assert!(errors(&problems).is_empty(), "{problems:#?}");
     assert_eq!(
-        adoption.snapshots[0].municipalities[SHIZUOKA_CITY],
+        counts(&adoption.snapshots[0].municipalities[SHIZUOKA_CITY]),
         fig(1200, 100)
     );
 }
@@ -185,10 +204,10 @@ fn crlf_and_two_digit_prefecture_codes() {
     let (adoption, problems) = fixture("crlf");
     assert!(errors(&problems).is_empty(), "{problems:#?}");
     let s = &adoption.snapshots[0];
-    assert_eq!(s.prefectures["010006"], fig(7416, 297));
-    assert_eq!(s.prefectures["130001"], fig(13580, 736));
-    assert_eq!(s.prefectures["220001"], fig(5055, 392));
-    assert!(!s.prefectures["220001"].illustrative);
+    assert_eq!(counts(&s.prefectures["010006"]), fig(7416, 297));
+    assert_eq!(counts(&s.prefectures["130001"]), fig(13580, 736));
+    assert_eq!(counts(&s.prefectures["220001"]), fig(5055, 392));
+    assert!(!s.prefectures["220001"].illustrative());
 }
 
 #[test]
@@ -196,11 +215,11 @@ fn xlsx_first_sheet_with_title_row() {
     let (adoption, problems) = fixture("xlsx");
     assert!(errors(&problems).is_empty(), "{problems:#?}");
     let s = &adoption.snapshots[0];
-    assert_eq!(s.municipalities[SAPPORO], fig(1083, 55)); // 11002 lost its zero in Excel
-    assert_eq!(s.municipalities[SHIZUOKA_CITY], fig(1200, 100));
-    assert_eq!(s.municipalities[HAMAMATSU], fig(912, 36));
+    assert_eq!(counts(&s.municipalities[SAPPORO]), fig(1083, 55)); // 11002 lost its zero in Excel
+    assert_eq!(counts(&s.municipalities[SHIZUOKA_CITY]), fig(1200, 100));
+    assert_eq!(counts(&s.municipalities[HAMAMATSU]), fig(912, 36));
     assert_eq!(s.sources.len(), 1);
-    assert!(s.sources[0].ends_with("2024-01-15-municipalities.xlsx"));
+    assert_eq!(s.sources[0].file, "2024-01-15-municipalities.xlsx");
 }
 
 #[test]
@@ -242,7 +261,7 @@ fn every_header_alias_is_understood() {
         let (adoption, problems) = run(&[("2024-01-15.csv", csv.as_bytes())]);
         assert!(errors(&problems).is_empty(), "{csv}: {problems:#?}");
         assert_eq!(
-            adoption.snapshots[0].municipalities[SHIZUOKA_CITY],
+            counts(&adoption.snapshots[0].municipalities[SHIZUOKA_CITY]),
             fig(1200, 100),
             "{csv}"
         );
@@ -262,7 +281,7 @@ fn every_header_alias_is_understood() {
         assert!(errors(&problems).is_empty(), "{csv}: {problems:#?}");
         let s = &adoption.snapshots[0];
         let got = s.prefectures.get(code).or(s.municipalities.get(code));
-        assert_eq!(got, Some(&fig(10, 1)), "{csv}");
+        assert_eq!(got.map(counts), Some(fig(10, 1)), "{csv}");
     }
 }
 
@@ -272,9 +291,9 @@ fn ambiguous_name_resolved_by_prefecture_column() {
     let (adoption, problems) = run(&[("2024-01-15.csv", csv.as_bytes())]);
     assert!(errors(&problems).is_empty(), "{problems:#?}");
     let s = &adoption.snapshots[0];
-    assert_eq!(s.municipalities["132063"], fig(10, 1));
-    assert_eq!(s.municipalities["342084"], fig(20, 2));
-    assert_eq!(s.prefectures["220001"], fig(5055, 392));
+    assert_eq!(counts(&s.municipalities["132063"]), fig(10, 1));
+    assert_eq!(counts(&s.municipalities["342084"]), fig(20, 2));
+    assert_eq!(counts(&s.prefectures["220001"]), fig(5055, 392));
     // Prefecture-prefixed names and ヶ/ケ variants.
     let csv = "name,offices,using_offices\n東京都府中市,10,1\n鶴ケ島市,3,0\n龍ヶ崎市,4,1\n";
     let (adoption, problems) = run(&[("2024-01-15.csv", csv.as_bytes())]);
@@ -294,10 +313,14 @@ fn sample_file_names_make_figures_illustrative() {
     ]);
     assert!(errors(&problems).is_empty(), "{problems:#?}");
     let s = &adoption.snapshots[0];
-    assert!(s.municipalities[SHIZUOKA_CITY].illustrative);
-    assert!(!s.prefectures["220001"].illustrative);
+    assert!(s.municipalities[SHIZUOKA_CITY].illustrative());
+    assert!(!s.prefectures["220001"].illustrative());
     assert_eq!(s.sources.len(), 2);
-    assert!(s.sources[0] < s.sources[1]);
+    assert!(s.sources[0].file < s.sources[1].file);
+    assert_eq!(
+        s.municipalities[SHIZUOKA_CITY].provenance.sources()[0].file,
+        "2024-01-15-sample.csv"
+    );
 }
 
 #[test]
@@ -371,7 +394,10 @@ fn names_not_found_suggest_the_nearest() {
     assert!(e.hint.contains("都道府県"));
     find(&problems, &["「しずおか県」"]);
     assert_eq!(errors(&problems).len(), 3, "{problems:#?}");
-    assert_eq!(adoption.snapshots[0].prefectures["130001"], fig(100, 5));
+    assert_eq!(
+        counts(&adoption.snapshots[0].prefectures["130001"]),
+        fig(100, 5)
+    );
     // An unknown prefecture in a prefecture column suggests prefectures.
     let csv = "都道府県,事業所数,利用事業所数\n静岡件,1,0\n";
     let (_, problems) = run(&[("2024-01-15.csv", csv.as_bytes())]);
@@ -442,7 +468,7 @@ fn municipalities_must_add_up_to_their_prefecture() {
         let using = if i == 0 { 32 } else { 1 };
         writeln!(csv, "{},{offices},{using}", m.code).unwrap();
     }
-    let pref = master().prefecture_by_number("31").unwrap().code.clone();
+    let pref = master().prefecture_by_number("31").unwrap().code;
     let csv = csv.replace("310000", &pref);
     let (_, problems) = run(&[("2024-01-15.csv", csv.as_bytes())]);
     assert!(errors(&problems).is_empty(), "{problems:#?}");
@@ -595,24 +621,31 @@ fn huge_counts_are_errors_on_their_rows_not_a_wrapped_total() {
     let (adoption, problems) = run(&[("2024-01-15.csv", csv.as_bytes())]);
     assert!(errors(&problems).is_empty(), "{problems:#?}");
     assert_eq!(
-        adoption.snapshots[0].prefectures["010006"],
+        counts(&adoption.snapshots[0].prefectures["010006"]),
         fig(MAX_COUNT, 1)
     );
 }
 
 #[test]
 fn figures_add_up_or_say_they_do_not_fit() {
-    let big = fig(u64::MAX - 1, 1);
-    assert_eq!(big.checked_add(&fig(1, 1)), Some(fig(u64::MAX, 2)));
-    assert_eq!(big.checked_add(&fig(2, 0)), None);
-    assert_eq!(Figure::total([&fig(1, 0), &fig(2, 1)]), Some(fig(3, 1)));
+    let real = |o, u| figure(o, u, false);
+    let big = real(u64::MAX - 1, 1);
+    assert_eq!(big.checked_add(&real(1, 1)), Some(real(u64::MAX, 2)));
+    assert_eq!(big.checked_add(&real(2, 0)), None);
+    assert_eq!(Figure::total([&real(1, 0), &real(2, 1)]), Some(real(3, 1)));
     assert_eq!(Figure::total([&big, &big]), None);
     assert_eq!(Figure::total([]), None);
-    let sample = Figure {
-        illustrative: true,
-        ..fig(1, 0)
-    };
-    assert!(fig(1, 0).checked_add(&sample).unwrap().illustrative);
+    // A sum remembers every file it was made from, and is illustrative when one is.
+    let sample = figure(1, 0, true);
+    let sum = real(1, 0).checked_add(&sample).unwrap();
+    assert!(sum.illustrative());
+    let files: Vec<&str> = sum
+        .provenance
+        .sources()
+        .iter()
+        .map(|s| s.file.as_str())
+        .collect();
+    assert_eq!(files, ["2024-01-15-sample.csv", "2024-01-15.csv"]);
 }
 
 // --- control characters ----------------------------------------------------
@@ -665,7 +698,7 @@ fn hostile_xlsx_is_a_located_error() {
     assert!(e.message.ends_with("（Sheet1!A1048576）"), "{e}");
     assert_eq!(adoption.snapshots.len(), 1);
     assert_eq!(
-        adoption.snapshots[0].municipalities[SHIZUOKA_CITY],
+        counts(&adoption.snapshots[0].municipalities[SHIZUOKA_CITY]),
         fig(10, 1)
     );
 }

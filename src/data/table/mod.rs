@@ -38,7 +38,7 @@ use crate::problems::Problems;
 
 pub use columns::{Column, Header, Required, Schema};
 pub use decode::{decode_text, decode_text_checked};
-pub use number::{NumberError, PrintedRate, group_thousands, parse_count, parse_rate};
+pub use number::{NumberError, PrintedRate, parse_count, parse_rate};
 pub use text::{ControlChar, control_char, edit_distance, nearest, normalize_width};
 
 /// How much work one table file may cost.
@@ -112,7 +112,7 @@ pub enum TableError {
     Io(String),
     #[error("ファイルが {} あり、読める上限（{}）を超えています", mib(*.size), mib(*.max))]
     FileTooLarge { size: u64, max: u64 },
-    #[error("{line}行目までで {} セルを超え、読める上限を超えています", number::group_thousands(*.max))]
+    #[error("{line}行目までで {} セルを超え、読める上限を超えています", crate::format::thousands(*.max))]
     TooManyCells { line: usize, max: u64 },
     #[error("{line}行目付近を CSV として読めません: {reason}")]
     Csv { line: usize, reason: String },
@@ -124,7 +124,7 @@ pub enum TableError {
     Unpacked { what: String, max: u64 },
     #[error("Excel ファイルの部品が {count} 個あり、上限（{max} 個）を超えています")]
     TooManyEntries { count: usize, max: usize },
-    #[error("シート「{sheet}」の範囲「{range}」は {} セルあり、読める上限（{} セル）を超えています", number::group_thousands(*.cells), number::group_thousands(*.max))]
+    #[error("シート「{sheet}」の範囲「{range}」は {} セルあり、読める上限（{} セル）を超えています", crate::format::thousands(*.cells), crate::format::thousands(*.max))]
     SheetTooLarge {
         sheet: String,
         range: String,
@@ -133,7 +133,7 @@ pub enum TableError {
     },
     #[error("シート「{sheet}」のセル番地「{cell}」は Excel の範囲（A1〜XFD1048576）にありません")]
     BadCell { sheet: String, cell: String },
-    #[error("シート「{sheet}」のセル {cell} まで使うと {} セルを超え、読める上限を超えています", number::group_thousands(*.max))]
+    #[error("シート「{sheet}」のセル {cell} まで使うと {} セルを超え、読める上限を超えています", crate::format::thousands(*.max))]
     CellsTooFar {
         sheet: String,
         cell: String,

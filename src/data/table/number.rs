@@ -132,19 +132,6 @@ pub fn parse_rate(raw: &str) -> Result<PrintedRate, NumberError> {
     })
 }
 
-/// `7416` → `7,416`: how messages print a count, the form [`parse_count`] reads back.
-pub fn group_thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 /// The message and hint for a count column (`what`, e.g. 事業所数) whose cell
 /// `raw` could not be read.
 pub fn count_problem(what: &str, raw: &str, err: NumberError) -> (String, String) {
@@ -168,7 +155,7 @@ pub fn count_problem(what: &str, raw: &str, err: NumberError) -> (String, String
         NumberError::TooLarge { max } => (
             format!(
                 "{what}「{raw}」が大きすぎます（1行に書ける上限は {}）",
-                group_thousands(max)
+                crate::format::thousands(max)
             ),
             format!("{what}の桁や列の取り違えがないか確認してください"),
         ),
@@ -268,7 +255,7 @@ mod tests {
             right in 0usize..3,
             ideographic in any::<bool>(),
         ) {
-            let mut s = if commas { group_thousands(n) } else { n.to_string() };
+            let mut s = if commas { crate::format::thousands(n) } else { n.to_string() };
             if wide {
                 s = full_width(&s);
             }
@@ -299,8 +286,8 @@ mod tests {
         }
 
         #[test]
-        fn group_thousands_round_trips(n in any::<u64>()) {
-            prop_assert_eq!(parse_count(&group_thousands(n)), Ok(n));
+        fn grouped_thousands_round_trip(n in any::<u64>()) {
+            prop_assert_eq!(parse_count(&crate::format::thousands(n)), Ok(n));
         }
     }
 }

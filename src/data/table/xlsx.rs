@@ -19,7 +19,8 @@ use std::io::{BufReader, Cursor, Read};
 use calamine::{DataRef, Reader, Xlsx};
 use quick_xml::events::Event;
 
-use super::{Limits, TableError, TableRow, column_letters, number::group_thousands};
+use super::{Limits, TableError, TableRow, column_letters};
+use crate::format::thousands;
 
 /// Excel's largest sheet: 1,048,576 rows, 16,384 columns (XFD).
 const MAX_ROW: u64 = 1_048_576;
@@ -176,8 +177,8 @@ fn check_shared_strings(reader: impl Read, limits: &Limits) -> Result<(), TableE
                         Some(n) => {
                             return Err(TableError::Xlsx(format!(
                                 "共有文字列が {} 個あると書かれており、上限（{} 個）を超えています",
-                                group_thousands(n),
-                                group_thousands(limits.max_cells)
+                                thousands(n),
+                                thousands(limits.max_cells)
                             )));
                         }
                     }
