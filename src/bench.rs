@@ -100,7 +100,7 @@ fn timed_build(
         out: out.to_path_buf(),
         selection,
         build_date: date,
-        progress: false,
+        progress: true,
         posters,
         ogp_images: posters,
         print_marks: None,

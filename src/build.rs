@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use jiff::civil::Date;
@@ -289,8 +289,25 @@ pub struct BuildReport {
     pub carried: CarryStats,
     /// Templates by total rendering time: (name, pages, CPU time).
     pub slowest_templates: Vec<(String, u64, Duration)>,
+    /// The sites this build made, in code order.
+    pub built: Vec<BuiltSite>,
+    /// The folder of every site in the master list (`""`, `p/220001`,
+    /// `m/221007`), built or not: which files belong to which site.
+    pub all_site_dirs: std::collections::HashSet<String>,
+    /// Whether only some sites were built (`--only`, `--prefecture`, `--shard`).
+    pub partial: bool,
     pub phases: Vec<(&'static str, Duration)>,
     pub problems: Problems,
+}
+
+/// A site a build made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BuiltSite {
+    pub code: String,
+    /// 静岡県静岡市, for messages.
+    pub full_name: String,
+    /// Its folder relative to the output (`""`, `p/220001`, `m/221007`).
+    pub dir: String,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -348,8 +365,21 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     step(&mut phases, "cache", || {
         cache.save(&manifest, &mut problems)
     });
+    let mut built: Vec<BuiltSite> = plan
+        .sites
+        .iter()
+        .map(|s| BuiltSite {
+            code: s.code.to_string(),
+            full_name: s.full_name.clone(),
+            dir: s.dir.clone(),
+        })
+        .collect();
+    built.sort_by(|a, b| a.code.cmp(&b.code));
     Ok(BuildReport {
         sites: plan.sites.len(),
+        built,
+        all_site_dirs: model.sites.iter().map(|s| s.dir.clone()).collect(),
+        partial: !matches!(plan.scope, Scope::Everything),
         carried,
         phases,
         problems,
@@ -572,10 +602,17 @@ fn render(
         fonts: &project.fonts,
         build_date: options.build_date,
     };
-    let done = AtomicUsize::new(0);
     let files = AtomicU64::new(0);
     let render_nanos = AtomicU64::new(0);
-    let total = plan.sites.len();
+    let progress = crate::progress::Progress::new(
+        if options.progress {
+            crate::progress::Mode::detect()
+        } else {
+            crate::progress::Mode::Off
+        },
+        plan.sites.len() as u64,
+        "サイト",
+    );
     let results: Vec<Result<(), SiteFailure>> = plan
         .sites
         .par_iter()
@@ -588,13 +625,11 @@ fn render(
             })?;
             render_nanos.fetch_add(t.elapsed().as_nanos() as u64, Ordering::Relaxed);
             files.fetch_add(count, Ordering::Relaxed);
-            let n = done.fetch_add(1, Ordering::Relaxed) + 1;
-            if options.progress && total >= 100 && n.is_multiple_of(total / 10) {
-                eprintln!("  {n} / {total} サイト");
-            }
+            progress.inc();
             Ok(())
         })
         .collect();
+    progress.finish();
     let mut render_errors: Vec<RenderError> = Vec::new();
     let mut poster_errors: Vec<String> = Vec::new();
     for result in results {
@@ -729,6 +764,12 @@ impl BuildCache {
                 None
             }
         }
+    }
+
+    /// Where the manifest is kept (`serve` and `changes` remove the one of
+    /// their temporary output when they end).
+    pub fn path(&self) -> &Path {
+        &self.path
     }
 
     pub fn save(&self, manifest: &Manifest, problems: &mut Problems) {

@@ -1,4 +1,5 @@
-//! Command line: `outreach build` and `outreach check`.
+//! Command line: `outreach build`, `check`, `serve`, `new`, `changes`,
+//! `merge` and `bench`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -32,6 +33,90 @@ pub enum Command {
     Bench(BenchArgs),
     /// Combine the output folders of `build --shard I/N` runs into one.
     Merge(MergeArgs),
+    /// Preview the sites while you edit: build into a temporary folder, serve
+    /// it on 127.0.0.1, rebuild and reload on every save.
+    Serve(ServeArgs),
+    /// Create a new project (`new DIR`), or add a site's local folder and its
+    /// data/sites.yaml entry to a project (`new --site CODE`).
+    New(NewArgs),
+    /// Compare what the project would build now with a published copy, for
+    /// approval: pages, figures, posters and files that change.
+    Changes(ChangesArgs),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct SelectArgs {
+    /// Only this site (6-digit code; 000000 = national). Repeatable.
+    #[arg(long = "only", value_name = "CODE")]
+    pub only: Vec<String>,
+    /// This prefecture's site and its municipalities' sites (6-digit code).
+    #[arg(long, value_name = "CODE")]
+    pub prefecture: Option<String>,
+}
+
+impl SelectArgs {
+    fn selection(self) -> Selection {
+        Selection {
+            only: self.only,
+            prefecture: self.prefecture,
+            shard: None,
+        }
+    }
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub project: ProjectArgs,
+    #[command(flatten)]
+    pub select: SelectArgs,
+    /// The port on 127.0.0.1 (the next free one is used when it is taken; 0: any free port).
+    #[arg(long, default_value_t = 8000)]
+    pub port: u16,
+    /// Skip posters (PDF/PNG) and print packs: faster rebuilds.
+    #[arg(long)]
+    pub no_posters: bool,
+    /// Skip posters and OGP images: pages, charts and data only (the fastest).
+    #[arg(long)]
+    pub no_images: bool,
+    /// Posters with 3 mm bleed and crop marks (トンボ).
+    #[arg(long)]
+    pub print_marks: bool,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct NewArgs {
+    /// The folder of the new project (new or empty).
+    #[arg(value_name = "DIR", conflicts_with = "site")]
+    pub dir: Option<PathBuf>,
+    /// Add this site's local folder (content/municipalities/CODE or
+    /// content/prefectures/CODE) with example pages, and its data/sites.yaml entry.
+    #[arg(long, value_name = "CODE")]
+    pub site: Option<String>,
+    /// The project to add the site to (with --site).
+    #[arg(long, default_value = ".")]
+    pub project: PathBuf,
+    /// The day the example event is dated from, YYYY-MM-DD (default: today).
+    #[arg(long)]
+    pub date: Option<String>,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ChangesArgs {
+    #[command(flatten)]
+    pub project: ProjectArgs,
+    #[command(flatten)]
+    pub select: SelectArgs,
+    /// The published copy: an output folder (the last public/, the server's copy)
+    /// or, with one --only, that site's folder.
+    #[arg(long, value_name = "DIR")]
+    pub against: PathBuf,
+    /// Write a printable HTML report here (and a CSV beside it, FILE.csv).
+    #[arg(long, value_name = "FILE.html")]
+    pub report: Option<PathBuf>,
+    /// Do not build or compare posters (faster).
+    #[arg(long)]
+    pub no_posters: bool,
 }
 
 #[derive(clap::Args, Debug)]
@@ -73,6 +158,10 @@ pub struct BuildArgs {
     /// Posters with 3 mm bleed and crop marks (トンボ) for print shops.
     #[arg(long)]
     pub print_marks: bool,
+    /// Also write one zip per built site into this folder (m-221007.zip,
+    /// p-220001.zip, national.zip): deterministic, unzips to the site folder.
+    #[arg(long, value_name = "DIR")]
+    pub zip: Option<PathBuf>,
 }
 
 #[derive(clap::Args, Debug)]
@@ -170,6 +259,9 @@ pub fn run() -> Result<ExitCode> {
         Command::Build(args) => run_build(args),
         Command::Check(args) => run_check(args),
         Command::Bench(args) => run_bench(args),
+        Command::Serve(args) => run_serve(args),
+        Command::New(args) => run_new(args),
+        Command::Changes(args) => run_changes(args),
         Command::Merge(args) => match crate::output::merge(&args.inputs, &args.out) {
             Ok(files) => {
                 eprintln!("{} ファイルを {} にまとめました", files, args.out.display());
@@ -263,14 +355,28 @@ fn run_bench(args: BenchArgs) -> Result<ExitCode> {
     ))
 }
 
-fn run_build(args: BuildArgs) -> Result<ExitCode> {
-    let date = build_date(args.project.date.as_deref())?;
-    if !args.project.project.join("config.yaml").exists() {
+/// Refuse a folder that is not a project, before anything is done.
+fn require_project(project: &std::path::Path) -> Result<()> {
+    if !project.join("config.yaml").exists() {
         bail!(
-            "{} に config.yaml がありません。プロジェクトのフォルダで実行するか --project で指定してください",
-            args.project.project.display()
+            "{} に config.yaml がありません。プロジェクトのフォルダで実行するか --project で指定してください（新しく始めるなら outreach new フォルダ名）",
+            project.display()
         );
     }
+    Ok(())
+}
+
+fn run_build(args: BuildArgs) -> Result<ExitCode> {
+    let date = build_date(args.project.date.as_deref())?;
+    require_project(&args.project.project)?;
+    // The zip folder is checked with the output, before anything is built.
+    let zip_target = match &args.zip {
+        Some(dir) => match crate::output::check_zip_folder(dir, &args.out, &args.project.project) {
+            Ok(target) => Some(target),
+            Err(e) => return Ok(output_refused(&e, dir)),
+        },
+        None => None,
+    };
     let started = Instant::now();
     let options = BuildOptions {
         project: args.project.project,
@@ -306,6 +412,46 @@ fn run_build(args: BuildArgs) -> Result<ExitCode> {
                     "残したファイル: ほかのサイトの {} ファイル、outreach が作ったものではない {} ファイル（フォルダ {}）",
                     carried.other_sites, carried.foreign, carried.foreign_dirs
                 );
+            }
+            if let (Some(target), Some(zip_dir)) = (&zip_target, &args.zip) {
+                let zips: Vec<crate::output::SiteZip> = report
+                    .built
+                    .iter()
+                    .map(|s| crate::output::SiteZip::for_site_dir(&s.dir))
+                    .collect();
+                let stamp = (
+                    u16::try_from(date.year()).unwrap_or(1980),
+                    u8::try_from(date.month()).unwrap_or(1),
+                    u8::try_from(date.day()).unwrap_or(1),
+                );
+                let zip_started = Instant::now();
+                match crate::output::write_zips(
+                    target,
+                    &args.out,
+                    &zips,
+                    &report.all_site_dirs,
+                    stamp,
+                    report.partial,
+                    true,
+                ) {
+                    Ok(made) => eprintln!(
+                        "{} サイトの zip を {} に作りました（{} ファイル、{:.1} MB、{:.2} 秒）",
+                        made.zips,
+                        zip_dir.display(),
+                        made.files,
+                        made.bytes as f64 / 1_000_000.0,
+                        zip_started.elapsed().as_secs_f64()
+                    ),
+                    Err(e) => {
+                        eprintln!("エラー: {e}");
+                        eprintln!(
+                            "zip を作れませんでした。{} は変更していません（サイトは {} にできています）。",
+                            zip_dir.display(),
+                            args.out.display()
+                        );
+                        return Ok(ExitCode::from(1));
+                    }
+                }
             }
             if args.timings {
                 eprintln!("段階ごとの時間:");
@@ -375,4 +521,161 @@ fn run_check(args: CheckArgs) -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+fn run_serve(args: ServeArgs) -> Result<ExitCode> {
+    require_project(&args.project.project)?;
+    // A fixed date when one is given (or SOURCE_DATE_EPOCH is set); else each
+    // rebuild uses the day it runs.
+    let date = if args.project.date.is_some() || std::env::var_os("SOURCE_DATE_EPOCH").is_some() {
+        Some(build_date(args.project.date.as_deref())?)
+    } else {
+        None
+    };
+    let options = crate::serve::ServeOptions {
+        project: args.project.project,
+        selection: args.select.selection(),
+        port: args.port,
+        date,
+        posters: !args.no_posters && !args.no_images,
+        ogp_images: !args.no_images,
+        print_marks: args.print_marks.then_some(true),
+    };
+    match crate::serve::serve(&options) {
+        Ok(()) => Ok(ExitCode::SUCCESS),
+        Err(e) => {
+            eprintln!("エラー: {e}");
+            Ok(ExitCode::from(1))
+        }
+    }
+}
+
+fn run_new(args: NewArgs) -> Result<ExitCode> {
+    let date = build_date(args.date.as_deref())?;
+    match (args.dir, args.site) {
+        (Some(dir), _) => match crate::scaffold::new_project(&dir, date) {
+            Ok(files) => {
+                let shown = dir.display();
+                println!(
+                    "{shown} に新しいプロジェクトを作りました（{} ファイル）。",
+                    files.len()
+                );
+                println!("次にすること:");
+                println!("  1. {shown}/config.yaml の publisher に発行者の名前を書く");
+                println!(
+                    "  2. 自分のサイトのページを足す: outreach new --project {shown} --site 団体コード"
+                );
+                println!("  3. 確かめる: outreach check --project {shown}");
+                println!("  4. 見ながら書く: outreach serve --project {shown} --only 団体コード");
+                println!(
+                    "  5. 作る: outreach build --project {shown} --only 団体コード --zip zips"
+                );
+                Ok(ExitCode::SUCCESS)
+            }
+            Err(e) => {
+                eprintln!("エラー: {e}");
+                Ok(ExitCode::from(1))
+            }
+        },
+        (None, Some(code)) => {
+            require_project(&args.project)?;
+            match crate::scaffold::new_site(&args.project, &code) {
+                Ok(added) => {
+                    println!(
+                        "{}（{code}）のフォルダ {} を作り、data/sites.yaml に設定を足しました:",
+                        added.full_name, added.folder
+                    );
+                    for file in &added.files {
+                        println!("  {file}");
+                    }
+                    println!(
+                        "記入例には「サンプル・架空」と表示されます。書き換えたら各ファイルの illustrative の行を消してください。"
+                    );
+                    println!(
+                        "見ながら書く: outreach serve --project {} --only {code}",
+                        args.project.display()
+                    );
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(e) => {
+                    eprintln!("エラー: {e}");
+                    Ok(ExitCode::from(1))
+                }
+            }
+        }
+        (None, None) => {
+            eprintln!(
+                "エラー: 作るものを指定してください。新しいプロジェクトは outreach new フォルダ名、サイトのページの追加は outreach new --site 団体コード です"
+            );
+            Ok(ExitCode::from(2))
+        }
+    }
+}
+
+fn run_changes(args: ChangesArgs) -> Result<ExitCode> {
+    use crate::changes::{ChangesError, ChangesOptions, report};
+    let date = build_date(args.project.date.as_deref())?;
+    let project = args.project.project;
+    require_project(&project)?;
+    // Both report files are checked before anything is built.
+    let reports = match &args.report {
+        Some(html) => {
+            if html
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
+            {
+                bail!(
+                    "--report には .html のファイル名を指定してください（CSV は同じ名前の .csv で横に作ります）"
+                );
+            }
+            let csv = html.with_extension("csv");
+            for (path, marker) in [
+                (html.as_path(), report::HTML_MARKER.as_bytes().to_vec()),
+                (csv.as_path(), report::csv_marker()),
+            ] {
+                if let Err(e) = crate::output::check_report_path(path, &marker, &project) {
+                    return Ok(output_refused(&e, path));
+                }
+            }
+            Some((html.clone(), csv))
+        }
+        None => None,
+    };
+    let options = ChangesOptions {
+        project,
+        against: args.against,
+        selection: args.select.selection(),
+        build_date: date,
+        posters: !args.no_posters,
+        progress: true,
+    };
+    let changes = match crate::changes::run(&options) {
+        Ok(changes) => changes,
+        Err(ChangesError::Problems(problems)) => {
+            print_problems(&problems);
+            eprintln!(
+                "比べられませんでした: エラー {} 件、警告 {} 件。先に直してください。",
+                problems.error_count(),
+                problems.warning_count()
+            );
+            return Ok(ExitCode::from(1));
+        }
+        Err(e) => {
+            eprintln!("エラー: {e}");
+            return Ok(ExitCode::from(1));
+        }
+    };
+    print!("{}", report::summary(&changes));
+    if let Some((html, csv)) = reports {
+        let created = jiff::ZonedDateTime::now().date().to_string();
+        let written =
+            crate::output::write_report(&html, report::html(&changes, &created).as_bytes())
+                .and_then(|()| crate::output::write_report(&csv, &report::csv(&changes)));
+        if let Err(e) = written {
+            eprintln!("エラー: {e}");
+            return Ok(ExitCode::from(1));
+        }
+        println!("報告書: {}（CSV: {}）", html.display(), csv.display());
+    }
+    Ok(ExitCode::SUCCESS)
 }

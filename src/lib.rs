@@ -8,6 +8,7 @@
 
 pub mod bench;
 pub mod build;
+pub mod changes;
 pub mod charts;
 pub mod cli;
 pub mod config;
@@ -20,7 +21,10 @@ pub mod model;
 pub mod output;
 pub mod posters;
 pub mod problems;
+pub mod progress;
 pub mod raster;
 pub mod render;
 pub mod sample;
+pub mod scaffold;
+pub mod serve;
 pub mod yaml;

@@ -178,6 +178,8 @@ pub enum FolderKind {
     Sites,
     /// A scratch folder of `bench` (`--work`, `--hugo-site`), replaced whole.
     Bench,
+    /// The zips of `build --zip`: one per site (`m-221007.zip`).
+    Zips,
 }
 
 impl FolderKind {
@@ -185,6 +187,7 @@ impl FolderKind {
         match self {
             FolderKind::Sites => "sites",
             FolderKind::Bench => "bench",
+            FolderKind::Zips => "zips",
         }
     }
 
@@ -192,6 +195,7 @@ impl FolderKind {
         match word {
             "sites" => Some(FolderKind::Sites),
             "bench" => Some(FolderKind::Bench),
+            "zips" => Some(FolderKind::Zips),
             _ => None,
         }
     }
@@ -226,6 +230,11 @@ impl Record {
             FolderKind::Bench => {
                 "# このフォルダは outreach bench の作業用フォルダです。bench を実行するたびに、中身をすべて作り直します。\n\
                  # 残したいファイルを置かないでください。\n"
+            }
+            FolderKind::Zips => {
+                "# このフォルダは outreach build --zip の出力フォルダです（サイトごとの zip ファイル）。\n\
+                 # outreach は、このファイルがあるフォルダにだけ書き込み、ビルドしたサイトの zip だけを作り直します。\n\
+                 # 下の一覧にないファイルはそのまま残します。このファイルを消したり書き換えたりしないでください。\n"
             }
         };
         out.push_str(about);
@@ -444,12 +453,20 @@ impl Target {
             }
         };
         if record.kind != kind {
-            let (reason, hint) = match record.kind {
-                FolderKind::Bench => (
+            let (reason, hint) = match (record.kind, kind) {
+                (FolderKind::Bench, _) => (
                     "outreach bench の作業用フォルダです",
-                    "サイトの出力には別のフォルダを指定してください",
+                    "サイトの出力や zip には別のフォルダを指定してください",
                 ),
-                FolderKind::Sites => (
+                (FolderKind::Zips, _) => (
+                    "outreach build --zip の zip の出力フォルダです",
+                    "サイトの出力や bench には別のフォルダを指定してください",
+                ),
+                (FolderKind::Sites, FolderKind::Zips) => (
+                    "outreach build のサイトの出力フォルダです",
+                    "--zip にはサイトの出力（--out）とは別のフォルダを指定してください（例: --zip zips）",
+                ),
+                (FolderKind::Sites, _) => (
                     "outreach build のサイトの出力フォルダです（bench は作業用フォルダの中身をすべて作り直すため使えません）",
                     "bench の --work や --hugo-site には別の新しいフォルダを指定してください",
                 ),
@@ -896,6 +913,9 @@ pub enum Scope {
         all: HashSet<String>,
         selected: HashSet<String>,
     },
+    /// Exactly these files (paths relative to the output root), e.g. the zips
+    /// of the sites a partial build made.
+    Files(HashSet<String>),
 }
 
 impl Scope {
@@ -903,17 +923,21 @@ impl Scope {
     pub fn replaces(&self, rel: &str) -> bool {
         match self {
             Scope::Everything => true,
-            Scope::Sites { all, selected } => {
-                let owner = rel
-                    .match_indices('/')
-                    .map(|(i, _)| &rel[..i])
-                    .rev()
-                    .find(|dir| all.contains(*dir))
-                    .unwrap_or("");
-                selected.contains(owner)
-            }
+            Scope::Sites { all, selected } => selected.contains(site_of(rel, all)),
+            Scope::Files(files) => files.contains(rel),
         }
     }
+}
+
+/// The folder of the site a file belongs to: the longest of the sites'
+/// folders `all` that holds `rel` (`""`, the national site at the root, when
+/// none does).
+pub fn site_of<'a>(rel: &'a str, all: &HashSet<String>) -> &'a str {
+    rel.match_indices('/')
+        .map(|(i, _)| &rel[..i])
+        .rev()
+        .find(|dir| all.contains(*dir))
+        .unwrap_or("")
 }
 
 // ---------------------------------------------------------------------------
@@ -1447,6 +1471,333 @@ pub fn reset_bench_folder(dir: &Path) -> Result<(), OutputError> {
     }
     fs::create_dir_all(dir).map_err(write)?;
     fs::write(dir.join(MARKER), Record::new(FolderKind::Bench).to_text()).map_err(write)
+}
+
+// ---------------------------------------------------------------------------
+// Zips of the sites (`build --zip`)
+
+/// One site's zip: the site's folder in the output (`""` for the national
+/// site at the root, `m/221007`) and the zip's name (`m-221007.zip`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SiteZip {
+    pub dir: String,
+    pub name: String,
+}
+
+impl SiteZip {
+    /// The zip of the site whose folder is `dir`: `m/221007` → `m-221007.zip`,
+    /// the national site (`""`) → `national.zip`.
+    pub fn for_site_dir(dir: &str) -> SiteZip {
+        let name = if dir.is_empty() {
+            "national.zip".to_string()
+        } else {
+            format!("{}.zip", dir.replace('/', "-"))
+        };
+        SiteZip {
+            dir: dir.to_string(),
+            name,
+        }
+    }
+}
+
+/// What [`write_zips`] made.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct ZipReport {
+    pub zips: u64,
+    /// Files put into the zips, and the zips' size in bytes.
+    pub files: u64,
+    pub bytes: u64,
+}
+
+/// Check the folder for `build --zip` before anything is built: the same
+/// rules as an output folder (new, empty, or one an earlier `--zip` made),
+/// and it may neither lie inside the sites' output `out` nor hold it.
+pub fn check_zip_folder(zip_dir: &Path, out: &Path, project: &Path) -> Result<Target, OutputError> {
+    let target = Target::check(zip_dir, FolderKind::Zips, Some(project))?;
+    let out_real = real_path(out).map_err(|source| OutputError::Read {
+        path: out.to_path_buf(),
+        source,
+    })?;
+    if target.dir.starts_with(&out_real) || out_real.starts_with(&target.dir) {
+        return Err(refused(
+            zip_dir,
+            format!(
+                "サイトの出力フォルダ {} と重なっています（zip がサイトの中に入ってしまいます）",
+                out.display()
+            ),
+            "--zip には --out の外の別のフォルダを指定してください（例: --out public --zip zips）",
+        ));
+    }
+    Ok(target)
+}
+
+/// Files that are stored as they are: already compressed.
+fn stored_as_is(rel: &str) -> bool {
+    let ext = rel
+        .rsplit('.')
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    matches!(
+        ext.as_str(),
+        "png" | "jpg" | "jpeg" | "gif" | "webp" | "pdf" | "zip" | "xlsx" | "woff" | "woff2"
+    )
+}
+
+/// The zip of one site, in memory: every file outreach made in the site's
+/// folder (`files`, relative to the output), by path, each stored under its
+/// path inside the site's folder, so that unzipping gives exactly the folder.
+/// Every entry has the same time stamp (`date` at 00:00), Unix permissions
+/// 0644 and no extra fields, and entries are sorted: the same files give the
+/// same bytes.
+pub fn zip_site(
+    out: &Path,
+    site_dir: &str,
+    files: &[&str],
+    date: (u16, u8, u8),
+) -> Result<Vec<u8>, OutputError> {
+    use zip::write::SimpleFileOptions;
+    let zip_error = |e: zip::result::ZipError| OutputError::Write {
+        path: out.join(site_dir),
+        source: io::Error::other(e.to_string()),
+    };
+    let stamp =
+        zip::DateTime::from_date_and_time(date.0, date.1, date.2, 0, 0, 0).unwrap_or_default();
+    let options = SimpleFileOptions::default()
+        .system(zip::System::Unix)
+        .last_modified_time(stamp)
+        .unix_permissions(0o644);
+    let mut sorted: Vec<&str> = files.to_vec();
+    sorted.sort_unstable();
+    sorted.dedup();
+    let mut writer = zip::ZipWriter::new(io::Cursor::new(Vec::new()));
+    for rel in sorted {
+        check_rel(rel)?;
+        let inner = if site_dir.is_empty() {
+            rel
+        } else {
+            rel.strip_prefix(site_dir)
+                .and_then(|r| r.strip_prefix('/'))
+                .ok_or_else(|| OutputError::UnsafePath {
+                    rel: rel.to_string(),
+                    reason: "サイトのフォルダの外のファイルです",
+                })?
+        };
+        let path = out.join(rel);
+        let meta = fs::symlink_metadata(&path).map_err(|source| OutputError::Read {
+            path: path.clone(),
+            source,
+        })?;
+        if !meta.is_file() {
+            return Err(OutputError::Read {
+                path,
+                source: io::Error::other("通常のファイルではありません"),
+            });
+        }
+        let bytes = fs::read(&path).map_err(|source| OutputError::Read {
+            path: path.clone(),
+            source,
+        })?;
+        let method = if stored_as_is(rel) {
+            zip::CompressionMethod::Stored
+        } else {
+            zip::CompressionMethod::Deflated
+        };
+        writer
+            .start_file(inner, options.compression_method(method))
+            .map_err(zip_error)?;
+        writer
+            .write_all(&bytes)
+            .map_err(|source| OutputError::Write {
+                path: out.join(site_dir),
+                source,
+            })?;
+    }
+    Ok(writer.finish().map_err(zip_error)?.into_inner())
+}
+
+/// Write one zip per site of `zips` into the checked zip folder `target`,
+/// from the finished output `out` (its record says which files outreach made
+/// and so go into a zip; a council's own files such as `.htaccess` do not).
+/// `all_sites` holds every site's folder, so a site's zip leaves out the
+/// folders of the sites inside it (the national site's `m/`, `p/`). A
+/// `partial` build replaces only its sites' zips and keeps the others; a full
+/// build replaces every zip an earlier one made. Files in the folder that
+/// outreach did not make are kept, as in the sites' output.
+pub fn write_zips(
+    target: &Target,
+    out: &Path,
+    zips: &[SiteZip],
+    all_sites: &HashSet<String>,
+    date: (u16, u8, u8),
+    partial: bool,
+    progress: bool,
+) -> Result<ZipReport, OutputError> {
+    use rayon::prelude::*;
+    let bar = crate::progress::Progress::new(
+        if progress {
+            crate::progress::Mode::detect()
+        } else {
+            crate::progress::Mode::Off
+        },
+        zips.len() as u64,
+        "zip",
+    );
+    let out = real_path(out).map_err(|source| OutputError::Read {
+        path: out.to_path_buf(),
+        source,
+    })?;
+    let Some((record, _)) = Record::read(&out)? else {
+        return Err(refused(
+            &out,
+            "outreach の出力フォルダではありません",
+            "先に build でサイトを作ってください",
+        ));
+    };
+    let mut by_site: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for rel in &record.files {
+        by_site
+            .entry(site_of(rel, all_sites))
+            .or_default()
+            .push(rel);
+    }
+    let staging = Staging::new(target, None)?;
+    let report = Mutex::new(ZipReport::default());
+    zips.par_iter().try_for_each(|zip| {
+        check_rel(&zip.name)?;
+        let files = by_site.get(zip.dir.as_str()).map_or(&[][..], Vec::as_slice);
+        let bytes = zip_site(&out, &zip.dir, files, date)?;
+        staging.write(&zip.name, &bytes, None)?;
+        let mut report = report.lock().expect("no panics while holding the lock");
+        report.zips += 1;
+        report.files += files.len() as u64;
+        report.bytes += bytes.len() as u64;
+        bar.inc();
+        Ok::<(), OutputError>(())
+    })?;
+    bar.finish();
+    let scope = if partial {
+        Scope::Files(zips.iter().map(|z| z.name.clone()).collect())
+    } else {
+        Scope::Everything
+    };
+    staging.commit(&scope)?;
+    Ok(report
+        .into_inner()
+        .expect("no panics while holding the lock"))
+}
+
+// ---------------------------------------------------------------------------
+// Reports the user names (`changes --report FILE.html`)
+
+/// Check that `path` may take a report: a new file, or one an earlier report
+/// wrote (its bytes begin with `marker`), outside the project's inputs.
+/// Nothing is written.
+pub fn check_report_path(path: &Path, marker: &[u8], project: &Path) -> Result<(), OutputError> {
+    let real = real_path(path).map_err(|source| OutputError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    if let Ok(project) = fs::canonicalize(project) {
+        for inputs in ["content", "data", "themes", ".outreach-cache"] {
+            if real.starts_with(project.join(inputs)) {
+                return Err(refused(
+                    path,
+                    format!("プロジェクトの入力を置く {inputs}/ の中です"),
+                    "報告書はプロジェクトの外か、プロジェクトの直下（例: --report changes.html）に出してください",
+                ));
+            }
+        }
+    }
+    match fs::symlink_metadata(&real) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        Err(source) => Err(OutputError::Read { path: real, source }),
+        Ok(meta) if !meta.is_file() => Err(refused(
+            path,
+            "ファイルではありません（フォルダなどです）",
+            "新しいファイルの名前を指定してください（例: --report changes.html）",
+        )),
+        Ok(_) => {
+            let mut head = vec![0u8; marker.len()];
+            let same = fs::File::open(&real)
+                .and_then(|mut f| f.read_exact(&mut head))
+                .is_ok()
+                && head == marker;
+            if same {
+                Ok(())
+            } else {
+                Err(refused(
+                    path,
+                    "outreach が書いた報告書ではないファイルがあります。上書きすると消えてしまうため書き込みません",
+                    "別の名前を指定するか、そのファイルを移してからもう一度実行してください",
+                ))
+            }
+        }
+    }
+}
+
+/// Write a report checked by [`check_report_path`]: into a temporary file
+/// beside it, then renamed over it, so a reader never sees half a report.
+pub fn write_report(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
+    let real = real_path(path).map_err(|source| OutputError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    write_atomic(&real, bytes).map_err(|source| OutputError::Write { path: real, source })
+}
+
+// ---------------------------------------------------------------------------
+// New project files (`outreach new`)
+
+/// Create new files under `dir` (made when missing), e.g. a new project or a
+/// site's example pages. Every path is checked ([`check_rel`]) and none may
+/// exist yet, all checked before the first is written, so nothing is ever
+/// overwritten; if one cannot be written, the files made before it are
+/// removed again.
+pub fn create_files(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<(), OutputError> {
+    for (rel, _) in files {
+        check_rel(rel)?;
+        let path = dir.join(rel);
+        if fs::symlink_metadata(&path).is_ok() {
+            return Err(refused(
+                &path,
+                "すでにあります。上書きすると今の内容が消えてしまうため、何も書き込みません",
+                "そのファイルを別の名前に変えるか、別のフォルダを指定してください",
+            ));
+        }
+    }
+    let mut made: Vec<PathBuf> = Vec::new();
+    for (rel, bytes) in files {
+        let path = dir.join(rel);
+        let written = path
+            .parent()
+            .map_or(Ok(()), fs::create_dir_all)
+            .and_then(|()| {
+                let mut file = fs::OpenOptions::new()
+                    .write(true)
+                    .create_new(true)
+                    .open(&path)?;
+                made.push(path.clone());
+                file.write_all(bytes)
+            });
+        if let Err(source) = written {
+            for file in made.iter().rev() {
+                let _ = fs::remove_file(file);
+            }
+            return Err(OutputError::Write { path, source });
+        }
+    }
+    Ok(())
+}
+
+/// Replace a project file that outreach changes on request (`data/sites.yaml`
+/// gets a new site's entry): written whole into a temporary file beside it
+/// and renamed over it, so the file is never half written.
+pub fn replace_file(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
+    write_atomic(path, bytes).map_err(|source| OutputError::Write {
+        path: path.to_path_buf(),
+        source,
+    })
 }
 
 // ---------------------------------------------------------------------------

@@ -134,6 +134,18 @@ impl Location {
         }
     }
 
+    /// The same place with its file named another way (e.g. relative to the
+    /// project); the command line stays as it is.
+    pub fn with_path(&self, f: impl FnOnce(&Path) -> PathBuf) -> Location {
+        Location {
+            source: match &self.source {
+                Source::File(path) => Source::File(f(path)),
+                Source::CommandLine => Source::CommandLine,
+            },
+            ..self.clone()
+        }
+    }
+
     /// The 1-based line, when known.
     pub fn line_number(&self) -> Option<usize> {
         self.line.map(NonZeroUsize::get)
@@ -299,6 +311,14 @@ codes! {
     LintCharacter = "lint-character", Warning;
     /// Spaces spread out a short Japanese word (「氏　名」).
     LintWordSpacing = "lint-word-spacing", Warning;
+    /// A link's text does not say where it leads (「こちら」「ここ」「クリック」, or 8 characters or fewer).
+    LintLinkText = "lint-link-text", Warning;
+    /// An image (Markdown or `<img>`) has no alternative text.
+    LintImageAlt = "lint-image-alt", Warning;
+    /// A heading level is skipped (見出し2 then 見出し4; the body starts at `##`).
+    LintHeadingLevel = "lint-heading-level", Warning;
+    /// A link to a news item or event past its `expires`.
+    LintExpiredLink = "lint-expired-link", Warning;
 
     // data/sites.yaml.
     /// `data/sites.yaml` has a key outside its schema.
@@ -474,6 +494,9 @@ codes! {
     // The build: output folder and cache.
     /// A work folder left by an older outreach's interrupted build (it is kept).
     OutputLeftover = "output-leftover", Warning;
+    /// The output folder was refused or could not be written (shown by `serve`;
+    /// `build` prints the same refusal and exits 1).
+    OutputFailed = "output-failed", Error;
     /// The build cache cannot be read or is damaged: everything is rebuilt.
     CacheUnusable = "cache-unusable", Warning;
     /// The build cache cannot be written: the next build rebuilds everything.

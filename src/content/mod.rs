@@ -232,7 +232,14 @@ pub fn load(
     }
     let empty = BTreeSet::new();
     let renderer = MarkdownRenderer::new().with_files(files);
-    let loaded: Vec<(Scope, String, Option<Entry>, Problems)> = sources
+    type Loaded = (
+        Scope,
+        String,
+        Option<Entry>,
+        Problems,
+        Vec<lint::ContentLink>,
+    );
+    let loaded: Vec<Loaded> = sources
         .par_iter()
         .map(|s| {
             let mut local = Problems::new();
@@ -254,14 +261,19 @@ pub fn load(
                     visible.extend(set.iter().cloned());
                 }
             }
-            let entry = load_file(&s.path, &s.rel, &renderer, &visible, build_date, &mut local);
-            (s.scope.clone(), s.rel.clone(), entry, local)
+            let mut links = Vec::new();
+            let entry = load_file(
+                &s.path, &s.rel, &renderer, &visible, build_date, &mut links, &mut local,
+            );
+            (s.scope.clone(), s.rel.clone(), entry, local, links)
         })
         .collect();
 
     let mut content = Content::default();
-    for (scope, rel, entry, local) in loaded {
+    let mut all_links: Vec<(&SourceFile, Vec<lint::ContentLink>)> = Vec::new();
+    for ((scope, rel, entry, local, links), source) in loaded.into_iter().zip(&sources) {
         problems.extend(local);
+        all_links.push((source, links));
         let Some(mut entry) = entry else { continue };
         if let Entry::News(item) = &mut entry {
             item.origin = match &scope {
@@ -290,7 +302,57 @@ pub fn load(
             }
         }
     }
+    report_expired_links(&content, &all_links, master, build_date, problems);
     content
+}
+
+/// Links from pages to news past its `expires` (public-web lint): the link
+/// leads where a local page overrides a shared one, as `@/` links resolve.
+fn report_expired_links(
+    content: &Content,
+    links: &[(&SourceFile, Vec<lint::ContentLink>)],
+    master: &MasterList,
+    build_date: Date,
+    problems: &mut Problems,
+) {
+    let today = build_date.to_string();
+    for (source, links) in links {
+        let prefecture = match &source.scope {
+            Scope::Municipality(code) => master
+                .municipality(code)
+                .and_then(|m| master.prefecture_of(&m.code))
+                .map(|p| p.code.to_string()),
+            Scope::Prefecture(code) => Some(code.clone()),
+            Scope::Shared => None,
+        };
+        for link in links.iter().filter(|l| l.target.starts_with("news/")) {
+            let own = match &source.scope {
+                Scope::Municipality(code) => content
+                    .municipalities
+                    .get(code)
+                    .and_then(|m| m.get(&link.target)),
+                Scope::Prefecture(code) => content
+                    .prefectures
+                    .get(code)
+                    .and_then(|m| m.get(&link.target)),
+                Scope::Shared => None,
+            };
+            let target = own
+                .or_else(|| {
+                    prefecture
+                        .as_ref()
+                        .and_then(|p| content.prefectures.get(p))
+                        .and_then(|m| m.get(&link.target))
+                })
+                .or_else(|| content.shared.get(&link.target));
+            if let Some(entry) = target
+                && let Entry::News(item) = entry.as_ref()
+                && let Some(expires) = &item.expires
+            {
+                lint::expired_link(&source.path, link, expires, &today, problems);
+            }
+        }
+    }
 }
 
 /// Names that differ only in case cannot both exist on Windows or macOS: in the
@@ -462,6 +524,7 @@ fn load_file(
     renderer: &MarkdownRenderer,
     visible: &BTreeSet<String>,
     build_date: Date,
+    links: &mut Vec<lint::ContentLink>,
     problems: &mut Problems,
 ) -> Option<Entry> {
     let bytes = match std::fs::read(path) {
@@ -495,6 +558,7 @@ fn load_file(
         return None;
     };
     lint::check(path, &text, problems);
+    *links = lint::check_body(path, body, body_line, problems);
     for (i, line) in body.lines().enumerate() {
         if let Some((column, c)) = yaml::control_char(line) {
             problems.error(
