@@ -384,15 +384,14 @@ fn fragments_carry_the_sites_figures_subsidies_events_and_contacts() {
             let bytes = std::fs::metadata(fx.out().join(site).join("embed").join(file))
                 .unwrap()
                 .len();
-            let row = between(
-                &preview,
-                &format!("<a href=\"{file}\" download class=\"url\">{file}</a>"),
-                "</tr>",
-            );
-            assert!(row.contains("PNG 画像、"), "{row}");
+            // The link names the file with its type and size, as every file link does.
+            let link = between(&preview, &format!("<a href=\"{file}\" download>"), "</a>");
             assert!(
-                row.contains(&format!("{}KB", (bytes as u64).div_ceil(1024))),
-                "{site}: {row} ({bytes} bytes)"
+                link.contains(&format!(
+                    "<span class=\"url\">{file}</span><span class=\"nowrap\">（PNG・{}KB）</span>",
+                    bytes.div_ceil(1024)
+                )),
+                "{site}: {link} ({bytes} bytes)"
             );
         }
         match url {

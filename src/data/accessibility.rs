@@ -277,8 +277,8 @@ pub fn load(dir: &Path, master: &MasterList, build_date: Date, problems: &mut Pr
     if !dir.exists() {
         return Records::default();
     }
-    let entries = match std::fs::read_dir(dir) {
-        Ok(entries) => entries,
+    let paths = match super::folder_files(dir) {
+        Ok(paths) => paths,
         Err(e) => {
             problems.error(
                 Code::FileUnreadable,
@@ -289,16 +289,6 @@ pub fn load(dir: &Path, master: &MasterList, build_date: Date, problems: &mut Pr
             return Records::default();
         }
     };
-    let mut paths: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_file())
-        .filter(|p| {
-            !p.file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with('.'))
-        })
-        .collect();
-    paths.sort();
     let mut records: Vec<(Record, PathBuf, CodePlaces)> = Vec::new();
     for path in paths {
         let name = path

@@ -491,8 +491,8 @@ pub fn load(
     if !dir.exists() {
         return Vec::new();
     }
-    let entries = match std::fs::read_dir(dir) {
-        Ok(entries) => entries,
+    let paths = match super::folder_files(dir) {
+        Ok(paths) => paths,
         Err(e) => {
             problems.error(
                 Code::FileUnreadable,
@@ -503,16 +503,6 @@ pub fn load(
             return Vec::new();
         }
     };
-    let mut paths: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_file())
-        .filter(|p| {
-            !p.file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with('.'))
-        })
-        .collect();
-    paths.sort();
 
     let mut subsidies = Vec::new();
     let mut ids = std::collections::BTreeSet::new();

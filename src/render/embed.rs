@@ -22,7 +22,7 @@ use serde::Serialize;
 use super::events::ListEntry;
 use super::subsidy_view::SubsidyView;
 use super::view::{HomeView, PageContext, SiteView};
-use super::{RenderError, Renderer, SiteError, Timers, file_tag, join, theme};
+use super::{RenderError, Renderer, SiteError, Timers, file_tag, join};
 use crate::charts::{Chart, DataTable};
 use crate::format::file_label;
 use crate::model::Site;
@@ -309,20 +309,10 @@ impl Renderer<'_> {
         context: &tera::Context,
         rel: &str,
     ) -> Result<String, SiteError> {
-        self.theme.tera.render(template, context).map_err(|e| {
-            let found = theme::locate(&e);
-            SiteError::Template(RenderError {
-                template: if found.template.is_empty() {
-                    template.to_string()
-                } else {
-                    found.template
-                },
-                line: found.line,
-                column: found.column,
-                message: found.message,
-                page: rel.to_string(),
-            })
-        })
+        self.theme
+            .tera
+            .render(template, context)
+            .map_err(|e| SiteError::Template(RenderError::new(&e, template, rel)))
     }
 }
 

@@ -42,6 +42,25 @@ pub struct RenderError {
     pub page: String,
 }
 
+impl RenderError {
+    /// Tera's error `e` while rendering `template` for the output file `page`,
+    /// located in the template it happened in (an included or parent one).
+    pub fn new(e: &tera::Error, template: &str, page: &str) -> RenderError {
+        let found = theme::locate(e);
+        RenderError {
+            template: if found.template.is_empty() {
+                template.to_string()
+            } else {
+                found.template
+            },
+            line: found.line,
+            column: found.column,
+            message: found.message,
+            page: page.to_string(),
+        }
+    }
+}
+
 /// A file offered on the downloads page.
 #[derive(Debug, Clone, Serialize)]
 struct Download {
@@ -190,20 +209,7 @@ impl Renderer<'_> {
                 .theme
                 .tera
                 .render(template, &context.context)
-                .map_err(|e| {
-                    let found = theme::locate(&e);
-                    SiteError::Template(RenderError {
-                        template: if found.template.is_empty() {
-                            template.to_string()
-                        } else {
-                            found.template
-                        },
-                        line: found.line,
-                        column: found.column,
-                        message: found.message,
-                        page: rel.clone(),
-                    })
-                })?;
+                .map_err(|e| SiteError::Template(RenderError::new(&e, template, &rel)))?;
             let nanos = started.elapsed().as_nanos() as u64;
             self.timers.templates.fetch_add(nanos, Ordering::Relaxed);
             {
@@ -410,8 +416,10 @@ impl Renderer<'_> {
             &none,
         )?;
         if let Some(record) = record {
-            // Every page made so far, and the results page itself.
+            // Every page made so far, the fragment's preview (made after
+            // this) and the results page itself.
             let mut made = page_urls.borrow().clone();
+            made.push(embed::PREVIEW.to_string());
             made.push(accessibility::RESULTS_PAGE.to_string());
             let results =
                 accessibility::results_view(site, &site.code, policy_settings, record, &made);

@@ -166,8 +166,8 @@ pub struct Adoption {
 
 /// Load every file in `dir` (data/adoption). `today` is the build date (for the future-date warning).
 pub fn load(dir: &Path, master: &MasterList, today: Date, problems: &mut Problems) -> Adoption {
-    let entries = match std::fs::read_dir(dir) {
-        Ok(entries) => entries,
+    let paths = match crate::data::folder_files(dir) {
+        Ok(paths) => paths,
         Err(e) => {
             problems.warning(
                 ProblemCode::AdoptionFolderUnreadable,
@@ -178,12 +178,6 @@ pub fn load(dir: &Path, master: &MasterList, today: Date, problems: &mut Problem
             return Adoption::default();
         }
     };
-    let mut paths: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok())
-        .map(|e| e.path())
-        .filter(|p| p.is_file())
-        .collect();
-    paths.sort();
 
     let names = NameIndex::new(master);
     let mut by_date: BTreeMap<Date, Vec<FileData>> = BTreeMap::new();
