@@ -215,8 +215,21 @@ pub(crate) fn draw<'f>(
         );
     }
 
-    // Tick labels under the bars (and above them for long rankings), over the reference lines.
-    for &t in &axis.ticks {
+    // Tick labels under the bars (and above them for long rankings), over the
+    // reference lines; on a narrow drawing every other (or third…) label, so
+    // that no two labels touch ("10%20%30%").
+    let tick_x = |t: f64| f64::from(plot.map_coordinate(&(t, 0.0)).0) / super::canvas::SCALE;
+    let widest = axis
+        .ticks
+        .iter()
+        .map(|&t| tick_font.measure(fonts, &tick_label(t)))
+        .fold(0.0, f64::max);
+    let spacing = match axis.ticks.as_slice() {
+        [a, b, ..] => tick_x(*b) - tick_x(*a),
+        _ => f64::INFINITY,
+    };
+    let every = ((widest + 8.0) / spacing).ceil().max(1.0) as usize;
+    for &t in axis.ticks.iter().step_by(every) {
         let (x, _) = plot.map_coordinate(&(t, 0.0));
         let x = f64::from(x) / super::canvas::SCALE;
         let label = tick_label(t);
