@@ -62,6 +62,42 @@ impl Input {
     }
 }
 
+/// The text of a YAML file: read, a leading BOM dropped, checked as UTF-8.
+/// `None` after reporting why it cannot be read (with the line of the first
+/// byte that is not UTF-8).
+pub fn read_text(path: &Path, problems: &mut Problems) -> Option<String> {
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            problems.error(
+                Code::FileUnreadable,
+                Location::file(path),
+                format!("ファイルを読めません: {e}"),
+                "ファイルの権限と場所を確認してください",
+            );
+            return None;
+        }
+    };
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Some(text.to_string()),
+        Err(e) => {
+            let line = bytes[..e.valid_up_to()]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count()
+                + 1;
+            problems.error(
+                Code::FileEncoding,
+                Location::line(path, line),
+                "文字コードが UTF-8 ではありません",
+                "UTF-8 で保存し直してください（Shift_JIS は読めません）",
+            );
+            None
+        }
+    }
+}
+
 /// Parse `text` as `T`. Problems go to `problems`, located in `file`; the YAML's
 /// first line is line `line_offset + 1` of the file (front matter starts on line 2).
 /// Returns `None` when the text cannot be read as `T`; a value with control

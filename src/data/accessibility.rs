@@ -373,36 +373,8 @@ fn load_file(
         );
         return None;
     }
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
-        Err(e) => {
-            problems.error(
-                Code::FileUnreadable,
-                Location::file(path),
-                format!("ファイルを読めません: {e}"),
-                "ファイルの権限と場所を確認してください",
-            );
-            return None;
-        }
-    };
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
-    let text = match std::str::from_utf8(bytes) {
-        Ok(t) => t,
-        Err(e) => {
-            let line = bytes[..e.valid_up_to()]
-                .iter()
-                .filter(|&&b| b == b'\n')
-                .count()
-                + 1;
-            problems.error(
-                Code::FileEncoding,
-                Location::line(path, line),
-                "文字コードが UTF-8 ではありません",
-                "UTF-8 で保存し直してください（Shift_JIS は読めません）",
-            );
-            return None;
-        }
-    };
+    let text = crate::yaml::read_text(path, problems)?;
+    let text = text.as_str();
     let schema = crate::yaml::Schema {
         keys: &KEYS,
         nested: &[("period", &PERIOD_KEYS)],

@@ -594,36 +594,10 @@ fn load_file(
     fee: Option<&LicenceFee>,
     problems: &mut Problems,
 ) -> (Option<Subsidy>, Vec<Spanned<String>>) {
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
-        Err(e) => {
-            problems.error(
-                Code::FileUnreadable,
-                Location::file(path),
-                format!("ファイルを読めません: {e}"),
-                "ファイルの権限と場所を確認してください",
-            );
-            return (None, Vec::new());
-        }
+    let Some(text) = crate::yaml::read_text(path, problems) else {
+        return (None, Vec::new());
     };
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
-    let text = match std::str::from_utf8(bytes) {
-        Ok(t) => t,
-        Err(e) => {
-            let line = bytes[..e.valid_up_to()]
-                .iter()
-                .filter(|&&b| b == b'\n')
-                .count()
-                + 1;
-            problems.error(
-                Code::FileEncoding,
-                Location::line(path, line),
-                "文字コードが UTF-8 ではありません",
-                "UTF-8 で保存し直してください（Shift_JIS は読めません）",
-            );
-            return (None, Vec::new());
-        }
-    };
+    let text = text.as_str();
     if text
         .lines()
         .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
