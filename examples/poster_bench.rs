@@ -6,8 +6,9 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Instant;
 
+use outreach::config::A4;
 use outreach::fonts::Fonts;
-use outreach::posters::{A4, PosterBar, PosterInput, PosterSet, PrintOptions};
+use outreach::posters::{PosterBar, PosterInput, PosterSet, PrintOptions};
 use outreach::problems::Problems;
 
 const NAMES: [&str; 8] = [

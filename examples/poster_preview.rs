@@ -5,8 +5,9 @@
 use std::path::Path;
 use std::sync::Arc;
 
+use outreach::config::{A3, A4, B2};
 use outreach::fonts::Fonts;
-use outreach::posters::{A3, A4, B2, PosterBar, PosterInput, PosterSet, PrintOptions, file_stem};
+use outreach::posters::{PosterBar, PosterInput, PosterSet, PrintOptions, file_stem};
 use outreach::problems::Problems;
 
 fn sample(name: &str, prefecture: &str, url: Option<&str>, illustrative: bool) -> PosterInput {

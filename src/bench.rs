@@ -363,7 +363,7 @@ pub fn generate_offices(
         "office_number,name,reading,service_type,municipality_code,address,phone,corporate_number,since,illustrative\n",
     );
     for (code, count) in counts {
-        let place = crate::output::hash_bytes(code.as_bytes());
+        let place = crate::fingerprint::of(code.as_bytes());
         let Some(m) = master.municipality(&code) else {
             continue;
         };

@@ -20,8 +20,8 @@ use crate::output::{
     CarryStats, FolderKind, Manifest, OutputError, Scope, Staging, Target, write_atomic,
 };
 use crate::problems::{Code, Location, Problems};
-use crate::render::theme::Theme;
 use crate::render::{RenderError, Renderer, SiteError};
+use crate::theme::Theme;
 
 /// Everything read from a project folder.
 pub struct Project {
@@ -473,7 +473,7 @@ fn load(options: &BuildOptions, problems: &mut Problems) -> Option<Project> {
 struct Plan<'a> {
     sites: Vec<&'a Site>,
     scope: Scope,
-    posters: Option<crate::render::PosterJob<'a>>,
+    posters: Option<crate::posters::PosterJob<'a>>,
     offices: crate::render::OfficeIndex<'a>,
 }
 
@@ -521,7 +521,7 @@ fn plan<'a>(options: &BuildOptions, project: &'a Project, model: &'a Model<'a>) 
         .flatten()
         .map(|set| {
             let settings = &project.config.posters;
-            crate::render::PosterJob {
+            crate::posters::PosterJob {
                 set,
                 // Unknown designs were refused in loading.
                 designs: if settings.designs.is_empty() {
@@ -529,11 +529,7 @@ fn plan<'a>(options: &BuildOptions, project: &'a Project, model: &'a Model<'a>) 
                 } else {
                     settings.designs.iter().map(|d| d.value.clone()).collect()
                 },
-                sizes: settings
-                    .sizes
-                    .iter()
-                    .filter_map(|s| crate::posters::paper_size(s))
-                    .collect(),
+                sizes: settings.paper_sizes(),
                 print: crate::posters::PrintOptions {
                     bleed_and_marks: options.print_marks.unwrap_or(settings.print_marks),
                 },
@@ -726,7 +722,7 @@ impl BuildCache {
         let out = std::path::absolute(out).unwrap_or_else(|_| out.to_path_buf());
         let name = format!(
             "{:016x}.manifest",
-            crate::output::hash_bytes(out.to_string_lossy().as_bytes())
+            crate::fingerprint::of(out.to_string_lossy().as_bytes())
         );
         BuildCache {
             path: project.join(".outreach-cache").join(name),
@@ -793,7 +789,7 @@ fn generator_fingerprint() -> u64 {
         std::env::current_exe()
             .ok()
             .and_then(|exe| std::fs::read(exe).ok())
-            .map(|bytes| crate::output::hash_bytes(&bytes))
+            .map(|bytes| crate::fingerprint::of(&bytes))
             .unwrap_or(0)
     })
 }

@@ -34,6 +34,30 @@ pub struct Config {
     pub accessibility: Option<AccessibilityPolicy>,
 }
 
+/// A conformance level of JIS X 8341-3:2016 (WCAG 2.0). AAA is not recorded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+pub enum Level {
+    A,
+    AA,
+}
+
+impl Level {
+    pub fn label(self) -> &'static str {
+        match self {
+            Level::A => "A",
+            Level::AA => "AA",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Level> {
+        match text.trim() {
+            "A" | "Ａ" => Some(Level::A),
+            "AA" | "ＡＡ" => Some(Level::AA),
+            _ => None,
+        }
+    }
+}
+
 /// The web accessibility policy (ウェブアクセシビリティ方針) of every site, with
 /// the items WAIC's policy guideline (ウェブアクセシビリティ方針策定ガイドライン)
 /// asks for that are the same on every site: the target level, the date the
@@ -59,9 +83,8 @@ pub struct AccessibilityPolicy {
 
 impl AccessibilityPolicy {
     /// The target level; AA when it cannot be read (reported by `check`).
-    pub fn level(&self) -> crate::data::accessibility::Level {
-        crate::data::accessibility::Level::parse(&self.target_level.value)
-            .unwrap_or(crate::data::accessibility::Level::AA)
+    pub fn level(&self) -> Level {
+        Level::parse(&self.target_level.value).unwrap_or(Level::AA)
     }
 
     pub fn policy_date(&self) -> Option<jiff::civil::Date> {
@@ -77,7 +100,7 @@ impl AccessibilityPolicy {
     }
 
     fn validate(&self, at: Cursor, problems: &mut Problems) {
-        if crate::data::accessibility::Level::parse(&self.target_level.value).is_none() {
+        if Level::parse(&self.target_level.value).is_none() {
             problems.error(
                 Code::ConfigBadValue,
                 at.get("target_level").value_location(),
@@ -186,6 +209,51 @@ impl Default for PosterSettings {
             print_marks: false,
         }
     }
+}
+
+impl PosterSettings {
+    /// The paper sizes named (an unknown name was reported when loading).
+    pub fn paper_sizes(&self) -> Vec<PaperSize> {
+        self.sizes.iter().filter_map(|s| paper_size(s)).collect()
+    }
+}
+
+/// A trimmed paper size, portrait: the sizes `posters.sizes` may name.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct PaperSize {
+    pub name: &'static str,
+    pub width_mm: f64,
+    pub height_mm: f64,
+}
+
+pub const A4: PaperSize = PaperSize {
+    name: "A4",
+    width_mm: 210.0,
+    height_mm: 297.0,
+};
+pub const A3: PaperSize = PaperSize {
+    name: "A3",
+    width_mm: 297.0,
+    height_mm: 420.0,
+};
+/// JIS B3.
+pub const B3: PaperSize = PaperSize {
+    name: "B3",
+    width_mm: 364.0,
+    height_mm: 515.0,
+};
+/// JIS B2.
+pub const B2: PaperSize = PaperSize {
+    name: "B2",
+    width_mm: 515.0,
+    height_mm: 728.0,
+};
+
+/// A paper size by name ("A4", "a3", "B2", …).
+pub fn paper_size(name: &str) -> Option<PaperSize> {
+    [A4, A3, B3, B2]
+        .into_iter()
+        .find(|p| p.name.eq_ignore_ascii_case(name.trim()))
 }
 
 fn default_theme() -> String {
@@ -417,7 +485,7 @@ impl Config {
             }
         }
         for (i, size) in self.posters.sizes.iter().enumerate() {
-            if crate::posters::paper_size(size).is_none() {
+            if paper_size(size).is_none() {
                 bad(
                     keys.get("posters").get("sizes").item(i),
                     format!("ポスターの用紙サイズ「{size}」は使えません"),

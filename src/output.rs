@@ -41,7 +41,6 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::fs;
-use std::hash::Hasher as _;
 use std::io::{self, Read as _, Write as _};
 use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
@@ -85,27 +84,6 @@ pub enum OutputError {
         "{rel} を 1 回のビルドで 2 度書こうとしました（対処: 同じ出力先になるページ（例: guides/a.md と guides/a/index.md）がないか確認してください）"
     )]
     Twice { rel: String },
-}
-
-/// A stable 64-bit hash (xxh3) of bytes.
-pub fn hash_bytes(bytes: &[u8]) -> u64 {
-    twox_hash::XxHash3_64::oneshot(bytes)
-}
-
-/// The same hash as [`hash_bytes`], of a file read in pieces.
-fn hash_file(path: &Path) -> io::Result<(u64, u64)> {
-    let mut file = fs::File::open(path)?;
-    let mut hasher = twox_hash::XxHash3_64::default();
-    let mut buffer = vec![0u8; 1 << 16];
-    let mut total = 0u64;
-    loop {
-        let n = file.read(&mut buffer)?;
-        if n == 0 {
-            return Ok((hasher.finish(), total));
-        }
-        total += n as u64;
-        hasher.write(&buffer[..n]);
-    }
 }
 
 /// Whether the file at `path` holds exactly `bytes`.
@@ -1115,7 +1093,8 @@ impl Staging {
             return false;
         }
         let read_back = |old: &Path, entry: &ManifestEntry| {
-            Ok(entry.key == Some(key) && hash_file(old)? == (entry.hash, entry.size))
+            Ok(entry.key == Some(key)
+                && crate::fingerprint::of_file(old)? == (entry.hash, entry.size))
         };
         match self.previous_file(rel, read_back) {
             Some((old, entry)) if entry.key == Some(key) => {
@@ -1142,7 +1121,7 @@ impl Staging {
     /// Write one file (path relative to the output root). Safe from many threads.
     pub fn write(&self, rel: &str, bytes: &[u8], key: Option<u64>) -> Result<(), OutputError> {
         check_rel(rel)?;
-        let hash = hash_bytes(bytes);
+        let hash = crate::fingerprint::of(bytes);
         let read_back =
             |old: &Path, entry: &ManifestEntry| Ok(entry.hash == hash && file_equals(old, bytes)?);
         if let Some((old, entry)) = self.previous_file(rel, read_back)
@@ -1422,6 +1401,23 @@ fn swap_by_renames(new: &Path, out: &Path) -> io::Result<()> {
         return Err(e);
     }
     fs::rename(&aside, new)
+}
+
+/// Rendering hands its files to the staging folder.
+impl crate::render::Sink for Staging {
+    type Error = OutputError;
+
+    fn reuse(&self, rel: &str, inputs: u64) -> bool {
+        Staging::reuse(self, rel, inputs)
+    }
+
+    fn write(&self, rel: &str, bytes: &[u8], inputs: Option<u64>) -> Result<(), OutputError> {
+        Staging::write(self, rel, bytes, inputs)
+    }
+
+    fn size_of(&self, rel: &str) -> Option<u64> {
+        Staging::size_of(self, rel)
+    }
 }
 
 impl Drop for Staging {

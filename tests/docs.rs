@@ -540,7 +540,7 @@ fn poster_variables_are_the_documented_ones() {
         .render(
             "probe",
             &poster_input(),
-            outreach::posters::A4,
+            outreach::config::A4,
             &outreach::posters::PrintOptions::default(),
             "2026-11-29".parse().unwrap(),
         )

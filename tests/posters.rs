@@ -13,10 +13,9 @@ use std::sync::{Arc, OnceLock};
 use common::Fixture;
 use serde_json::Value;
 
+use outreach::config::{A3, A4, PaperSize};
 use outreach::fonts::Fonts;
-use outreach::posters::{
-    A3, A4, PaperSize, PosterBar, PosterInput, PosterSet, PrintOptions, file_stem,
-};
+use outreach::posters::{PosterBar, PosterInput, PosterSet, PrintOptions, file_stem};
 use outreach::problems::{Code, Problems};
 
 fn theme_dir() -> PathBuf {

@@ -27,35 +27,12 @@ use jiff::civil::Date;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
+use crate::config::Level;
 use crate::data::jis::{MasterList, validate_code};
 use crate::data::table::{ControlChar, control_char};
 use crate::dates::parse_iso;
 use crate::problems::{Code, Location, Problems};
 use crate::yaml::{Input, Keys};
-
-/// A conformance level of JIS X 8341-3:2016 (WCAG 2.0). AAA is not recorded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
-pub enum Level {
-    A,
-    AA,
-}
-
-impl Level {
-    pub fn label(self) -> &'static str {
-        match self {
-            Level::A => "A",
-            Level::AA => "AA",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Level> {
-        match text.trim() {
-            "A" | "Ａ" => Some(Level::A),
-            "AA" | "ＡＡ" => Some(Level::AA),
-            _ => None,
-        }
-    }
-}
 
 /// One success criterion of JIS X 8341-3:2016 (the same as WCAG 2.0's).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -630,10 +607,10 @@ impl Checker<'_> {
         for (code, pages) in entries {
             let at = self.loc(&code);
             let code_text = code.value.trim().to_string();
-            let known = code_text == crate::model::NATIONAL_CODE
+            let known = code_text == crate::data::jis::NATIONAL_CODE
                 || master.prefecture(&code_text).is_some()
                 || master.municipality(&code_text).is_some();
-            if code_text != crate::model::NATIONAL_CODE
+            if code_text != crate::data::jis::NATIONAL_CODE
                 && let Err(e) = validate_code(&code_text)
             {
                 self.error(

@@ -48,6 +48,9 @@ pub enum CodeKind {
     Municipality,
 }
 
+/// The national site's code.
+pub const NATIONAL_CODE: &str = "000000";
+
 /// A JIS X 0402 code whose check digit was verified when it was made, or the
 /// national site's `000000`. It is six ASCII digits, so it reads as a `&str`
 /// (`&code` where a `&str` is wanted) and sorts as its text does.

@@ -3,8 +3,6 @@
 
 pub mod accessibility;
 pub mod adoption;
-#[cfg(test)]
-mod fuzz;
 pub mod jis;
 pub mod offices;
 pub mod sites;

@@ -89,7 +89,7 @@ impl Site {
     }
 }
 
-pub const NATIONAL_CODE: &str = "000000";
+pub use crate::data::jis::NATIONAL_CODE;
 
 /// Everything the renderer needs, computed once.
 pub struct Model<'a> {

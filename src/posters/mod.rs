@@ -22,7 +22,7 @@
 //!
 //! The PDF is tagged from roles the template declares with `data-tag`
 //! (`H1`, `P`, `Figure` with `data-alt`, `Sect`, `L`/`LI`/`LBody`…; see
-//! [`structure`]): reading order is document order, untagged drawing is an
+//! `structure`): reading order is document order, untagged drawing is an
 //! artifact, and a template needs at least one role. Alternative texts come from the data: `chart_alt` describes the
 //! comparison chart, `qr.alt` the QR code and where it leads.
 //!
@@ -38,10 +38,12 @@
 //! tells whether the site has any contact field of its own.
 
 mod fontcheck;
+mod job;
 mod pdf;
 pub mod qr;
 pub(crate) mod structure;
 
+pub use job::PosterJob;
 pub use pdf::PageArt;
 
 use std::path::{Path, PathBuf};
@@ -51,7 +53,8 @@ use rayon::prelude::*;
 use resvg::usvg;
 use tera::{Context, Kwargs, State, Tera, Value};
 
-use crate::render::theme::locate;
+use crate::config::{A4, PaperSize};
+use crate::templates;
 
 use crate::fonts::{DEFAULT_FAMILY, Fonts};
 use crate::problems::{Code, Location, Problems};
@@ -128,44 +131,6 @@ impl PosterInput {
         .iter()
         .any(|f| f.as_deref().is_some_and(|v| !v.trim().is_empty()))
     }
-}
-
-/// A trimmed paper size, portrait.
-#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
-pub struct PaperSize {
-    pub name: &'static str,
-    pub width_mm: f64,
-    pub height_mm: f64,
-}
-
-pub const A4: PaperSize = PaperSize {
-    name: "A4",
-    width_mm: 210.0,
-    height_mm: 297.0,
-};
-pub const A3: PaperSize = PaperSize {
-    name: "A3",
-    width_mm: 297.0,
-    height_mm: 420.0,
-};
-/// JIS B3.
-pub const B3: PaperSize = PaperSize {
-    name: "B3",
-    width_mm: 364.0,
-    height_mm: 515.0,
-};
-/// JIS B2.
-pub const B2: PaperSize = PaperSize {
-    name: "B2",
-    width_mm: 515.0,
-    height_mm: 728.0,
-};
-
-/// A paper size by name ("A4", "a3", "B2", …).
-pub fn paper_size(name: &str) -> Option<PaperSize> {
-    [A4, A3, B3, B2]
-        .into_iter()
-        .find(|p| p.name.eq_ignore_ascii_case(name.trim()))
 }
 
 /// Bleed on every side of the trim when printing with marks.
@@ -453,32 +418,16 @@ impl PosterSet {
             );
         }
 
-        let mut tera = Tera::default();
-        tera.autoescape_on(vec![".svg"]);
+        let mut tera = templates::engine(&[".svg"]);
         register_functions(&mut tera, fonts.clone());
-        crate::format::register_filters(&mut tera);
-        // Tera stops at the first broken template: drop it and retry, so one
-        // run reports every broken template.
-        loop {
-            match tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str()))) {
-                Ok(()) => break,
-                Err(e) => {
-                    let found = locate(&e);
-                    let name = found.template;
-                    problems.error(
-                        Code::PosterTemplate,
-                        Location::new(dir.join(&name), found.line, found.column),
-                        format!("ポスターのテンプレートの誤り: {}", found.message),
-                        "Tera の書き方（{{ }} と {% %} の対応、endif/endfor）を確認してください",
-                    );
-                    let before = sources.len();
-                    sources.retain(|(n, _)| *n != name);
-                    if sources.len() == before {
-                        break;
-                    }
-                }
-            }
-        }
+        templates::compile(&mut tera, &mut sources, |p| {
+            problems.error(
+                Code::PosterTemplate,
+                Location::new(dir.join(&p.template), p.line, p.column),
+                format!("ポスターの{}", p.message),
+                p.hint,
+            )
+        });
         if problems.error_count() > errors_before {
             return None;
         }
@@ -624,7 +573,7 @@ impl PosterSet {
     }
 
     fn template_error(&self, design: &str, error: &tera::Error) -> PosterError {
-        let found = locate(error);
+        let found = templates::locate(error);
         let template = if found.template.is_empty() {
             self.template_path(design)
         } else {

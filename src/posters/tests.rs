@@ -1,4 +1,5 @@
 use super::*;
+use crate::config::{A3, B2, B3, paper_size};
 
 fn theme_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default")

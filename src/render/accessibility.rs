@@ -11,7 +11,8 @@ use jiff::civil::Date;
 use serde::Serialize;
 
 use crate::config::AccessibilityPolicy;
-use crate::data::accessibility::{Level, Outcome, Record};
+use crate::config::Level;
+use crate::data::accessibility::{Outcome, Record};
 use crate::dates::format_both;
 use crate::model::Site;
 

@@ -22,11 +22,10 @@ use serde::Serialize;
 use super::events::ListEntry;
 use super::subsidy_view::SubsidyView;
 use super::view::{HomeView, PageContext, SiteView};
-use super::{RenderError, Renderer, SiteError, Timers, file_tag, join};
+use super::{RenderError, Renderer, Sink, SiteError, Timers, file_tag, join};
 use crate::charts::{Chart, DataTable};
 use crate::format::file_label;
 use crate::model::Site;
-use crate::output::Staging;
 
 /// The folder of a site that holds the fragment, its images and its preview.
 pub const DIR: &str = "embed";
@@ -181,13 +180,13 @@ impl Renderer<'_> {
     /// (`small_svg` when it has one) as a PNG in `embed/`, drawn only when its
     /// SVG changed since the previous build; a chart that gives way to its
     /// table on small screens (the tile map) goes in as its table only.
-    fn embed_charts(
+    fn embed_charts<S: Sink>(
         &self,
         site: &Site,
         charts: &[Chart],
-        sink: &Staging,
+        sink: &S,
         theme_key: u64,
-    ) -> Result<Vec<EmbedChart>, SiteError> {
+    ) -> Result<Vec<EmbedChart>, SiteError<S::Error>> {
         let tag = file_tag(site);
         let mut out = Vec::with_capacity(charts.len());
         for chart in charts {
@@ -198,15 +197,13 @@ impl Renderer<'_> {
             {
                 let file = format!("{}-{tag}.png", chart.id);
                 let rel = join(&site.dir, &format!("{DIR}/{file}"));
-                let key = crate::output::hash_bytes(
+                let key = crate::fingerprint::of(
                     format!("embed-png\n{theme_key}\n{IMAGE_SCALE}\n{svg}").as_bytes(),
                 );
-                // A reused file is already in place: only its size is read back.
-                let reused = sink
-                    .reuse(&rel, key)
-                    .then(|| std::fs::metadata(sink.dir().join(&rel)).map(|m| m.len() as usize));
+                // A reused file is already in place: the sink knows its size.
+                let reused = sink.reuse(&rel, key).then(|| sink.size_of(&rel)).flatten();
                 let bytes = match reused {
-                    Some(Ok(bytes)) => Some(bytes),
+                    Some(bytes) => Some(bytes as usize),
                     _ => {
                         let started = Instant::now();
                         let raster = crate::raster::svg_png(svg, self.fonts, IMAGE_SCALE);
@@ -244,14 +241,14 @@ impl Renderer<'_> {
 
     /// Render (or reuse) a site's fragment, its images and its preview page;
     /// returns how many files they are.
-    pub(super) fn render_embed(
+    pub(super) fn render_embed<S: Sink>(
         &self,
         site: &Site,
         view: &SiteView,
         charts: &[Chart],
-        sink: &Staging,
+        sink: &S,
         theme_key: u64,
-    ) -> Result<u64, SiteError> {
+    ) -> Result<u64, SiteError<S::Error>> {
         let embed = EmbedView::new(view, site);
         let charts = self.embed_charts(site, charts, sink, theme_key)?;
         let images: Vec<&EmbedImage> = charts.iter().filter_map(|c| c.image.as_ref()).collect();
@@ -308,11 +305,11 @@ impl Renderer<'_> {
         template: &str,
         context: &tera::Context,
         rel: &str,
-    ) -> Result<String, SiteError> {
+    ) -> Result<String, RenderError> {
         self.theme
             .tera
             .render(template, context)
-            .map_err(|e| SiteError::Template(RenderError::new(&e, template, rel)))
+            .map_err(|e| RenderError::new(&e, template, rel))
     }
 }
 

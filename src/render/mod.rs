@@ -1,5 +1,5 @@
-//! Turns the model and content into each site's files (bytes in memory; the
-//! [`crate::output`] module writes them).
+//! Turns the model and content into each site's files: bytes in memory, handed
+//! to a [`Sink`] (the output's staging folder implements it) that writes them.
 
 pub mod accessibility;
 pub mod charts_view;
@@ -8,9 +8,9 @@ pub mod events;
 pub mod feeds;
 pub mod open_data;
 pub mod partners;
+mod poster_files;
 pub mod search;
 pub mod subsidy_view;
-pub mod theme;
 mod view;
 
 use std::collections::BTreeMap;
@@ -20,16 +20,13 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use jiff::civil::Date;
-use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::content::{Content, Entry};
 use crate::model::{Model, Site};
+use crate::theme::Theme;
 pub use partners::OfficeIndex;
-use theme::Theme;
 pub use view::{PageContext, SiteView};
-
-use crate::output::{OutputError, Staging};
 
 /// A template that failed while rendering one page.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -46,7 +43,7 @@ impl RenderError {
     /// Tera's error `e` while rendering `template` for the output file `page`,
     /// located in the template it happened in (an included or parent one).
     pub fn new(e: &tera::Error, template: &str, page: &str) -> RenderError {
-        let found = theme::locate(e);
+        let found = crate::templates::locate(e);
         RenderError {
             template: if found.template.is_empty() {
                 template.to_string()
@@ -59,6 +56,22 @@ impl RenderError {
             page: page.to_string(),
         }
     }
+}
+
+/// Where a site's files go. Rendering names each file and, for files that are
+/// costly to make, a fingerprint of the inputs it is made from; the sink (the
+/// output's staging folder) decides whether to write the bytes or keep the
+/// previous build's file made from the same inputs. Safe from many threads.
+pub trait Sink: Sync {
+    type Error;
+    /// Keep the previous build's file at `rel` if it was made from `inputs`
+    /// (and is as that build wrote it); false: the caller renders it.
+    fn reuse(&self, rel: &str, inputs: u64) -> bool;
+    /// Write `bytes` at `rel` (relative to the output root, `/`-separated),
+    /// made from `inputs` when given (so a later build can reuse it).
+    fn write(&self, rel: &str, bytes: &[u8], inputs: Option<u64>) -> Result<(), Self::Error>;
+    /// The size of the file written or kept at `rel` in this build.
+    fn size_of(&self, rel: &str) -> Option<u64>;
 }
 
 /// A file offered on the downloads page.
@@ -81,12 +94,12 @@ pub struct Renderer<'a> {
     pub theme: &'a Theme,
     pub fonts: &'a crate::fonts::Fonts,
     /// Posters to render for every site (`None`: no posters in this build).
-    pub posters: Option<&'a PosterJob<'a>>,
+    pub posters: Option<&'a crate::posters::PosterJob<'a>>,
     pub timers: &'a Timers,
     /// Render each site's OGP image.
     pub ogp_images: bool,
     /// Search index scripts already built in this run, by the identity of a
-    /// site's entries (see [`Renderer::search_index`]).
+    /// site's entries (see `Renderer::search_index`).
     pub search_indexes: &'a SearchIndexes,
     pub build_date: Date,
     /// Accessibility test records: each site's results page.
@@ -132,43 +145,26 @@ impl Timers {
     }
 }
 
-/// The posters every site gets, and the print packs of prefectures.
-pub struct PosterJob<'a> {
-    pub set: &'a crate::posters::PosterSet,
-    pub designs: Vec<String>,
-    pub sizes: Vec<crate::posters::PaperSize>,
-    pub print: crate::posters::PrintOptions,
-    /// Prefectures whose print packs this build makes.
-    pub packs_for: std::collections::BTreeSet<String>,
-    /// Poster pages converted for a municipality, waiting for its prefecture's pack.
-    pub memo: Mutex<std::collections::HashMap<u64, Arc<crate::posters::PageArt>>>,
-}
-
-/// A poster offered on the downloads page, with the type and size of each file.
-#[derive(Debug, Clone, Serialize)]
-struct PosterLink {
-    label: String,
-    pdf: String,
-    pdf_file: String,
-    png: String,
-    png_file: String,
-    pack: Option<String>,
-    pack_file: Option<String>,
-}
-
 /// Why one site could not be built.
 #[derive(Debug)]
-pub enum SiteError {
+pub enum SiteError<E> {
     Template(RenderError),
     Poster(crate::posters::PosterError),
-    Output(OutputError),
+    /// The sink could not write a file.
+    Output(E),
+}
+
+impl<E> From<RenderError> for SiteError<E> {
+    fn from(e: RenderError) -> Self {
+        SiteError::Template(e)
+    }
 }
 
 impl Renderer<'_> {
     /// Render every file of one site into `sink`; returns how many files it has.
     /// A page whose inputs (its template context and the theme) are unchanged
     /// since the previous build is reused from it, not rendered again.
-    pub fn render_site(&self, site: &Site, sink: &Staging) -> Result<u64, SiteError> {
+    pub fn render_site<S: Sink>(&self, site: &Site, sink: &S) -> Result<u64, SiteError<S::Error>> {
         let entries = self
             .content
             .for_site(site.prefecture_code.as_deref(), site.municipality_code());
@@ -190,7 +186,7 @@ impl Renderer<'_> {
                         url: &str,
                         extra: &dyn Fn(&mut PageContext),
                         late: &dyn Fn(&mut PageContext)|
-         -> Result<(), SiteError> {
+         -> Result<(), SiteError<S::Error>> {
             count += 1;
             page_urls.borrow_mut().push(url.to_string());
             let mut context = view.context(url);
@@ -375,7 +371,10 @@ impl Renderer<'_> {
             .collect();
         let rows = data.rows.len();
         let started = Instant::now();
-        let (posters, qr_file) = self.render_posters(site, &view, sink, theme_key)?;
+        let poster_files::PosterFiles {
+            links: posters,
+            qr: qr_file,
+        } = self.render_posters(site, &view, sink, theme_key)?;
         Timers::add(&self.timers.posters, started);
         let previews: std::collections::BTreeSet<&str> =
             posters.iter().map(|p| p.png.as_str()).collect();
@@ -457,7 +456,7 @@ impl Renderer<'_> {
         // The social-media image: rendered only when its text changed.
         let (headline, subline) = view.ogp_text();
         let ogp_rel = join(&site.dir, "ogp.png");
-        let ogp_key = crate::output::hash_bytes(
+        let ogp_key = crate::fingerprint::of(
             format!(
                 "ogp\n{}\n{headline}\n{subline}\n{}",
                 site.full_name, theme_key
@@ -525,180 +524,6 @@ impl Renderer<'_> {
             .expect("no panics while holding the lock")
             .insert(key, script.clone());
         script.as_bytes().to_vec()
-    }
-
-    /// Render (or reuse) every poster of one site, and a prefecture's print
-    /// packs with all its municipalities' posters in code order.
-    fn render_posters(
-        &self,
-        site: &Site,
-        view: &SiteView,
-        sink: &Staging,
-        theme_key: u64,
-    ) -> Result<(Vec<PosterLink>, Option<String>), SiteError> {
-        let Some(job) = self.posters else {
-            return Ok((Vec::new(), None));
-        };
-        // The size of a file written or reused just now, for its link.
-        let size_of = |rel: &str| {
-            let bytes = sink.size_of(rel).expect("a poster file written or reused");
-            crate::format::file_label::label(rel, bytes)
-        };
-        let input = view.poster_input();
-        let input_json = serde_json::to_vec(&input).expect("poster input serializes");
-        // A prefecture's pack prints every municipality's poster.
-        let pack_inputs: Vec<crate::posters::PosterInput> =
-            if site.kind == crate::model::SiteKind::Prefecture {
-                self.model
-                    .children(site)
-                    .map(|m| {
-                        let entries = self
-                            .content
-                            .for_site(m.prefecture_code.as_deref(), m.municipality_code());
-                        SiteView::new(
-                            self.model,
-                            m,
-                            &entries,
-                            self.subsidies,
-                            self.offices,
-                            self.build_date,
-                        )
-                        .poster_input()
-                    })
-                    .collect()
-            } else {
-                Vec::new()
-            };
-        let page_key = |design: &str, size: &crate::posters::PaperSize, json: &[u8]| {
-            let mut material = format!(
-                "page\n{design}\n{}\n{}\n{theme_key}\n",
-                size.name, job.print.bleed_and_marks
-            )
-            .into_bytes();
-            material.extend_from_slice(json);
-            crate::output::hash_bytes(&material)
-        };
-        let mut links = Vec::new();
-        let tag = file_tag(site);
-        let mut qr_file = None;
-        if let Some(url) = &site.url
-            && let Some(png) = crate::posters::qr::png(url, 8)
-        {
-            let rel = format!("posters/qr-{tag}.png");
-            sink.write(&join(&site.dir, &rel), &png, None)
-                .map_err(SiteError::Output)?;
-            qr_file = Some(crate::format::file_label::label(&rel, png.len() as u64));
-        }
-        for design in &job.designs {
-            let preview = format!("posters/poster-{design}-{tag}.png");
-            let png_rel = join(&site.dir, &preview);
-            let mut material = format!("preview\n{design}\n{theme_key}\n").into_bytes();
-            material.extend_from_slice(&input_json);
-            let key = crate::output::hash_bytes(&material);
-            if !sink.reuse(&png_rel, key) {
-                let png = job
-                    .set
-                    .preview_png(design, &input)
-                    .map_err(SiteError::Poster)?;
-                sink.write(&png_rel, &png, Some(key))
-                    .map_err(SiteError::Output)?;
-            }
-            for size in &job.sizes {
-                let stem = crate::posters::file_stem(design, *size, &job.print);
-                let pdf_rel = join(&site.dir, &format!("posters/{stem}-{tag}.pdf"));
-                let mut material = format!(
-                    "poster\n{design}\n{}\n{}\n{theme_key}\n",
-                    size.name, job.print.bleed_and_marks
-                )
-                .into_bytes();
-                material.extend_from_slice(&input_json);
-                let key = crate::output::hash_bytes(&material);
-                if !sink.reuse(&pdf_rel, key) {
-                    let page = job
-                        .set
-                        .render_page(design, &input, *size, &job.print)
-                        .map_err(SiteError::Poster)?;
-                    let pdf = job
-                        .set
-                        .single_pdf(&page, &input, *size, &job.print, self.build_date)
-                        .map_err(SiteError::Poster)?;
-                    sink.write(&pdf_rel, &pdf, Some(key))
-                        .map_err(SiteError::Output)?;
-                    // Its prefecture's print pack, built in this run, takes the page
-                    // instead of converting the poster a second time.
-                    if site.kind == crate::model::SiteKind::Municipality
-                        && site
-                            .prefecture_code
-                            .as_ref()
-                            .is_some_and(|p| job.packs_for.contains(p.as_str()))
-                    {
-                        job.memo
-                            .lock()
-                            .expect("no panics while holding the lock")
-                            .insert(page_key(design, size, &input_json), Arc::new(page));
-                    }
-                }
-                let pack = if pack_inputs.is_empty() {
-                    None
-                } else {
-                    let pack_rel = format!(
-                        "posters/print-pack-{}-{tag}.pdf",
-                        stem.trim_start_matches("poster-")
-                    );
-                    let mut material = format!(
-                        "pack\n{design}\n{}\n{}\n{theme_key}\n",
-                        size.name, job.print.bleed_and_marks
-                    )
-                    .into_bytes();
-                    material.extend_from_slice(
-                        &serde_json::to_vec(&pack_inputs).expect("poster input serializes"),
-                    );
-                    let key = crate::output::hash_bytes(&material);
-                    let full = join(&site.dir, &pack_rel);
-                    if !sink.reuse(&full, key) {
-                        let pages = pack_inputs
-                            .par_iter()
-                            .map(|input| {
-                                let json =
-                                    serde_json::to_vec(input).expect("poster input serializes");
-                                let taken = job
-                                    .memo
-                                    .lock()
-                                    .expect("no panics while holding the lock")
-                                    .remove(&page_key(design, size, &json));
-                                match taken {
-                                    Some(page) => Ok(page),
-                                    None => job
-                                        .set
-                                        .render_page(design, input, *size, &job.print)
-                                        .map(Arc::new),
-                                }
-                            })
-                            .collect::<Result<Vec<_>, _>>()
-                            .map_err(SiteError::Poster)?;
-                        let refs: Vec<&crate::posters::PageArt> =
-                            pages.iter().map(|p| p.as_ref()).collect();
-                        let pdf = job
-                            .set
-                            .pack_pdf(&refs, *size, &job.print, &site.name, self.build_date)
-                            .map_err(SiteError::Poster)?;
-                        sink.write(&full, &pdf, Some(key))
-                            .map_err(SiteError::Output)?;
-                    }
-                    Some(pack_rel)
-                };
-                links.push(PosterLink {
-                    label: format!("{design}（{}）", size.name),
-                    pdf_file: size_of(&pdf_rel),
-                    pdf: format!("posters/{stem}-{tag}.pdf"),
-                    png_file: size_of(&png_rel),
-                    png: preview.clone(),
-                    pack_file: pack.as_ref().map(|p| size_of(&join(&site.dir, p))),
-                    pack,
-                });
-            }
-        }
-        Ok((links, qr_file))
     }
 }
 

@@ -10,7 +10,7 @@
 //!
 //! - [`file`]: the rules of one file (its columns, how a row names its local
 //!   government, counts, the printed rate, the totals row);
-//! - [`names`]: names of local governments as people write them;
+//! - `names`: names of local governments as people write them;
 //! - this module: which files make which snapshot, and the checks across the
 //!   files of one date (an entity in two files, coverage, municipalities that
 //!   add up to more than their prefecture).

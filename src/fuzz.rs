@@ -355,7 +355,7 @@ fn fuzz_adoption_loader() {
 #[test]
 fn fuzz_offices_and_master_list() {
     let started = std::time::Instant::now();
-    let offices = include_str!("../../tests/fixtures/offices/valid/offices.csv");
+    let offices = include_str!("../tests/fixtures/offices/valid/offices.csv");
     let strategy = prop_oneof![
         2 => csv_file(),
         2 => edited(offices).prop_map(String::into_bytes),
@@ -388,8 +388,8 @@ fn fuzz_offices_and_master_list() {
 #[test]
 fn fuzz_yaml_loaders() {
     let started = std::time::Instant::now();
-    let subsidy = include_str!("../../tests/fixtures/subsidies/errors/ok.yaml");
-    let sites = include_str!("../../data/sites.yaml");
+    let subsidy = include_str!("../tests/fixtures/subsidies/errors/ok.yaml");
+    let sites = include_str!("../data/sites.yaml");
     let strategy = (
         prop_oneof![
             3 => edited(subsidy).prop_map(String::into_bytes),
@@ -433,9 +433,9 @@ fn fuzz_yaml_loaders() {
 #[test]
 fn fuzz_front_matter() {
     let started = std::time::Instant::now();
-    let guide = include_str!("../../tests/fixtures/basic/content/guides/checklist.md");
-    let faq = include_str!("../../tests/fixtures/basic/content/faq/helpdesk.md");
-    let news = include_str!("../../tests/fixtures/basic/content/news/campaign.md");
+    let guide = include_str!("../tests/fixtures/basic/content/guides/checklist.md");
+    let faq = include_str!("../tests/fixtures/basic/content/faq/helpdesk.md");
+    let news = include_str!("../tests/fixtures/basic/content/news/campaign.md");
     let page = |base: &'static str| {
         prop_oneof![
             4 => edited(base).prop_map(String::into_bytes),
