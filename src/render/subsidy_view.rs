@@ -10,9 +10,10 @@ use jiff::civil::Date;
 use serde::Serialize;
 
 use crate::config::{Campaign, Config};
+use crate::data::jis::Code as JisCode;
 use crate::data::jis::MasterList;
 use crate::data::subsidies::estimate::{Outcome, Plan};
-use crate::data::subsidies::{FeeBasis, Status, Subsidy, is_prefecture_code};
+use crate::data::subsidies::{FeeBasis, Status, Subsidy};
 use crate::dates::{format_both, format_western, parse_iso};
 use crate::format::thousands;
 
@@ -198,66 +199,71 @@ pub fn programme_status(s: &Subsidy, config: &Config, today: Date) -> ProgrammeS
 }
 
 /// The areas of a programme as a site's readers need them. The national site
-/// (`prefecture_number` `None`) lists every prefecture with its municipalities;
-/// a prefecture's or municipality's site lists those inside its prefecture.
+/// (`site_prefecture` `None`) lists every prefecture with its municipalities;
+/// a prefecture's or municipality's site (its prefecture's code) lists those
+/// inside its prefecture.
 pub fn areas_text(
     s: &Subsidy,
     master: &MasterList,
-    prefecture_number: Option<&str>,
+    site_prefecture: Option<JisCode>,
 ) -> Option<String> {
     if s.areas.is_empty() {
         return None;
     }
-    let pref_name = |number: &str| {
-        master
-            .prefecture_by_number(number)
-            .map_or_else(|| number.to_string(), |p| p.name.clone())
+    let pref_name = |prefecture: &JisCode| {
+        master.prefecture(prefecture).map_or_else(
+            || prefecture.prefecture_digits().to_string(),
+            |p| p.name.clone(),
+        )
     };
     let muni_name = |code: &str| {
         master
             .municipality(code)
             .map_or_else(|| code.to_string(), |m| m.name.clone())
     };
-    // Areas by prefecture number, in code order (areas are sorted).
-    let mut by_pref: BTreeMap<&str, (bool, Vec<String>)> = BTreeMap::new();
+    // Areas by prefecture, in code order (areas are sorted).
+    let mut by_pref: BTreeMap<JisCode, (bool, Vec<String>)> = BTreeMap::new();
     for code in &s.areas {
-        let entry = by_pref.entry(&code[..2]).or_default();
-        if is_prefecture_code(code) {
+        let Some(prefecture) = code.prefecture() else {
+            continue;
+        };
+        let entry = by_pref.entry(prefecture).or_default();
+        if code.is_prefecture() {
             entry.0 = true;
         } else {
             entry.1.push(muni_name(code));
         }
     }
-    let describe = |number: &str, whole: bool, munis: &[String]| {
+    let describe = |prefecture: &JisCode, whole: bool, munis: &[String]| {
         if whole {
-            format!("{}の全域", pref_name(number))
+            format!("{}の全域", pref_name(prefecture))
         } else {
             munis.join("、")
         }
     };
-    match prefecture_number {
+    match site_prefecture {
         None => Some(
             by_pref
                 .iter()
-                .map(|(number, (whole, munis))| {
+                .map(|(prefecture, (whole, munis))| {
                     if *whole {
-                        format!("{}（全域）", pref_name(number))
+                        format!("{}（全域）", pref_name(prefecture))
                     } else {
-                        format!("{}（{}）", pref_name(number), munis.join("、"))
+                        format!("{}（{}）", pref_name(prefecture), munis.join("、"))
                     }
                 })
                 .collect::<Vec<_>>()
                 .join("、"),
         ),
-        Some(number) => {
-            let others = by_pref.keys().filter(|n| **n != number).count();
-            let mut text = match by_pref.get(number) {
+        Some(prefecture) => {
+            let others = by_pref.keys().filter(|p| **p != prefecture).count();
+            let mut text = match by_pref.get(&prefecture) {
                 Some((whole, munis)) => {
-                    let mut t = describe(number, *whole, munis);
+                    let mut t = describe(&prefecture, *whole, munis);
                     if !*whole && munis.len() > 1 {
                         t.push_str(&format!(
                             "（{}内の{}市区町村）",
-                            pref_name(number),
+                            pref_name(&prefecture),
                             munis.len()
                         ));
                     }
@@ -318,7 +324,7 @@ pub fn subsidy_view(
     all: &[Subsidy],
     master: &MasterList,
     config: &Config,
-    prefecture_number: Option<&str>,
+    site_prefecture: Option<JisCode>,
     today: Date,
 ) -> SubsidyView {
     let status = s.status(today, config.subsidies.closing_soon_days);
@@ -352,7 +358,7 @@ pub fn subsidy_view(
         confirmed: format_both(s.confirmed),
         illustrative: s.illustrative,
         sample: s.shown_as_sample(),
-        areas: areas_text(s, master, prefecture_number),
+        areas: areas_text(s, master, site_prefecture),
         areas_illustrative: s.areas_illustrative && !s.areas.is_empty(),
         fee_basis: fee_basis_text(s, config),
         round_down: s.round_down_to.map(|u| format!("{}未満切り捨て", yen(u))),
@@ -542,7 +548,7 @@ fn estimate(
     applicable: &[&Subsidy],
     master: &MasterList,
     config: &Config,
-    prefecture_number: Option<&str>,
+    site_prefecture: Option<JisCode>,
     today: Date,
 ) -> Estimate {
     let build_date_display = format_both(today);
@@ -634,7 +640,7 @@ fn estimate(
     }
     for (i, p) in plan.programmes.iter().enumerate() {
         let s = open.iter().find(|s| s.id == p.id).expect("in the plan");
-        let areas = areas_text(s, master, prefecture_number);
+        let areas = areas_text(s, master, site_prefecture);
         rows.push(row(
             &format!("p{i}"),
             p.name.clone(),
@@ -732,8 +738,8 @@ fn estimate(
 /// The programmes one site shows, with the cost estimate.
 pub fn subsidies_view(
     all: &[Subsidy],
-    prefecture: Option<&str>,
-    municipality: Option<&str>,
+    prefecture: Option<&JisCode>,
+    municipality: Option<&JisCode>,
     master: &MasterList,
     config: &Config,
     today: Date,
@@ -746,8 +752,8 @@ pub fn subsidies_view(
     let (past, current): (Vec<&Subsidy>, Vec<&Subsidy>) = applicable
         .iter()
         .partition(|s| s.status(today, days) == Status::Closed);
-    let prefecture_number = prefecture.or(municipality).and_then(|c| c.get(..2));
-    let estimate = estimate(&applicable, master, config, prefecture_number, today);
+    let site_prefecture = prefecture.or(municipality).and_then(JisCode::prefecture);
+    let estimate = estimate(&applicable, master, config, site_prefecture, today);
 
     let mut closing: Vec<&Subsidy> = current
         .iter()
@@ -758,7 +764,7 @@ pub fn subsidies_view(
         })
         .collect();
     closing.sort_by_key(|s| (s.window_end, s.id.clone()));
-    let view = |s: &Subsidy| subsidy_view(s, all, master, config, prefecture_number, today);
+    let view = |s: &Subsidy| subsidy_view(s, all, master, config, site_prefecture, today);
     let mut current_views: Vec<&Subsidy> = current.clone();
     // Open first, then upcoming; within each, the provider order (国 → 都道府県 → 市区町村).
     current_views.sort_by_key(|s| {
@@ -829,11 +835,11 @@ mod tests {
             "福島県（全域）、静岡県（静岡市、浜松市）、大阪府（茨木市）"
         );
         assert_eq!(
-            areas_text(model, &m, Some("22")).unwrap(),
+            areas_text(model, &m, JisCode::of_prefecture(22)).unwrap(),
             "静岡市、浜松市（静岡県内の2市区町村）。ほかに2都道府県で実施"
         );
         assert_eq!(
-            areas_text(model, &m, Some("07")).unwrap(),
+            areas_text(model, &m, JisCode::of_prefecture(7)).unwrap(),
             "福島県の全域。ほかに2都道府県で実施"
         );
         let ict = all.iter().find(|s| s.id == "national-ict").unwrap();
