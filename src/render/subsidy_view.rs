@@ -14,7 +14,7 @@ use crate::data::jis::Code as JisCode;
 use crate::data::jis::MasterList;
 use crate::data::subsidies::estimate::{Outcome, Plan};
 use crate::data::subsidies::{FeeBasis, Status, Subsidy};
-use crate::dates::{format_both, format_western, parse_iso};
+use crate::dates::{format_both, format_western};
 use crate::format::thousands;
 
 #[derive(Debug, Clone, Serialize)]
@@ -129,7 +129,8 @@ pub struct CellView {
 pub struct Estimate {
     /// `21,000円（税込）`
     pub fee_display: String,
-    pub as_of: String,
+    /// The day the fee was confirmed (templates write it with `date_ja`).
+    pub as_of: Date,
     pub note: String,
     /// Campaigns in effect on the build date, announced above the table.
     pub campaigns: Vec<CampaignView>,
@@ -369,14 +370,12 @@ pub fn subsidy_view(
 
 /// The first campaign in effect on `today`, and whether it is one.
 fn in_effect(c: &Campaign, today: Date) -> bool {
-    let from = parse_iso(&c.from);
-    let until = c.until.as_deref().and_then(parse_iso);
-    from.is_some_and(|f| f <= today) && until.is_none_or(|u| today <= u)
+    c.from <= today && c.until.is_none_or(|u| today <= u)
 }
 
 fn campaign_period(c: &Campaign) -> String {
-    let from = parse_iso(&c.from).map(format_western).unwrap_or_default();
-    match c.until.as_deref().and_then(parse_iso) {
+    let from = format_western(c.from);
+    match c.until {
         Some(u) => format!("{from}〜{}", format_western(u)),
         None => format!("{from}から"),
     }
@@ -681,7 +680,7 @@ fn estimate(
             other.label(),
             yen(fee.yen_per_year),
             tax.percent,
-            parse_iso(&tax.as_of).map(format_western).unwrap_or_default(),
+            format_western(tax.as_of),
             other.fee_yen(fee).map(yen).unwrap_or_default()
         ));
     }
@@ -710,9 +709,7 @@ fn estimate(
             yen(fee.yen_per_year),
             if fee.tax_included { "税込" } else { "税別" }
         ),
-        as_of: parse_iso(&fee.as_of)
-            .map(format_western)
-            .unwrap_or_default(),
+        as_of: fee.as_of,
         note: fee.note.clone(),
         campaigns: in_effect_campaigns
             .iter()

@@ -820,9 +820,7 @@ impl<'a> SiteView<'a> {
                 thousands(fee.yen_per_year),
                 if fee.tax_included { "税込" } else { "税別" }
             ),
-            licence_fee_as_of: crate::dates::parse_iso(&fee.as_of)
-                .map(format_western)
-                .unwrap_or_default(),
+            licence_fee_as_of: format_western(fee.as_of),
         };
         let mut context = PageContext::new(&common);
         if page_url == "index.html" {
