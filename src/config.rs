@@ -469,6 +469,62 @@ impl Config<Written> {
         })
     }
 
+    /// Each key of `adoption.sources` names a file of `data/adoption/` (beside
+    /// this file): one that does not (a typo, a renamed file) cites nothing,
+    /// and the file it meant is shown without its source. A warning at the key.
+    fn check_adoption_sources(&self, keys: &Keys, problems: &mut Problems) {
+        if self.adoption.sources.is_empty() {
+            return;
+        }
+        let dir = keys
+            .file()
+            .parent()
+            .unwrap_or(Path::new(""))
+            .join("data/adoption");
+        // An unreadable folder is reported by the adoption loader.
+        let Ok(paths) = crate::data::folder_files(&dir) else {
+            return;
+        };
+        let files: Vec<&str> = paths
+            .iter()
+            .filter_map(|p| p.file_name()?.to_str())
+            .collect();
+        let sources = keys.get("adoption").get("sources");
+        for name in self.adoption.sources.keys() {
+            if files.contains(&name.as_str()) {
+                continue;
+            }
+            let uncited: Vec<&str> = files
+                .iter()
+                .copied()
+                .filter(|f| !self.adoption.sources.contains_key(*f))
+                .collect();
+            let hint = match crate::data::table::nearest(name, uncited.iter().copied(), 1)
+                .first()
+            {
+                Some(near) => format!(
+                    "data/adoption/ のファイル名のとおりに書いてください（「{near}」のことではありませんか）"
+                ),
+                None if uncited.is_empty() => {
+                    "data/adoption/ のファイル名のとおりに書くか、使わない出典なら行を消してください"
+                        .to_string()
+                }
+                None => format!(
+                    "data/adoption/ のファイル名のとおりに書いてください（出典のないファイル: {}）",
+                    uncited.join("、")
+                ),
+            };
+            problems.warning(
+                Code::ConfigUnknownAdoptionSource,
+                sources.get(name).key_location(),
+                format!(
+                    "adoption.sources の「{name}」は data/adoption/ にないファイルです。この出典はどの数値にも表示されません"
+                ),
+                hint,
+            );
+        }
+    }
+
     /// Checks of the values as written (the dates are read by [`Config::dated`]).
     fn validate(&self, keys: &Keys, problems: &mut Problems) {
         let mut bad = |at: Cursor, message: String, hint: &str| {
@@ -521,6 +577,7 @@ impl Config<Written> {
                 );
             }
         }
+        self.check_adoption_sources(keys, problems);
         let policy = keys.get("accessibility");
         match &self.accessibility {
             Some(accessibility) => accessibility.validate(policy, problems),
