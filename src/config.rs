@@ -482,37 +482,34 @@ impl Config<Written> {
             .unwrap_or(Path::new(""))
             .join("data/adoption");
         // An unreadable folder is reported by the adoption loader.
-        let Ok(paths) = crate::data::folder_files(&dir) else {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
             return;
         };
-        let files: Vec<&str> = paths
-            .iter()
-            .filter_map(|p| p.file_name()?.to_str())
+        let mut files: Vec<String> = entries
+            .filter_map(|e| e.ok())
+            .filter(|e| e.path().is_file())
+            .filter_map(|e| e.file_name().into_string().ok())
+            .filter(|name| !name.starts_with('.'))
             .collect();
+        files.sort();
         let sources = keys.get("adoption").get("sources");
         for name in self.adoption.sources.keys() {
-            if files.contains(&name.as_str()) {
+            if files.contains(name) {
                 continue;
             }
             let uncited: Vec<&str> = files
                 .iter()
-                .copied()
+                .map(String::as_str)
                 .filter(|f| !self.adoption.sources.contains_key(*f))
                 .collect();
-            let hint = match crate::data::table::nearest(name, uncited.iter().copied(), 1)
-                .first()
-            {
-                Some(near) => format!(
-                    "data/adoption/ のファイル名のとおりに書いてください（「{near}」のことではありませんか）"
-                ),
-                None if uncited.is_empty() => {
-                    "data/adoption/ のファイル名のとおりに書くか、使わない出典なら行を消してください"
-                        .to_string()
-                }
-                None => format!(
-                    "data/adoption/ のファイル名のとおりに書いてください（出典のないファイル: {}）",
+            let hint = if uncited.is_empty() {
+                "data/adoption/ のファイル名のとおりに書くか、使わない出典なら行を消してください"
+                    .to_string()
+            } else {
+                format!(
+                    "data/adoption/ のファイル名のとおりに書いてください（出典の書かれていないファイル: {}）",
                     uncited.join("、")
-                ),
+                )
             };
             problems.warning(
                 Code::ConfigUnknownAdoptionSource,

@@ -411,7 +411,7 @@ fn an_adoption_source_naming_no_file_is_a_warning_at_its_key_in_check_and_build(
         (problem["line"].as_u64(), problem["column"].as_u64()),
         (Some(line as u64), Some(5))
     );
-    // The hint names the file meant.
+    // The hint names the files without a source, the one meant among them.
     assert!(problem["hint"].as_str().unwrap().contains("2023-11-06.csv"));
 
     // check and build say the same.
