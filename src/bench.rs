@@ -10,6 +10,7 @@ use std::time::Instant;
 use jiff::civil::Date;
 
 use crate::build::{BuildError, BuildOptions, Selection, build};
+use crate::data::jis::Code as JisCode;
 use crate::output::OutputError;
 use crate::problems::{Code, Location};
 
@@ -269,8 +270,8 @@ pub fn default_work_dir() -> PathBuf {
 pub struct FinderShape {
     /// Offices in the whole country (the national site's finder).
     pub offices: usize,
-    /// The prefecture (6-digit code) that holds `prefecture_offices` of them.
-    pub prefecture: String,
+    /// The prefecture that holds `prefecture_offices` of them.
+    pub prefecture: JisCode,
     pub prefecture_offices: usize,
     /// Build only the first N sites (default: all).
     pub sites: Option<usize>,
@@ -287,7 +288,7 @@ fn mix(mut x: u64) -> u64 {
 /// How many of `n` offices each municipality gets, in proportion to its
 /// weight: office `i` goes where the running total of weights passes
 /// `(i + ½) / n` of the whole.
-fn spread(n: usize, weights: &[(String, f64)]) -> Vec<(String, usize)> {
+fn spread(n: usize, weights: &[(JisCode, f64)]) -> Vec<(JisCode, usize)> {
     let total: f64 = weights.iter().map(|(_, w)| w).sum();
     let mut counts = vec![0usize; weights.len()];
     let mut at = 0usize;
@@ -303,7 +304,7 @@ fn spread(n: usize, weights: &[(String, f64)]) -> Vec<(String, usize)> {
     weights
         .iter()
         .zip(counts)
-        .map(|((code, _), c)| (code.clone(), c))
+        .map(|((code, _), c)| (*code, c))
         .collect()
 }
 
@@ -347,8 +348,8 @@ pub fn generate_offices(
     let (inside, outside): (Vec<_>, Vec<_>) = master
         .municipalities
         .iter()
-        .map(|m| (m.code.to_string(), weight(&m.code)))
-        .partition(|(code, _)| code.get(..2) == shape.prefecture.get(..2));
+        .map(|m| (m.code, weight(&m.code)))
+        .partition(|(code, _)| code.is_in(&shape.prefecture));
     let mut counts = spread(shape.prefecture_offices, &inside);
     counts.extend(spread(
         shape.offices.saturating_sub(shape.prefecture_offices),
@@ -473,7 +474,7 @@ pub fn run_finder(
     let mut selection = Selection::default();
     if let Some(n) = shape.sites {
         selection.only = std::iter::once(crate::model::NATIONAL_CODE.to_string())
-            .chain(std::iter::once(shape.prefecture.clone()))
+            .chain(std::iter::once(shape.prefecture.to_string()))
             .chain(master.municipalities.iter().map(|m| m.code.to_string()))
             .take(n.max(2))
             .collect();

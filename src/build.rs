@@ -544,7 +544,7 @@ fn plan<'a>(options: &BuildOptions, project: &'a Project, model: &'a Model<'a>) 
     let mut offices: crate::render::OfficeIndex = BTreeMap::new();
     for office in &project.offices {
         offices
-            .entry(office.municipality_code.clone())
+            .entry(office.municipality_code.to_string())
             .or_default()
             .push(office);
     }

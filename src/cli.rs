@@ -197,8 +197,8 @@ pub struct BenchArgs {
     #[arg(long, default_value_t = 20_000)]
     pub offices: usize,
     /// The prefecture that holds --prefecture-offices of them (with --finder).
-    #[arg(long, default_value = "220001")]
-    pub prefecture: String,
+    #[arg(long, default_value = "220001", value_parser = prefecture_code)]
+    pub prefecture: crate::data::jis::Code,
     /// Offices in --prefecture (with --finder).
     #[arg(long, default_value_t = 2_000)]
     pub prefecture_offices: usize,
@@ -307,6 +307,18 @@ fn print_report(
     }
 }
 
+/// A prefecture's 6-digit code on the command line (`--prefecture 220001`).
+fn prefecture_code(text: &str) -> std::result::Result<crate::data::jis::Code, String> {
+    let code = crate::data::jis::Code::parse(text).map_err(|e| e.to_string())?;
+    if code.is_prefecture() && code.prefecture_number().is_some() {
+        Ok(code)
+    } else {
+        Err(format!(
+            "「{text}」は都道府県の団体コードではありません（例: 静岡県は 220001）"
+        ))
+    }
+}
+
 fn run_bench(args: BenchArgs) -> Result<ExitCode> {
     let date = build_date(Some(&args.date))?;
     let work = args.work.unwrap_or_else(crate::bench::default_work_dir);
@@ -318,7 +330,7 @@ fn run_bench(args: BenchArgs) -> Result<ExitCode> {
     if args.finder {
         let shape = crate::bench::FinderShape {
             offices: args.offices,
-            prefecture: args.prefecture.clone(),
+            prefecture: args.prefecture,
             prefecture_offices: args.prefecture_offices.min(args.offices),
             sites: args.sites,
         };

@@ -3,14 +3,22 @@
 
 use std::path::Path;
 
+use jiff::civil::Date;
 use serde::Deserialize;
+use serde_saphyr::Spanned;
 
 use crate::problems::{Code, Location, Problems};
 use crate::yaml::{Cursor, Input, Keys};
 
+/// A date as written in `config.yaml`, with its place in the file, before
+/// [`Config::read`] reads it. Every date of a [`Config`] (`D`) is a
+/// [`Date`]: one that cannot be read is a problem of `check`, at its line and
+/// column, never a surprise when pages are made.
+pub type Written = Spanned<String>;
+
 #[derive(Debug, Clone, Deserialize, serde::Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct Config {
+#[serde(deny_unknown_fields, bound(deserialize = "D: Deserialize<'de>"))]
+pub struct Config<D = Date> {
     /// Title of the national site; prefecture and municipality sites prefix their name.
     pub title: String,
     /// Who publishes the national site (shown in the footer).
@@ -19,7 +27,7 @@ pub struct Config {
     pub theme: String,
     pub helpdesk: Helpdesk,
     pub kpi: Kpi,
-    pub licence_fee: LicenceFee,
+    pub licence_fee: LicenceFee<D>,
     pub adoption: AdoptionNotes,
     #[serde(default)]
     pub hosting: Hosting,
@@ -31,7 +39,7 @@ pub struct Config {
     pub open_data: OpenDataSettings,
     /// The accessibility policy every site publishes.
     #[serde(default)]
-    pub accessibility: Option<AccessibilityPolicy>,
+    pub accessibility: Option<AccessibilityPolicy<D>>,
 }
 
 /// A conformance level of JIS X 8341-3:2016 (WCAG 2.0). AAA is not recorded.
@@ -65,38 +73,26 @@ impl Level {
 /// contact are each site's own, and the degree of conformance is derived from
 /// the test records (`data/accessibility/`), never written here.
 #[derive(Debug, Clone, Deserialize, serde::Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct AccessibilityPolicy {
+#[serde(deny_unknown_fields, bound(deserialize = "D: Deserialize<'de>"))]
+pub struct AccessibilityPolicy<D = Date> {
     /// 目標とする適合レベル: `A` or `AA`.
-    pub target_level: serde_saphyr::Spanned<String>,
+    pub target_level: Spanned<String>,
     /// 方針を定めた日 (YYYY-MM-DD).
-    pub policy_date: serde_saphyr::Spanned<String>,
+    pub policy_date: D,
     /// 目標を達成する期限 (YYYY-MM-DD).
-    pub target_date: serde_saphyr::Spanned<String>,
+    pub target_date: D,
     /// 方針を改めた日 (YYYY-MM-DD), when it was revised.
     #[serde(default)]
-    pub revised: Option<serde_saphyr::Spanned<String>>,
+    pub revised: Option<D>,
     /// 追加して達成を目指す達成基準, in words (e.g. WCAG 2.1's additions).
     #[serde(default)]
     pub additional: Option<String>,
 }
 
-impl AccessibilityPolicy {
+impl<D> AccessibilityPolicy<D> {
     /// The target level; AA when it cannot be read (reported by `check`).
     pub fn level(&self) -> Level {
         Level::parse(&self.target_level.value).unwrap_or(Level::AA)
-    }
-
-    pub fn policy_date(&self) -> Option<jiff::civil::Date> {
-        crate::dates::parse_iso(self.policy_date.value.trim())
-    }
-
-    pub fn target_date(&self) -> Option<jiff::civil::Date> {
-        crate::dates::parse_iso(self.target_date.value.trim())
-    }
-
-    pub fn revised(&self) -> Option<jiff::civil::Date> {
-        crate::dates::parse_iso(self.revised.as_ref()?.value.trim())
     }
 
     fn validate(&self, at: Cursor, problems: &mut Problems) {
@@ -111,36 +107,40 @@ impl AccessibilityPolicy {
                 "A か AA を書いてください（JIS X 8341-3:2016 の適合レベル。公的機関は AA が求められています）",
             );
         }
-        let mut dates = Vec::new();
-        for (key, value) in [
-            ("policy_date", Some(&self.policy_date)),
-            ("target_date", Some(&self.target_date)),
-            ("revised", self.revised.as_ref()),
-        ] {
-            let Some(value) = value else { continue };
-            let location = at.get(key).value_location();
-            match crate::dates::parse_iso(value.value.trim()) {
-                Some(d) => dates.push((key, d, location)),
-                None => problems.error(
-                    Code::ConfigBadValue,
-                    location,
-                    format!("accessibility.{key} の日付「{}」を読めません", value.value),
-                    "2026-04-01 のように 年-月-日（半角、月日は2桁）で、実在する日付を書いてください",
+    }
+}
+
+impl AccessibilityPolicy<Written> {
+    /// The policy with its dates read; `None` when one cannot be (reported).
+    /// A target or revision date before the policy's own date is reported too.
+    fn dated(self, dates: &mut Dates) -> Option<AccessibilityPolicy> {
+        let policy_date = dates.read("accessibility.policy_date", &self.policy_date);
+        let target_date = dates.read("accessibility.target_date", &self.target_date);
+        let revised = self
+            .revised
+            .as_ref()
+            .map(|r| dates.read("accessibility.revised", r));
+        if let Some(set) = policy_date {
+            for (key, what, written, date) in [
+                (
+                    "target_date",
+                    "目標を達成する期限",
+                    Some(&self.target_date),
+                    target_date,
                 ),
-            }
-        }
-        let date_of = |key: &str| dates.iter().find(|d| d.0 == key).map(|d| d.1);
-        if let Some(set) = date_of("policy_date") {
-            for (key, date, location) in &dates {
-                if *key != "policy_date" && *date < set {
-                    let what = if *key == "target_date" {
-                        "目標を達成する期限"
-                    } else {
-                        "方針を改めた日"
-                    };
-                    problems.error(
+                (
+                    "revised",
+                    "方針を改めた日",
+                    self.revised.as_ref(),
+                    revised.flatten(),
+                ),
+            ] {
+                if let (Some(written), Some(date)) = (written, date)
+                    && date < set
+                {
+                    dates.problems.error(
                         Code::ConfigBadValue,
-                        location.clone(),
+                        dates.location(written),
                         format!(
                             "accessibility.{key}（{what}、{date}）が方針を定めた日（policy_date、{set}）より前です"
                         ),
@@ -149,6 +149,40 @@ impl AccessibilityPolicy {
                 }
             }
         }
+        Some(AccessibilityPolicy {
+            target_level: self.target_level,
+            policy_date: policy_date?,
+            target_date: target_date?,
+            revised: revised.map_or(Some(None), |r| r.map(Some))?,
+            additional: self.additional,
+        })
+    }
+}
+
+/// Reads the dates of `config.yaml`, reporting each that cannot be read at
+/// its value's line and column.
+struct Dates<'a> {
+    file: &'a Path,
+    problems: &'a mut Problems,
+}
+
+impl Dates<'_> {
+    fn location(&self, written: &Written) -> Location {
+        crate::yaml::location(self.file, 0, written.referenced)
+    }
+
+    /// The date of `key` (named in the message as the editor finds it).
+    fn read(&mut self, key: &str, written: &Written) -> Option<Date> {
+        let date = crate::dates::parse_iso(written.value.trim());
+        if date.is_none() {
+            self.problems.error(
+                Code::ConfigBadValue,
+                self.location(written),
+                format!("{key} の日付「{}」を読めません", written.value),
+                "2026-04-01 のように 年-月-日（半角、月日は2桁）で、実在する日付を書いてください",
+            );
+        }
+        date
     }
 }
 
@@ -281,31 +315,72 @@ pub struct Kpi {
 }
 
 #[derive(Debug, Clone, Deserialize, serde::Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct LicenceFee {
+#[serde(deny_unknown_fields, bound(deserialize = "D: Deserialize<'de>"))]
+pub struct LicenceFee<D = Date> {
     /// Yen per office number per year.
     pub yen_per_year: u64,
     pub tax_included: bool,
     /// The date the fee was confirmed.
-    pub as_of: String,
+    pub as_of: D,
     /// Where the figure comes from.
     pub note: String,
     /// The consumption tax rate, for programmes that pay on the tax-exclusive
     /// fee (or the tax-inclusive one when the fee above is tax-exclusive).
     #[serde(default)]
-    pub consumption_tax: Option<ConsumptionTax>,
+    pub consumption_tax: Option<ConsumptionTax<D>>,
     #[serde(default)]
-    pub campaigns: Vec<Campaign>,
+    pub campaigns: Vec<Campaign<D>>,
 }
 
 /// 消費税率 with the date it was confirmed.
 #[derive(Debug, Clone, Deserialize, serde::Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct ConsumptionTax {
+#[serde(deny_unknown_fields, bound(deserialize = "D: Deserialize<'de>"))]
+pub struct ConsumptionTax<D = Date> {
     /// Whole percent (10 = 10%).
     pub percent: u32,
     /// The date the rate was confirmed.
-    pub as_of: String,
+    pub as_of: D,
+}
+
+impl LicenceFee<Written> {
+    /// The fee with its dates read; `None` when one cannot be (reported).
+    fn dated(self, dates: &mut Dates) -> Option<LicenceFee> {
+        let as_of = dates.read("licence_fee.as_of", &self.as_of);
+        let tax = self.consumption_tax.map(|tax| {
+            let as_of = dates.read("licence_fee.consumption_tax.as_of", &tax.as_of);
+            as_of.map(|as_of| ConsumptionTax {
+                percent: tax.percent,
+                as_of,
+            })
+        });
+        let campaigns: Vec<Option<Campaign>> = self
+            .campaigns
+            .into_iter()
+            .map(|c| {
+                let key = format!("キャンペーン「{}」の", c.name);
+                let from = dates.read(&format!("{key} from"), &c.from);
+                let until = c
+                    .until
+                    .as_ref()
+                    .map(|u| dates.read(&format!("{key} until"), u));
+                Some(Campaign {
+                    from: from?,
+                    until: until.map_or(Some(None), |u| u.map(Some))?,
+                    name: c.name,
+                    note: c.note,
+                    first_year_free: c.first_year_free,
+                })
+            })
+            .collect();
+        Some(LicenceFee {
+            yen_per_year: self.yen_per_year,
+            tax_included: self.tax_included,
+            as_of: as_of?,
+            note: self.note,
+            consumption_tax: tax.map_or(Some(None), |t| t.map(Some))?,
+            campaigns: campaigns.into_iter().collect::<Option<_>>()?,
+        })
+    }
 }
 
 impl LicenceFee {
@@ -334,12 +409,12 @@ impl LicenceFee {
 }
 
 #[derive(Debug, Clone, Deserialize, serde::Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct Campaign {
+#[serde(deny_unknown_fields, bound(deserialize = "D: Deserialize<'de>"))]
+pub struct Campaign<D = Date> {
     pub name: String,
-    pub from: String,
+    pub from: D,
     #[serde(default)]
-    pub until: Option<String>,
+    pub until: Option<D>,
     pub note: String,
     /// The campaign makes the first year's licence fee free for an office that
     /// starts using the system while it runs: the cost estimate then shows the
@@ -416,12 +491,106 @@ impl Config {
                 return None;
             }
         };
-        let (config, keys) =
-            crate::yaml::parse_with_keys::<Config>(&text, path, 0, Input::Config, None, problems)?;
+        let (config, keys) = crate::yaml::parse_with_keys::<Config<Written>>(
+            &text,
+            path,
+            0,
+            Input::Config,
+            None,
+            problems,
+        )?;
         config.validate(&keys, problems);
+        let config = config.dated(path, problems)?;
         Some((config, keys))
     }
 
+    /// The threshold in parts per million, so KPI comparisons are exact integers.
+    pub fn municipality_target_ppm(&self) -> u64 {
+        (self.kpi.municipality_target * 1_000_000.0).round() as u64
+    }
+
+    pub fn prefecture_target_ppm(&self) -> u64 {
+        (self.kpi.prefecture_target * 1_000_000.0).round() as u64
+    }
+}
+
+impl Config<Written> {
+    /// The config with every date read. Every date that cannot be read is
+    /// reported; then there is no config (as when a value has the wrong type).
+    fn dated(self, file: &Path, problems: &mut Problems) -> Option<Config> {
+        let mut dates = Dates { file, problems };
+        let licence_fee = self.licence_fee.dated(&mut dates);
+        let accessibility = self.accessibility.map(|a| a.dated(&mut dates));
+        Some(Config {
+            title: self.title,
+            publisher: self.publisher,
+            theme: self.theme,
+            helpdesk: self.helpdesk,
+            kpi: self.kpi,
+            licence_fee: licence_fee?,
+            adoption: self.adoption,
+            hosting: self.hosting,
+            subsidies: self.subsidies,
+            posters: self.posters,
+            open_data: self.open_data,
+            accessibility: accessibility.map_or(Some(None), |a| a.map(Some))?,
+        })
+    }
+
+    /// Each key of `adoption.sources` names a file of `data/adoption/` (beside
+    /// this file): one that does not (a typo, a renamed file) cites nothing,
+    /// and the file it meant is shown without its source. A warning at the key.
+    fn check_adoption_sources(&self, keys: &Keys, problems: &mut Problems) {
+        if self.adoption.sources.is_empty() {
+            return;
+        }
+        let dir = keys
+            .file()
+            .parent()
+            .unwrap_or(Path::new(""))
+            .join("data/adoption");
+        // An unreadable folder is reported by the adoption loader.
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            return;
+        };
+        let mut files: Vec<String> = entries
+            .filter_map(|e| e.ok())
+            .filter(|e| e.path().is_file())
+            .filter_map(|e| e.file_name().into_string().ok())
+            .filter(|name| !name.starts_with('.'))
+            .collect();
+        files.sort();
+        let sources = keys.get("adoption").get("sources");
+        for name in self.adoption.sources.keys() {
+            if files.contains(name) {
+                continue;
+            }
+            let uncited: Vec<&str> = files
+                .iter()
+                .map(String::as_str)
+                .filter(|f| !self.adoption.sources.contains_key(*f))
+                .collect();
+            let hint = if uncited.is_empty() {
+                "data/adoption/ のファイル名のとおりに書くか、使わない出典なら行を消してください"
+                    .to_string()
+            } else {
+                format!(
+                    "data/adoption/ のファイル名のとおりに書いてください（出典の書かれていないファイル: {}）",
+                    uncited.join("、")
+                )
+            };
+            problems.warning(
+                Code::ConfigUnknownAdoptionSource,
+                sources.get(name).key_location(),
+                format!(
+                    "adoption.sources の「{name}」は data/adoption/ にないファイルです。この出典はどの数値にも表示されません"
+                ),
+                hint,
+            );
+        }
+    }
+
+    /// Checks of the values as written (the dates are read by [`Config::dated`]).
     fn validate(&self, keys: &Keys, problems: &mut Problems) {
         let mut bad = |at: Cursor, message: String, hint: &str| {
             problems.error(Code::ConfigBadValue, at.value_location(), message, hint);
@@ -439,13 +608,6 @@ impl Config {
             }
         }
         let fee = keys.get("licence_fee");
-        if crate::dates::parse_iso(&self.licence_fee.as_of).is_none() {
-            bad(
-                fee.get("as_of"),
-                format!("as_of の日付「{}」を読めません", self.licence_fee.as_of),
-                "YYYY-MM-DD の形で書いてください",
-            );
-        }
         if let Some(tax) = &self.licence_fee.consumption_tax {
             let at = fee.get("consumption_tax");
             if tax.percent > 100 {
@@ -454,34 +616,6 @@ impl Config {
                     format!("消費税率 {}% は 100% を超えています", tax.percent),
                     "10% なら percent: 10 のように整数で書いてください",
                 );
-            }
-            if crate::dates::parse_iso(&tax.as_of).is_none() {
-                bad(
-                    at.get("as_of"),
-                    format!("消費税率の as_of の日付「{}」を読めません", tax.as_of),
-                    "YYYY-MM-DD の形で書いてください",
-                );
-            }
-        }
-        for (i, campaign) in self.licence_fee.campaigns.iter().enumerate() {
-            let at = fee.get("campaigns").item(i);
-            let dates = [
-                ("from", Some(&campaign.from)),
-                ("until", campaign.until.as_ref()),
-            ];
-            for (key, date) in dates {
-                if let Some(date) = date
-                    && crate::dates::parse_iso(date).is_none()
-                {
-                    bad(
-                        at.get(key),
-                        format!(
-                            "キャンペーン「{}」の日付「{date}」を読めません",
-                            campaign.name
-                        ),
-                        "YYYY-MM-DD の形で書いてください",
-                    );
-                }
             }
         }
         for (i, size) in self.posters.sizes.iter().enumerate() {
@@ -508,6 +642,7 @@ impl Config {
                 );
             }
         }
+        self.check_adoption_sources(keys, problems);
         let policy = keys.get("accessibility");
         match &self.accessibility {
             Some(accessibility) => accessibility.validate(policy, problems),
@@ -519,15 +654,6 @@ impl Config {
             ),
         }
     }
-
-    /// The threshold in parts per million, so KPI comparisons are exact integers.
-    pub fn municipality_target_ppm(&self) -> u64 {
-        (self.kpi.municipality_target * 1_000_000.0).round() as u64
-    }
-
-    pub fn prefecture_target_ppm(&self) -> u64 {
-        (self.kpi.prefecture_target * 1_000_000.0).round() as u64
-    }
 }
 
 #[cfg(test)]
@@ -538,11 +664,11 @@ mod tests {
         LicenceFee {
             yen_per_year: yen,
             tax_included,
-            as_of: "2025-04-01".into(),
+            as_of: jiff::civil::date(2025, 4, 1),
             note: String::new(),
             consumption_tax: percent.map(|percent| ConsumptionTax {
                 percent,
-                as_of: "2025-04-01".into(),
+                as_of: jiff::civil::date(2025, 4, 1),
             }),
             campaigns: Vec::new(),
         }
@@ -563,6 +689,67 @@ mod tests {
         // Without a rate only the stated amount is known.
         assert_eq!(fee(21_000, true, None).tax_excluded_yen(), None);
         assert_eq!(fee(19_091, false, None).tax_included_yen(), None);
+    }
+
+    #[test]
+    fn dates_are_read_when_the_file_is() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("config.yaml");
+        let mut problems = Problems::new();
+        let config = Config::load(&path, &mut problems).expect("the sample config loads");
+        assert!(problems.is_empty(), "{:?}", problems.sorted());
+        assert_eq!(config.licence_fee.as_of, jiff::civil::date(2025, 4, 1));
+        let campaign = &config.licence_fee.campaigns[0];
+        assert_eq!(campaign.from, jiff::civil::date(2025, 6, 1));
+        let policy = config.accessibility.as_ref().unwrap();
+        assert_eq!(policy.policy_date, jiff::civil::date(2026, 4, 1));
+        // Templates get them as the text they were written as.
+        let json = serde_json::to_value(&config.licence_fee).unwrap();
+        assert_eq!(json["as_of"], "2025-04-01");
+        assert_eq!(json["campaigns"][0]["from"], "2025-06-01");
+    }
+
+    #[test]
+    fn every_unreadable_date_is_reported_at_its_value_in_one_run() {
+        let text = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("config.yaml"),
+        )
+        .unwrap();
+        let broken = [
+            ("\n  as_of: 2025-04-01\n", "\n  as_of: 2025-02-30\n"),
+            ("\n    as_of: 2025-04-01\n", "\n    as_of: 2025/4/1\n"),
+            (
+                "\n      from: 2025-06-01\n",
+                "\n      from: 令和7年6月1日\n",
+            ),
+            (
+                "\n  target_date: 2027-03-31\n",
+                "\n  target_date: 2027-3-31\n",
+            ),
+        ];
+        let mut text = text;
+        for (good, bad) in broken {
+            assert_eq!(text.matches(good).count(), 1, "{good}");
+            text = text.replace(good, bad);
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.yaml");
+        std::fs::write(&path, &text).unwrap();
+        let mut problems = Problems::new();
+        assert!(Config::load(&path, &mut problems).is_none());
+        let found: Vec<(Code, Location)> = problems
+            .sorted()
+            .iter()
+            .map(|p| (p.code, p.location.clone()))
+            .collect();
+        let at = |bad: &str| {
+            let bad = bad.trim_matches('\n');
+            let line = text.lines().position(|l| l == bad).unwrap() + 1;
+            let column = bad.find(": ").unwrap() + 3;
+            (Code::ConfigBadValue, Location::at(&path, line, column))
+        };
+        let mut expected: Vec<_> = broken.iter().map(|(_, bad)| at(bad)).collect();
+        expected.sort_by_key(|(_, l)| l.line_number());
+        assert_eq!(found, expected);
     }
 
     #[test]

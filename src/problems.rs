@@ -267,6 +267,9 @@ codes! {
     ConfigNoAccessibilityPolicy = "config-no-accessibility-policy", Warning;
     /// Some sites have no public URL, so links to them are left out.
     ConfigUnlinkedSites = "config-unlinked-sites", Warning;
+    /// A key of `adoption.sources` names no file of `data/adoption/` (a typo
+    /// or a renamed file): the file it meant is shown without its source.
+    ConfigUnknownAdoptionSource = "config-unknown-adoption-source", Warning;
 
     // content/: folders, front matter, news and events, Markdown bodies.
     /// A file under `content/prefectures/` or `content/municipalities/` is not

@@ -366,3 +366,105 @@ fn site_codes_are_checked_completely_before_anything_is_written() {
     assert!(stderr.contains("エラー 4 件"), "{stderr}");
     assert!(!out_dir.exists());
 }
+
+#[test]
+fn an_adoption_source_naming_no_file_is_a_warning_at_its_key_in_check_and_build() {
+    let fx = Fixture::new("basic");
+    let config = std::fs::read_to_string(fx.project().join("config.yaml")).unwrap();
+    let cited = "    2023-11-06.csv: ";
+    assert_eq!(config.matches(cited).count(), 1);
+    // A typo: the file is 2023-11-06.csv.
+    let text = config.replace(cited, "    2023-11-6.csv: ");
+    fx.write("config.yaml", &text);
+    let line = text
+        .lines()
+        .position(|l| l.starts_with("    2023-11-6.csv: "))
+        .unwrap()
+        + 1;
+    let project = fx.project();
+    let json = outreach(&[
+        "check",
+        "--project",
+        project.to_str().unwrap(),
+        "--date",
+        "2026-11-29",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(
+        json.status.code(),
+        Some(0),
+        "a warning does not stop the build"
+    );
+    let json: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let found: Vec<_> = json["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["code"] == "config-unknown-adoption-source")
+        .collect();
+    assert_eq!(found.len(), 1, "{json}");
+    let problem = found[0];
+    assert_eq!(problem["severity"], "warning");
+    assert!(problem["file"].as_str().unwrap().ends_with("config.yaml"));
+    assert_eq!(
+        (problem["line"].as_u64(), problem["column"].as_u64()),
+        (Some(line as u64), Some(5))
+    );
+    // The hint names the files without a source, the one meant among them.
+    assert!(problem["hint"].as_str().unwrap().contains("2023-11-06.csv"));
+
+    // check and build say the same.
+    let check = outreach(&[
+        "check",
+        "--project",
+        project.to_str().unwrap(),
+        "--date",
+        "2026-11-29",
+    ]);
+    let out_dir = fx.out();
+    let build = outreach(&[
+        "build",
+        "--project",
+        project.to_str().unwrap(),
+        "--out",
+        out_dir.to_str().unwrap(),
+        "--date",
+        "2026-11-29",
+        "--no-images",
+        "--only",
+        "000000",
+    ]);
+    assert_eq!(build.status.code(), Some(0));
+    let warning = |text: &[u8]| -> Vec<String> {
+        String::from_utf8_lossy(text)
+            .lines()
+            .filter(|l| l.contains(&format!("config.yaml:{line}:")))
+            .map(str::to_string)
+            .collect()
+    };
+    let checked = warning(&check.stdout);
+    assert_eq!(checked.len(), 1, "{checked:?}");
+    assert_eq!(checked, warning(&build.stderr));
+
+    // Named rightly, there is no warning.
+    fx.write("config.yaml", &config);
+    let clean = outreach(&[
+        "check",
+        "--project",
+        project.to_str().unwrap(),
+        "--date",
+        "2026-11-29",
+        "--format",
+        "json",
+    ]);
+    let json: serde_json::Value = serde_json::from_slice(&clean.stdout).unwrap();
+    assert!(
+        !json["problems"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["code"] == "config-unknown-adoption-source"),
+        "{json}"
+    );
+}

@@ -56,10 +56,11 @@ fn texts_for(fx: &Fixture, prefecture: &str, municipality: Option<&str>, n: u64)
     let mut problems = Problems::new();
     let date = "2026-11-29".parse().unwrap();
     let project = Project::load(&fx.project(), date, &mut problems).expect("the fixture loads");
+    let code = |c: &str| outreach::data::jis::Code::parse(c).expect("a JIS code");
     let view = subsidies_view(
         &project.subsidies,
-        Some(prefecture),
-        municipality,
+        Some(&code(prefecture)),
+        municipality.map(code).as_ref(),
         &project.master,
         &project.config,
         date,

@@ -101,8 +101,9 @@ pub struct TrendPoint {
 /// One prefecture on the tile map.
 #[derive(Debug, Clone)]
 pub struct Tile {
-    /// 6-digit code with check digit, e.g. "010006".
-    pub prefecture_code: String,
+    /// The prefecture's number, 1 (北海道) to 47 (沖縄県); a tile with
+    /// another number is not drawn.
+    pub prefecture: u8,
     /// Full name, e.g. 北海道, 東京都.
     pub name: String,
     pub rate: Option<f64>,

@@ -141,7 +141,7 @@ fn real_tiles() -> Vec<Tile> {
             let offices: f64 = f[2].parse().unwrap();
             let using: f64 = f[3].parse().unwrap();
             Tile {
-                prefecture_code: format!("{}0000", f[0]),
+                prefecture: f[0].parse().unwrap(),
                 name: f[1].to_string(),
                 rate: Some(using / offices),
                 illustrative: false,
@@ -354,9 +354,9 @@ fn tile_layout_covers_47_prefectures_once_in_distinct_cells() {
 
     // The rendered map has every prefecture exactly once, even if the input repeats or misses some.
     let mut tiles = real_tiles();
-    tiles.retain(|t| !t.prefecture_code.starts_with("13"));
+    tiles.retain(|t| t.prefecture != 13);
     tiles.push(Tile {
-        prefecture_code: "010006".to_string(),
+        prefecture: 1,
         name: "北海道".to_string(),
         rate: Some(0.9),
         illustrative: false,
@@ -818,7 +818,7 @@ fn preview() {
         }
     }
     let mut tiles = real_tiles();
-    tiles.retain(|t| !t.prefecture_code.starts_with("13") && !t.prefecture_code.starts_with("46"));
+    tiles.retain(|t| t.prefecture != 13 && t.prefecture != 46);
     tiles[0].rate = Some(0.31);
     tiles[1].rate = Some(0.25);
     let extra = [

@@ -68,17 +68,6 @@ const TILE: f64 = 52.0;
 const COLS: f64 = 13.0;
 const ROWS: f64 = 10.0;
 
-/// The prefecture number (1..=47) of a 6-digit code ("010006" → 1), or of a bare "01".
-pub(crate) fn prefecture_number(code: &str) -> Option<u8> {
-    let code = code.trim();
-    let head = if code.len() >= 6 {
-        code.get(..2)?
-    } else {
-        code
-    };
-    head.parse::<u8>().ok().filter(|n| (1..=47).contains(n))
-}
-
 /// Rate bands: upper edges (tenths of a percent) below the target, then the target band.
 pub(crate) struct Bands {
     edges: Vec<i64>,
@@ -152,9 +141,7 @@ pub fn tile_map(tiles: &[Tile], target: &Target, fonts: &Fonts) -> Chart {
     let rates: Vec<(u8, &str, &str, Option<f64>, String)> = TILE_LAYOUT
         .iter()
         .map(|&(n, full, short, _, _)| {
-            let tile = tiles
-                .iter()
-                .find(|t| prefecture_number(&t.prefecture_code) == Some(n));
+            let tile = tiles.iter().find(|t| t.prefecture == n);
             let name = tile
                 .map(|t| t.name.clone())
                 .filter(|s| !s.is_empty())
@@ -175,7 +162,7 @@ pub fn tile_map(tiles: &[Tile], target: &Target, fonts: &Fonts) -> Chart {
         .map(|&(n, ..)| {
             tiles
                 .iter()
-                .find(|t| prefecture_number(&t.prefecture_code) == Some(n))
+                .find(|t| t.prefecture == n)
                 .is_some_and(|t| t.illustrative && t.rate.is_some_and(f64::is_finite))
         })
         .collect();

@@ -125,6 +125,16 @@ impl Code {
     pub fn is_in(&self, prefecture: &Code) -> bool {
         self.kind() != CodeKind::National && self.0[..2] == prefecture.0[..2]
     }
+
+    /// Whether this is a prefecture's code (`PP000C`).
+    pub fn is_prefecture(&self) -> bool {
+        self.kind() == CodeKind::Prefecture
+    }
+
+    /// Whether both codes lie in the same prefecture (never for the nation).
+    pub fn same_prefecture(&self, other: &Code) -> bool {
+        self.prefecture_number().is_some() && self.0[..2] == other.0[..2]
+    }
 }
 
 impl std::ops::Deref for Code {
@@ -620,6 +630,12 @@ mod tests {
         assert_eq!(Code::NATIONAL.kind(), CodeKind::National);
         assert_eq!(Code::NATIONAL.prefecture(), None);
         assert!(!Code::NATIONAL.is_in(&prefecture));
+        assert!(prefecture.is_prefecture() && !shizuoka.is_prefecture());
+        assert!(!Code::NATIONAL.is_prefecture());
+        let hamamatsu = Code::parse("221309").unwrap();
+        assert!(shizuoka.same_prefecture(&hamamatsu) && hamamatsu.same_prefecture(&prefecture));
+        assert!(!shizuoka.same_prefecture(&Code::parse("011002").unwrap()));
+        assert!(!Code::NATIONAL.same_prefecture(&Code::NATIONAL));
         // Made only from six digits with their check digit.
         assert!(Code::parse("000000").is_err());
         assert!(Code::parse("２２１００７").is_err());

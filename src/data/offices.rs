@@ -17,7 +17,7 @@ use std::path::Path;
 
 use jiff::civil::Date;
 
-use crate::data::jis::{MasterList, resolve_code};
+use crate::data::jis::{Code as JisCode, MasterList, resolve_code};
 use crate::data::table::{
     Column, Header, Required, Schema, Table, TableRow, nearest, normalize_width, parse_date,
 };
@@ -30,7 +30,7 @@ pub struct Office {
     pub number: String,
     pub name: String,
     pub service_type: String,
-    pub municipality_code: String,
+    pub municipality_code: JisCode,
     /// The day it started using the system.
     pub since: Date,
     /// true for invented (sample) offices, shown as 架空.
@@ -484,7 +484,7 @@ fn read_row(
         };
     let address = match address {
         None => Some(None),
-        Some((col, raw)) => match check_address(&raw, municipality.as_deref(), master) {
+        Some((col, raw)) => match check_address(&raw, municipality.as_ref(), master) {
             Ok(a) => Some(Some(a)),
             Err(p) => {
                 report(col, p);
@@ -500,7 +500,7 @@ fn read_row(
         number: number?,
         name: name?.1,
         service_type: service?,
-        municipality_code: municipality?.to_string(),
+        municipality_code: municipality?,
         since: since?,
         illustrative: illustrative?,
         reading: reading?,
@@ -671,7 +671,7 @@ pub fn corporate_check_digit(body: &str) -> Option<u8> {
 /// name, that must be the prefecture of the office's municipality code.
 fn check_address(
     raw: &str,
-    municipality: Option<&str>,
+    municipality: Option<&JisCode>,
     master: &MasterList,
 ) -> Result<String, CellProblem> {
     if let Some(problem) = too_long("所在地", raw) {
@@ -683,7 +683,7 @@ fn check_address(
         .iter()
         .find(|p| text.starts_with(p.name.as_str()));
     if let (Some(named), Some(code)) = (named, municipality)
-        && named.code.get(..2) != code.get(..2)
+        && !named.code.same_prefecture(code)
     {
         let own = master
             .municipality(code)

@@ -51,7 +51,7 @@ use serde::Deserialize;
 use serde_saphyr::Spanned;
 
 use crate::config::LicenceFee;
-use crate::data::jis::{MasterList, validate_code};
+use crate::data::jis::{Code as JisCode, MasterList};
 use crate::data::table::{ControlChar, control_char, normalize_width};
 use crate::dates::parse_iso;
 use crate::problems::{Code, Location, Problems};
@@ -107,24 +107,19 @@ impl FeeBasis {
     }
 }
 
-/// A prefecture's 6-digit code (`PP000C`), as opposed to a municipality's.
-pub fn is_prefecture_code(code: &str) -> bool {
-    code.get(2..5) == Some("000")
-}
-
 /// Who funds and runs a programme. Ordered national → prefecture → municipality, then by code.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
 pub enum Provider {
     National,
     /// 6-digit prefecture code (`220001`).
-    Prefecture(String),
+    Prefecture(JisCode),
     /// 6-digit municipality code (`221007`).
-    Municipality(String),
+    Municipality(JisCode),
 }
 
 impl Provider {
     /// The 6-digit code, or `None` for a national programme.
-    pub fn code(&self) -> Option<&str> {
+    pub fn code(&self) -> Option<&JisCode> {
         match self {
             Provider::National => None,
             Provider::Prefecture(c) | Provider::Municipality(c) => Some(c),
@@ -137,7 +132,7 @@ impl Provider {
             Provider::National => "国".to_string(),
             Provider::Prefecture(c) => master
                 .prefecture(c)
-                .map_or_else(|| c.clone(), |p| p.name.clone()),
+                .map_or_else(|| c.to_string(), |p| p.name.clone()),
             Provider::Municipality(c) => match master.municipality(c) {
                 Some(m) => {
                     let pref = master
@@ -146,7 +141,7 @@ impl Provider {
                         .unwrap_or("");
                     format!("{pref}{}", m.name)
                 }
-                None => c.clone(),
+                None => c.to_string(),
             },
         }
     }
@@ -272,7 +267,7 @@ pub struct Subsidy {
     pub confirmed: Date,
     pub illustrative: bool,
     /// 6-digit codes the programme is limited to, in code order; empty = no limit.
-    pub areas: Vec<String>,
+    pub areas: Vec<JisCode>,
     /// The `areas` are an illustrative choice (サンプル).
     pub areas_illustrative: bool,
     pub ceiling_per: CeilingPer,
@@ -344,33 +339,30 @@ impl Subsidy {
     /// site the prefecture may be omitted: it is taken from the municipality code.
     pub fn applies_to(
         &self,
-        site_prefecture: Option<&str>,
-        site_municipality: Option<&str>,
+        site_prefecture: Option<&JisCode>,
+        site_municipality: Option<&JisCode>,
     ) -> bool {
-        let site_number = site_prefecture
-            .or(site_municipality)
-            .and_then(|c| c.get(..2));
+        let site = site_prefecture.or(site_municipality);
         match &self.provider {
             Provider::National => {
                 if self.areas.is_empty() {
                     return true;
                 }
-                match (site_number, site_municipality) {
+                match (site, site_municipality) {
                     (None, _) => true,
                     (Some(_), Some(m)) => self
                         .areas
                         .iter()
-                        .any(|a| a == m || (is_prefecture_code(a) && a.get(..2) == m.get(..2))),
-                    (Some(n), None) => self.areas.iter().any(|a| a.get(..2) == Some(n)),
+                        .any(|a| a == m || (a.is_prefecture() && a.same_prefecture(m))),
+                    (Some(site), None) => self.areas.iter().any(|a| a.same_prefecture(site)),
                 }
             }
             Provider::Prefecture(p) => {
-                site_number.is_some()
-                    && site_number == p.get(..2)
+                site.is_some_and(|site| site.same_prefecture(p))
                     && site_municipality
-                        .is_none_or(|m| self.areas.is_empty() || self.areas.iter().any(|a| a == m))
+                        .is_none_or(|m| self.areas.is_empty() || self.areas.contains(m))
             }
-            Provider::Municipality(m) => site_municipality == Some(m.as_str()),
+            Provider::Municipality(m) => site_municipality == Some(m),
         }
     }
 
@@ -739,18 +731,21 @@ impl Checker<'_> {
             return Some(Provider::National);
         }
         let hint = "national（国の制度）か、都道府県・市区町村の6桁の団体コードを \"221007\" のように引用符で囲んで書いてください";
-        if let Err(e) = validate_code(code) {
-            self.error_at(
-                Code::SubsidyBadValue,
-                at,
-                format!("provider の値「{code}」が使えません: {e}"),
-                hint,
-            );
-            return None;
-        }
+        let code = match JisCode::parse(code) {
+            Ok(code) => code,
+            Err(e) => {
+                self.error_at(
+                    Code::SubsidyBadValue,
+                    at,
+                    format!("provider の値「{code}」が使えません: {e}"),
+                    hint,
+                );
+                return None;
+            }
+        };
         let check_master = !master.prefectures.is_empty();
-        if &code[2..5] == "000" {
-            if check_master && master.prefecture(code).is_none() {
+        if code.is_prefecture() {
+            if check_master && master.prefecture(&code).is_none() {
                 self.error_at(
                     Code::SubsidyBadValue,
                     at,
@@ -759,9 +754,9 @@ impl Checker<'_> {
                 );
                 return None;
             }
-            Some(Provider::Prefecture(code.to_string()))
+            Some(Provider::Prefecture(code))
         } else {
-            if check_master && master.municipality(code).is_none() {
+            if check_master && master.municipality(&code).is_none() {
                 self.error_at(
                     Code::SubsidyBadValue,
                     at,
@@ -770,7 +765,7 @@ impl Checker<'_> {
                 );
                 return None;
             }
-            Some(Provider::Municipality(code.to_string()))
+            Some(Provider::Municipality(code))
         }
     }
 
@@ -818,7 +813,7 @@ impl Checker<'_> {
         list_at: Option<Location>,
         provider: Option<&Provider>,
         master: &MasterList,
-    ) -> Vec<String> {
+    ) -> Vec<JisCode> {
         let hint_for = |provider: Option<&Provider>| match provider {
             Some(Provider::Prefecture(_)) => {
                 "都道府県の制度の areas には、その都道府県内の市区町村の6桁の団体コードを \"221007\" のように引用符で囲んで書いてください"
@@ -839,29 +834,31 @@ impl Checker<'_> {
             return Vec::new();
         }
         let check_master = !master.prefectures.is_empty();
-        let name_of = |code: &str| -> Option<String> {
-            if is_prefecture_code(code) {
+        let name_of = |code: &JisCode| -> Option<String> {
+            if code.is_prefecture() {
                 master.prefecture(code).map(|p| p.name.clone())
             } else {
                 master.municipality(code).map(|m| m.name.clone())
             }
         };
-        let mut out: Vec<(String, Location)> = Vec::new();
+        let mut out: Vec<(JisCode, Location)> = Vec::new();
         for item in items {
             let at = self.at(&item);
-            let code = item.value.as_str();
-            if let Err(e) = validate_code(code) {
-                self.error_at(
-                    Code::SubsidyBadValue,
-                    at,
-                    format!("areas の値「{code}」が使えません: {e}"),
-                    hint_for(provider),
-                );
-                continue;
-            }
-            let name = name_of(code);
+            let code = match JisCode::parse(&item.value) {
+                Ok(code) => code,
+                Err(e) => {
+                    self.error_at(
+                        Code::SubsidyBadValue,
+                        at,
+                        format!("areas の値「{}」が使えません: {e}", item.value),
+                        hint_for(provider),
+                    );
+                    continue;
+                }
+            };
+            let name = name_of(&code);
             if check_master && name.is_none() {
-                let kind = if is_prefecture_code(code) {
+                let kind = if code.is_prefecture() {
                     "都道府県"
                 } else {
                     "市区町村"
@@ -879,8 +876,8 @@ impl Checker<'_> {
                 None => format!("「{code}」"),
             };
             if let Some(Provider::Prefecture(p)) = provider {
-                let pref_name = name_of(p).unwrap_or_else(|| p.clone());
-                if code == p {
+                let pref_name = name_of(p).unwrap_or_else(|| p.to_string());
+                if code == *p {
                     self.error_at(
                         Code::SubsidyAreaOutsidePrefecture,
                         at,
@@ -889,7 +886,7 @@ impl Checker<'_> {
                     );
                     continue;
                 }
-                if is_prefecture_code(code) || code.get(..2) != p.get(..2) {
+                if code.is_prefecture() || !code.same_prefecture(p) {
                     self.error_at(
                         Code::SubsidyAreaOutsidePrefecture,
                         at,
@@ -899,17 +896,14 @@ impl Checker<'_> {
                     continue;
                 }
             }
-            out.push((code.to_string(), at));
+            out.push((code, at));
         }
         // A municipality inside a listed prefecture adds nothing.
         for (code, at) in &out {
-            if is_prefecture_code(code) {
+            if code.is_prefecture() {
                 continue;
             }
-            if let Some((pref, _)) = out
-                .iter()
-                .find(|(p, _)| is_prefecture_code(p) && p.get(..2) == code.get(..2))
-            {
+            if let Some((pref, _)) = out.iter().find(|(p, _)| p.is_prefecture() && code.is_in(p)) {
                 self.warning_at(
                     Code::SubsidyAreaRedundant,
                     at.clone(),
@@ -922,7 +916,7 @@ impl Checker<'_> {
                 );
             }
         }
-        let mut codes: Vec<String> = out.into_iter().map(|(c, _)| c).collect();
+        let mut codes: Vec<JisCode> = out.into_iter().map(|(c, _)| c).collect();
         codes.sort();
         codes
     }
@@ -1579,8 +1573,10 @@ mod tests {
     fn each_site_sees_its_own_programmes() {
         let list = shipped();
         let ids = |pref: Option<&str>, muni: Option<&str>| -> Vec<&str> {
+            let code = |c: &str| JisCode::parse(c).unwrap();
+            let (pref, muni) = (pref.map(code), muni.map(code));
             list.iter()
-                .filter(|s| s.applies_to(pref, muni))
+                .filter(|s| s.applies_to(pref.as_ref(), muni.as_ref()))
                 .map(|s| s.id.as_str())
                 .collect()
         };
@@ -1766,7 +1762,10 @@ mod tests {
             }
         }
         let city = by_id(&list, "shizuoka-city-licence");
-        assert_eq!(city.provider, Provider::Municipality("221007".into()));
+        assert_eq!(
+            city.provider,
+            Provider::Municipality(JisCode::parse("221007").unwrap())
+        );
         assert_eq!(city.rate.map(|r| r.display()), Some("1/2".into()));
         assert_eq!(city.ceiling_yen, Some(10_000));
         assert_eq!(city.combinable_with, ["shizuoka-pref-example"]);
@@ -1862,7 +1861,7 @@ mod tests {
     #[test]
     fn serialises_dates_as_iso_strings() {
         let s = subsidy(
-            Provider::Prefecture("220001".into()),
+            Provider::Prefecture(JisCode::parse("220001").unwrap()),
             Some(date(2026, 4, 1)),
             None,
         );

@@ -283,9 +283,10 @@ pub struct PublishedFiles {
 pub struct PolicyView {
     pub standard: &'static str,
     pub target_level: Option<&'static str>,
-    pub policy_date: Option<String>,
-    pub target_date: Option<String>,
-    pub revised: Option<String>,
+    /// The policy's dates (templates write them with `date_era`).
+    pub policy_date: Option<Date>,
+    pub target_date: Option<Date>,
+    pub revised: Option<Date>,
     pub additional: Option<String>,
     /// Where the scope starts: the site's URL, when it is known.
     pub scope_url: Option<String>,
@@ -300,8 +301,8 @@ pub struct PolicyView {
 #[derive(Debug, Clone, Serialize)]
 pub struct ResultsSummary {
     pub href: String,
-    pub date: String,
-    pub date_display: String,
+    /// The declaration date (表明日).
+    pub date: Date,
     pub claim: Claim,
 }
 
@@ -328,8 +329,8 @@ pub struct ResultRow {
 #[derive(Debug, Clone, Serialize)]
 pub struct ResultsView {
     pub standard: &'static str,
-    pub date: String,
-    pub date_display: String,
+    /// The declaration date (表明日).
+    pub date: Date,
     pub target_level: &'static str,
     pub claim: Claim,
     pub counts: Counts,
@@ -340,8 +341,8 @@ pub struct ResultsView {
     pub pages: Vec<TestedPage>,
     /// Tested pages this site no longer has.
     pub pages_gone: usize,
-    pub period_start: String,
-    pub period_end: String,
+    pub period_start: Date,
+    pub period_end: Date,
     pub period_display: String,
     pub tester: String,
     pub tools: Vec<String>,
@@ -370,21 +371,19 @@ pub fn policy_view(
     record: Option<&Record>,
     files: &PublishedFiles,
 ) -> PolicyView {
-    let show = |d: Option<Date>| d.map(format_both);
     PolicyView {
         standard: STANDARD,
         target_level: policy.map(|p| p.level().label()),
-        policy_date: show(policy.and_then(AccessibilityPolicy::policy_date)),
-        target_date: show(policy.and_then(AccessibilityPolicy::target_date)),
-        revised: show(policy.and_then(AccessibilityPolicy::revised)),
+        policy_date: policy.map(|p| p.policy_date),
+        target_date: policy.map(|p| p.target_date),
+        revised: policy.and_then(|p| p.revised),
         additional: policy.and_then(|p| p.additional.clone()),
         scope_url: site.url.clone(),
         tagged_posters: files.tagged_posters,
         exceptions: files.untagged.clone(),
         results: record.map(|r| ResultsSummary {
             href: RESULTS_PAGE.to_string(),
-            date: r.date.to_string(),
-            date_display: format_both(r.date),
+            date: r.date,
             claim: claim(r, target(policy)),
         }),
         without_results: Degree::Considered.label(),
@@ -419,8 +418,7 @@ pub fn results_view(
     let (start, end) = record.period;
     ResultsView {
         standard: STANDARD,
-        date: record.date.to_string(),
-        date_display: format_both(record.date),
+        date: record.date,
         target_level: level.label(),
         claim: claim(record, level),
         counts: Counts::of(record, Level::AA),
@@ -429,8 +427,8 @@ pub fn results_view(
         method: paragraphs(&record.method),
         pages_gone: pages.iter().filter(|p| p.href.is_none()).count(),
         pages,
-        period_start: start.to_string(),
-        period_end: end.to_string(),
+        period_start: start,
+        period_end: end,
         period_display: if start == end {
             format_both(start)
         } else {

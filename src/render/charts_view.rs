@@ -134,14 +134,14 @@ pub fn home_charts(model: &Model, site: &Site, fonts: &Fonts) -> Vec<Chart> {
             let level = Target::level(goals.municipal.share);
             let tiles: Vec<Tile> = model
                 .children(site)
-                .map(|p| {
+                .filter_map(|p| {
                     let f = model.latest(p);
-                    Tile {
-                        prefecture_code: p.code.to_string(),
+                    Some(Tile {
+                        prefecture: p.code.prefecture_number()?,
                         name: p.name.clone(),
                         rate: f.and_then(Figure::rate),
                         illustrative: f.is_some_and(Figure::illustrative),
-                    }
+                    })
                 })
                 .collect();
             out.push(charts::tile_map(&tiles, &level, fonts));

@@ -232,7 +232,7 @@ pub fn offices_csv(offices: &[&Office]) -> Vec<u8> {
                 CsvCell::text(&o.name),
                 CsvCell::text(o.reading.as_deref().unwrap_or("")),
                 CsvCell::text(&o.service_type),
-                CsvCell::text(&o.municipality_code),
+                CsvCell::text(o.municipality_code),
                 CsvCell::text(o.address.as_deref().unwrap_or("")),
                 CsvCell::text(o.phone.as_deref().unwrap_or("")),
                 CsvCell::text(o.corporate_number.as_deref().unwrap_or("")),
@@ -279,7 +279,7 @@ pub fn offices_standard_csv(offices: &[&Office], master: &MasterList) -> Vec<u8>
                 note.push_str("。架空（サンプル）のデータです");
             }
             vec![
-                CsvCell::text(&o.municipality_code),
+                CsvCell::text(o.municipality_code),
                 CsvCell::number(i + 1),
                 CsvCell::text(prefecture.map_or("", |p| p.name.as_str())),
                 CsvCell::text(municipality.map_or("", |m| m.name.as_str())),

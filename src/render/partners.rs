@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::data::jis::MasterList;
+use crate::data::jis::{Code, MasterList};
 use crate::data::offices::{Office, SERVICE_TYPES};
 use crate::dates::format_western;
 use crate::model::{Model, Site, SiteKind};
@@ -134,22 +134,21 @@ pub fn partners_view(model: &Model, site: &Site, offices: &OfficeIndex) -> Optio
         SiteKind::Municipality => Vec::new(),
         _ => {
             // Count once, then read the counts per child.
-            let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+            // By prefecture on the national site, by municipality on a prefecture's.
+            let mut counts: BTreeMap<Code, usize> = BTreeMap::new();
             for o in &in_scope {
                 let key = match site.kind {
-                    SiteKind::National => o.municipality_code.get(..2).unwrap_or(""),
-                    _ => o.municipality_code.as_str(),
+                    SiteKind::National => o.municipality_code.prefecture(),
+                    _ => Some(o.municipality_code),
                 };
-                *counts.entry(key).or_default() += 1;
+                if let Some(key) = key {
+                    *counts.entry(key).or_default() += 1;
+                }
             }
             model
                 .children(site)
                 .filter_map(|child| {
-                    let key = match child.kind {
-                        SiteKind::Prefecture => child.code.get(..2).unwrap_or(""),
-                        _ => child.code.as_str(),
-                    };
-                    let count = counts.get(key).copied().unwrap_or(0);
+                    let count = counts.get(&child.code).copied().unwrap_or(0);
                     (count > 0).then(|| PartnerSummaryRow {
                         name: child.name.clone(),
                         site_path: if child.kind == SiteKind::Municipality {
@@ -279,7 +278,7 @@ mod tests {
             number: "2271009017".into(),
             name: name.into(),
             service_type: service.into(),
-            municipality_code: code.into(),
+            municipality_code: Code::parse(code).unwrap(),
             since: "2024-04-01".parse().unwrap(),
             illustrative: false,
             reading: None,

@@ -10,10 +10,11 @@ use jiff::civil::Date;
 use serde::Serialize;
 
 use crate::config::{Campaign, Config};
+use crate::data::jis::Code as JisCode;
 use crate::data::jis::MasterList;
 use crate::data::subsidies::estimate::{Outcome, Plan};
-use crate::data::subsidies::{FeeBasis, Status, Subsidy, is_prefecture_code};
-use crate::dates::{format_both, format_western, parse_iso};
+use crate::data::subsidies::{FeeBasis, Status, Subsidy};
+use crate::dates::{format_both, format_western};
 use crate::format::thousands;
 
 #[derive(Debug, Clone, Serialize)]
@@ -128,7 +129,8 @@ pub struct CellView {
 pub struct Estimate {
     /// `21,000円（税込）`
     pub fee_display: String,
-    pub as_of: String,
+    /// The day the fee was confirmed (templates write it with `date_ja`).
+    pub as_of: Date,
     pub note: String,
     /// Campaigns in effect on the build date, announced above the table.
     pub campaigns: Vec<CampaignView>,
@@ -198,66 +200,71 @@ pub fn programme_status(s: &Subsidy, config: &Config, today: Date) -> ProgrammeS
 }
 
 /// The areas of a programme as a site's readers need them. The national site
-/// (`prefecture_number` `None`) lists every prefecture with its municipalities;
-/// a prefecture's or municipality's site lists those inside its prefecture.
+/// (`site_prefecture` `None`) lists every prefecture with its municipalities;
+/// a prefecture's or municipality's site (its prefecture's code) lists those
+/// inside its prefecture.
 pub fn areas_text(
     s: &Subsidy,
     master: &MasterList,
-    prefecture_number: Option<&str>,
+    site_prefecture: Option<JisCode>,
 ) -> Option<String> {
     if s.areas.is_empty() {
         return None;
     }
-    let pref_name = |number: &str| {
-        master
-            .prefecture_by_number(number)
-            .map_or_else(|| number.to_string(), |p| p.name.clone())
+    let pref_name = |prefecture: &JisCode| {
+        master.prefecture(prefecture).map_or_else(
+            || prefecture.prefecture_digits().to_string(),
+            |p| p.name.clone(),
+        )
     };
     let muni_name = |code: &str| {
         master
             .municipality(code)
             .map_or_else(|| code.to_string(), |m| m.name.clone())
     };
-    // Areas by prefecture number, in code order (areas are sorted).
-    let mut by_pref: BTreeMap<&str, (bool, Vec<String>)> = BTreeMap::new();
+    // Areas by prefecture, in code order (areas are sorted).
+    let mut by_pref: BTreeMap<JisCode, (bool, Vec<String>)> = BTreeMap::new();
     for code in &s.areas {
-        let entry = by_pref.entry(&code[..2]).or_default();
-        if is_prefecture_code(code) {
+        let Some(prefecture) = code.prefecture() else {
+            continue;
+        };
+        let entry = by_pref.entry(prefecture).or_default();
+        if code.is_prefecture() {
             entry.0 = true;
         } else {
             entry.1.push(muni_name(code));
         }
     }
-    let describe = |number: &str, whole: bool, munis: &[String]| {
+    let describe = |prefecture: &JisCode, whole: bool, munis: &[String]| {
         if whole {
-            format!("{}の全域", pref_name(number))
+            format!("{}の全域", pref_name(prefecture))
         } else {
             munis.join("、")
         }
     };
-    match prefecture_number {
+    match site_prefecture {
         None => Some(
             by_pref
                 .iter()
-                .map(|(number, (whole, munis))| {
+                .map(|(prefecture, (whole, munis))| {
                     if *whole {
-                        format!("{}（全域）", pref_name(number))
+                        format!("{}（全域）", pref_name(prefecture))
                     } else {
-                        format!("{}（{}）", pref_name(number), munis.join("、"))
+                        format!("{}（{}）", pref_name(prefecture), munis.join("、"))
                     }
                 })
                 .collect::<Vec<_>>()
                 .join("、"),
         ),
-        Some(number) => {
-            let others = by_pref.keys().filter(|n| **n != number).count();
-            let mut text = match by_pref.get(number) {
+        Some(prefecture) => {
+            let others = by_pref.keys().filter(|p| **p != prefecture).count();
+            let mut text = match by_pref.get(&prefecture) {
                 Some((whole, munis)) => {
-                    let mut t = describe(number, *whole, munis);
+                    let mut t = describe(&prefecture, *whole, munis);
                     if !*whole && munis.len() > 1 {
                         t.push_str(&format!(
                             "（{}内の{}市区町村）",
-                            pref_name(number),
+                            pref_name(&prefecture),
                             munis.len()
                         ));
                     }
@@ -318,7 +325,7 @@ pub fn subsidy_view(
     all: &[Subsidy],
     master: &MasterList,
     config: &Config,
-    prefecture_number: Option<&str>,
+    site_prefecture: Option<JisCode>,
     today: Date,
 ) -> SubsidyView {
     let status = s.status(today, config.subsidies.closing_soon_days);
@@ -352,7 +359,7 @@ pub fn subsidy_view(
         confirmed: format_both(s.confirmed),
         illustrative: s.illustrative,
         sample: s.shown_as_sample(),
-        areas: areas_text(s, master, prefecture_number),
+        areas: areas_text(s, master, site_prefecture),
         areas_illustrative: s.areas_illustrative && !s.areas.is_empty(),
         fee_basis: fee_basis_text(s, config),
         round_down: s.round_down_to.map(|u| format!("{}未満切り捨て", yen(u))),
@@ -363,14 +370,12 @@ pub fn subsidy_view(
 
 /// The first campaign in effect on `today`, and whether it is one.
 fn in_effect(c: &Campaign, today: Date) -> bool {
-    let from = parse_iso(&c.from);
-    let until = c.until.as_deref().and_then(parse_iso);
-    from.is_some_and(|f| f <= today) && until.is_none_or(|u| today <= u)
+    c.from <= today && c.until.is_none_or(|u| today <= u)
 }
 
 fn campaign_period(c: &Campaign) -> String {
-    let from = parse_iso(&c.from).map(format_western).unwrap_or_default();
-    match c.until.as_deref().and_then(parse_iso) {
+    let from = format_western(c.from);
+    match c.until {
         Some(u) => format!("{from}〜{}", format_western(u)),
         None => format!("{from}から"),
     }
@@ -542,7 +547,7 @@ fn estimate(
     applicable: &[&Subsidy],
     master: &MasterList,
     config: &Config,
-    prefecture_number: Option<&str>,
+    site_prefecture: Option<JisCode>,
     today: Date,
 ) -> Estimate {
     let build_date_display = format_both(today);
@@ -634,7 +639,7 @@ fn estimate(
     }
     for (i, p) in plan.programmes.iter().enumerate() {
         let s = open.iter().find(|s| s.id == p.id).expect("in the plan");
-        let areas = areas_text(s, master, prefecture_number);
+        let areas = areas_text(s, master, site_prefecture);
         rows.push(row(
             &format!("p{i}"),
             p.name.clone(),
@@ -675,7 +680,7 @@ fn estimate(
             other.label(),
             yen(fee.yen_per_year),
             tax.percent,
-            parse_iso(&tax.as_of).map(format_western).unwrap_or_default(),
+            format_western(tax.as_of),
             other.fee_yen(fee).map(yen).unwrap_or_default()
         ));
     }
@@ -704,9 +709,7 @@ fn estimate(
             yen(fee.yen_per_year),
             if fee.tax_included { "税込" } else { "税別" }
         ),
-        as_of: parse_iso(&fee.as_of)
-            .map(format_western)
-            .unwrap_or_default(),
+        as_of: fee.as_of,
         note: fee.note.clone(),
         campaigns: in_effect_campaigns
             .iter()
@@ -732,8 +735,8 @@ fn estimate(
 /// The programmes one site shows, with the cost estimate.
 pub fn subsidies_view(
     all: &[Subsidy],
-    prefecture: Option<&str>,
-    municipality: Option<&str>,
+    prefecture: Option<&JisCode>,
+    municipality: Option<&JisCode>,
     master: &MasterList,
     config: &Config,
     today: Date,
@@ -746,8 +749,8 @@ pub fn subsidies_view(
     let (past, current): (Vec<&Subsidy>, Vec<&Subsidy>) = applicable
         .iter()
         .partition(|s| s.status(today, days) == Status::Closed);
-    let prefecture_number = prefecture.or(municipality).and_then(|c| c.get(..2));
-    let estimate = estimate(&applicable, master, config, prefecture_number, today);
+    let site_prefecture = prefecture.or(municipality).and_then(JisCode::prefecture);
+    let estimate = estimate(&applicable, master, config, site_prefecture, today);
 
     let mut closing: Vec<&Subsidy> = current
         .iter()
@@ -758,7 +761,7 @@ pub fn subsidies_view(
         })
         .collect();
     closing.sort_by_key(|s| (s.window_end, s.id.clone()));
-    let view = |s: &Subsidy| subsidy_view(s, all, master, config, prefecture_number, today);
+    let view = |s: &Subsidy| subsidy_view(s, all, master, config, site_prefecture, today);
     let mut current_views: Vec<&Subsidy> = current.clone();
     // Open first, then upcoming; within each, the provider order (国 → 都道府県 → 市区町村).
     current_views.sort_by_key(|s| {
@@ -829,11 +832,11 @@ mod tests {
             "福島県（全域）、静岡県（静岡市、浜松市）、大阪府（茨木市）"
         );
         assert_eq!(
-            areas_text(model, &m, Some("22")).unwrap(),
+            areas_text(model, &m, JisCode::of_prefecture(22)).unwrap(),
             "静岡市、浜松市（静岡県内の2市区町村）。ほかに2都道府県で実施"
         );
         assert_eq!(
-            areas_text(model, &m, Some("07")).unwrap(),
+            areas_text(model, &m, JisCode::of_prefecture(7)).unwrap(),
             "福島県の全域。ほかに2都道府県で実施"
         );
         let ict = all.iter().find(|s| s.id == "national-ict").unwrap();

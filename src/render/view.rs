@@ -469,8 +469,8 @@ impl<'a> SiteView<'a> {
         nav_items.push(("問い合わせ".to_string(), "contact.html".to_string()));
         let subsidies = subsidies_view(
             all_subsidies,
-            site.prefecture_code.as_deref(),
-            site.municipality_code(),
+            site.prefecture_code.as_ref(),
+            (site.kind == SiteKind::Municipality).then_some(&site.code),
             model.master,
             config,
             build_date,
@@ -693,7 +693,7 @@ impl<'a> SiteView<'a> {
         all: &[Subsidy],
         build_date: Date,
     ) -> Vec<LocalProgrammes> {
-        let own = |code: &str| -> Vec<ProgrammeStatus> {
+        let own = |code: &crate::data::jis::Code| -> Vec<ProgrammeStatus> {
             all.iter()
                 .filter(|s| s.provider.code() == Some(code))
                 .map(|s| programme_status(s, model.config, build_date))
@@ -719,12 +719,7 @@ impl<'a> SiteView<'a> {
                     let with_own = all
                         .iter()
                         .filter_map(|s| match &s.provider {
-                            Provider::Municipality(c)
-                                if crate::data::jis::Code::parse(c)
-                                    .is_ok_and(|c| model.covers(p, &c)) =>
-                            {
-                                Some(c.clone())
-                            }
+                            Provider::Municipality(c) if model.covers(p, c) => Some(*c),
                             _ => None,
                         })
                         .collect::<std::collections::BTreeSet<_>>()
@@ -825,9 +820,7 @@ impl<'a> SiteView<'a> {
                 thousands(fee.yen_per_year),
                 if fee.tax_included { "税込" } else { "税別" }
             ),
-            licence_fee_as_of: crate::dates::parse_iso(&fee.as_of)
-                .map(format_western)
-                .unwrap_or_default(),
+            licence_fee_as_of: format_western(fee.as_of),
         };
         let mut context = PageContext::new(&common);
         if page_url == "index.html" {
