@@ -19,6 +19,7 @@ fn main() {
         &project.config,
         &project.adoption,
         &project.settings,
+        &project.offices,
     );
     let cpu_before = thread_cpu_seconds();
     let started = Instant::now();

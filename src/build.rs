@@ -352,6 +352,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
             &project.config,
             &project.adoption,
             &project.settings,
+            &project.offices,
         )
     });
     let plan = step(&mut phases, "plan", || plan(options, &project, &model));
@@ -474,7 +475,6 @@ struct Plan<'a> {
     sites: Vec<&'a Site>,
     scope: Scope,
     posters: Option<crate::posters::PosterJob<'a>>,
-    offices: crate::render::OfficeIndex<'a>,
 }
 
 fn plan<'a>(options: &BuildOptions, project: &'a Project, model: &'a Model<'a>) -> Plan<'a> {
@@ -541,18 +541,10 @@ fn plan<'a>(options: &BuildOptions, project: &'a Project, model: &'a Model<'a>) 
                 memo: Default::default(),
             }
         });
-    let mut offices: crate::render::OfficeIndex = BTreeMap::new();
-    for office in &project.offices {
-        offices
-            .entry(office.municipality_code.to_string())
-            .or_default()
-            .push(office);
-    }
     Plan {
         sites,
         scope,
         posters,
-        offices,
     }
 }
 
@@ -593,7 +585,6 @@ fn render(
         model,
         content: &project.content,
         subsidies: &project.subsidies,
-        offices: &plan.offices,
         theme: &project.theme,
         fonts: &project.fonts,
         build_date: options.build_date,

@@ -19,7 +19,7 @@
 //! | load | [`data`] | `data/`: JIS codes and the master list, the CSV/xlsx table reader, adoption figures, offices, subsidies, `sites.yaml`, accessibility records |
 //! | load | [`content`] | `content/`: Markdown pages, front matter, news and events, links checked |
 //! | load | [`theme`] | `themes/<name>/`: page templates and static files |
-//! | model | [`model`] | the nation, prefectures and municipalities, their sites, goals and what each site shows |
+//! | model | [`model`] | the nation, prefectures and municipalities, their sites, goals, partner offices and what each site shows |
 //! | render | [`charts`], [`posters`] | SVG charts and the OGP image; poster PDFs, previews and QR codes |
 //! | render | [`render`] | each site's pages, feeds, downloads, search index and CMS fragment, handed to a [`render::Sink`] |
 //! | write | [`output`] | owned output folders, staging, the atomic swap, the manifest of reusable files, zips |

@@ -109,6 +109,8 @@ pub struct Model<'a> {
     pub sites: Vec<Site>,
     pub snapshot_dates: Vec<Date>,
     site_index: BTreeMap<Code, usize>,
+    /// Partner offices by municipality code, each municipality's in the order given.
+    offices: BTreeMap<Code, Vec<&'a Office>>,
 }
 
 impl<'a> Model<'a> {
@@ -117,6 +119,7 @@ impl<'a> Model<'a> {
         config: &'a Config,
         adoption: &Adoption,
         settings: &BTreeMap<String, SiteSettings>,
+        offices: &'a [Office],
     ) -> Model<'a> {
         let goals = Goals::from_config(config);
         let mut nation = History::default();
@@ -226,6 +229,12 @@ impl<'a> Model<'a> {
             snapshot_dates: adoption.snapshots.iter().map(|s| s.date).collect(),
             site_index: sites.iter().enumerate().map(|(i, s)| (s.code, i)).collect(),
             sites,
+            offices: offices.iter().fold(BTreeMap::new(), |mut by, office| {
+                by.entry(office.municipality_code)
+                    .or_insert_with(Vec::new)
+                    .push(office);
+                by
+            }),
         }
     }
 
@@ -274,21 +283,13 @@ impl<'a> Model<'a> {
         }
     }
 
-    /// The offices a site lists, from offices grouped by municipality code:
-    /// a municipality its own, a prefecture those of its municipalities, the
-    /// nation all; in municipality code order, each municipality's in the
-    /// order given.
-    pub fn offices_of<'o>(
-        &self,
-        site: &Site,
-        by_municipality: &BTreeMap<String, Vec<&'o Office>>,
-    ) -> Vec<&'o Office> {
-        by_municipality
+    /// The partner offices a site lists: a municipality its own, a
+    /// prefecture those of its municipalities, the nation all; in
+    /// municipality code order, each municipality's in the order given.
+    pub fn offices_of(&self, site: &Site) -> Vec<&'a Office> {
+        self.offices
             .iter()
-            .filter(|(code, _)| {
-                site.kind == SiteKind::National
-                    || Code::parse(code).is_ok_and(|c| self.covers(site, &c))
-            })
+            .filter(|(code, _)| self.covers(site, code))
             .flat_map(|(_, list)| list.iter().copied())
             .collect()
     }
@@ -497,7 +498,7 @@ mod tests {
         let fits = Adoption {
             snapshots: vec![snapshot.clone()],
         };
-        let model = Model::build(&master, &config, &fits, &BTreeMap::new());
+        let model = Model::build(&master, &config, &fits, &BTreeMap::new(), &[]);
         assert_eq!(
             model.nation.points[0],
             Figure {
@@ -515,7 +516,7 @@ mod tests {
         let overflow = Adoption {
             snapshots: vec![snapshot],
         };
-        let model = Model::build(&master, &config, &overflow, &BTreeMap::new());
+        let model = Model::build(&master, &config, &overflow, &BTreeMap::new(), &[]);
         assert!(model.nation.points.is_empty(), "{:?}", model.nation.points);
         assert_eq!(model.prefectures["220001"].points.len(), 1);
     }

@@ -25,7 +25,6 @@ use serde::Serialize;
 use crate::content::{Content, Entry};
 use crate::model::{Model, Site};
 use crate::theme::Theme;
-pub use partners::OfficeIndex;
 pub use view::{PageContext, SiteView};
 
 /// A template that failed while rendering one page.
@@ -90,7 +89,6 @@ pub struct Renderer<'a> {
     pub model: &'a Model<'a>,
     pub content: &'a Content,
     pub subsidies: &'a [crate::data::subsidies::Subsidy],
-    pub offices: &'a OfficeIndex<'a>,
     pub theme: &'a Theme,
     pub fonts: &'a crate::fonts::Fonts,
     /// Posters to render for every site (`None`: no posters in this build).
@@ -168,14 +166,7 @@ impl Renderer<'_> {
         let entries = self
             .content
             .for_site(site.prefecture_code.as_deref(), site.municipality_code());
-        let view = SiteView::new(
-            self.model,
-            site,
-            &entries,
-            self.subsidies,
-            self.offices,
-            self.build_date,
-        );
+        let view = SiteView::new(self.model, site, &entries, self.subsidies, self.build_date);
         let mut count = 0u64;
         // Every page's URL, read while pages are still being made (the
         // results page links the tested pages the site has).
@@ -295,7 +286,7 @@ impl Renderer<'_> {
                 event_files.extend(ics);
             }
         }
-        let own_offices = self.model.offices_of(site, self.offices);
+        let own_offices = self.model.offices_of(site);
         // Scripts the finder and the search page load: plain files, so that
         // they work opened from disk.
         let mut scripts: Vec<(&str, Vec<u8>)> = Vec::new();

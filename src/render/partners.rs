@@ -21,9 +21,6 @@ use crate::model::{Model, Site, SiteKind};
 use super::json_for_script;
 use super::view::{site_home_path, tel_href};
 
-/// Offices by municipality code, built once per build.
-pub type OfficeIndex<'a> = BTreeMap<String, Vec<&'a Office>>;
-
 /// Where a site's finder data is written, relative to the site's root.
 pub const FINDER_DATA: &str = "search/offices.js";
 
@@ -107,8 +104,8 @@ fn present_types(offices: &[&Office]) -> Vec<(usize, &'static str)> {
 }
 
 /// The partner page of a site: `None` when it lists no office.
-pub fn partners_view(model: &Model, site: &Site, offices: &OfficeIndex) -> Option<PartnersView> {
-    let in_scope = model.offices_of(site, offices);
+pub fn partners_view(model: &Model, site: &Site) -> Option<PartnersView> {
+    let in_scope = model.offices_of(site);
     if in_scope.is_empty() {
         return None;
     }

@@ -155,15 +155,8 @@ impl Renderer<'_> {
                 let entries = self
                     .content
                     .for_site(m.prefecture_code.as_deref(), m.municipality_code());
-                SiteView::new(
-                    self.model,
-                    m,
-                    &entries,
-                    self.subsidies,
-                    self.offices,
-                    self.build_date,
-                )
-                .poster_input()
+                SiteView::new(self.model, m, &entries, self.subsidies, self.build_date)
+                    .poster_input()
             })
             .collect()
     }

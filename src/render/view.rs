@@ -9,7 +9,7 @@ use serde::Serialize;
 use tera::Context;
 
 use super::events::{HomeNews, NewsBoard};
-use super::partners::{OfficeIndex, PartnersView, partners_view};
+use super::partners::{PartnersView, partners_view};
 use super::subsidy_view::{ProgrammeStatus, SubsidiesView, programme_status, subsidies_view};
 use super::{SiteEntries, json_for_script};
 use crate::content::markdown::root_prefix;
@@ -364,7 +364,6 @@ impl<'a> SiteView<'a> {
         site: &'a Site,
         entries: &SiteEntries,
         all_subsidies: &[Subsidy],
-        offices: &OfficeIndex,
         build_date: Date,
     ) -> Self {
         let config = model.config;
@@ -458,7 +457,7 @@ impl<'a> SiteView<'a> {
                 "news/index.html".to_string(),
             ));
         }
-        let partners = partners_view(model, site, offices);
+        let partners = partners_view(model, site);
         if partners.is_some() {
             nav_items.push((
                 "利用している事業所".to_string(),
@@ -1101,7 +1100,7 @@ mod tests {
             jiff::civil::date(2026, 11, 28),
             &mut problems,
         );
-        let model = Model::build(&master, &config, &adoption, &BTreeMap::new());
+        let model = Model::build(&master, &config, &adoption, &BTreeMap::new(), &[]);
         let view = |site: &'_ Site| {
             let site: &Site = model.site(&site.code).unwrap();
             SiteView::new(
@@ -1109,7 +1108,6 @@ mod tests {
                 site,
                 &SiteEntries::new(),
                 &[],
-                &OfficeIndex::new(),
                 jiff::civil::date(2026, 11, 28),
             )
         };
@@ -1149,14 +1147,13 @@ mod tests {
                 })
                 .collect(),
         };
-        let model = Model::build(&master, &config, &real, &BTreeMap::new());
+        let model = Model::build(&master, &config, &real, &BTreeMap::new(), &[]);
         let site = model.site("220001").unwrap();
         let view = SiteView::new(
             &model,
             site,
             &SiteEntries::new(),
             &[],
-            &OfficeIndex::new(),
             jiff::civil::date(2026, 11, 28),
         );
         let (_, sub) = view.ogp_text();
