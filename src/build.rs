@@ -487,7 +487,7 @@ fn plan<'a>(options: &BuildOptions, project: &'a Project, model: &'a Model<'a>) 
             .map(|s| {
                 let entries = project
                     .content
-                    .for_site(s.prefecture_code.as_deref(), s.municipality_code());
+                    .for_site(s.prefecture_code.as_ref(), s.municipality_code());
                 (s.code.to_string(), entries.len() + 8)
             })
             .collect();

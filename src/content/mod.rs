@@ -21,7 +21,7 @@ use jiff::civil::Date;
 use rayon::prelude::*;
 use serde::Deserialize;
 
-use crate::data::jis::{MasterList, validate_code};
+use crate::data::jis::{self, MasterList};
 use crate::dates::parse_iso;
 use crate::problems::{Code, Location, Problems};
 use crate::yaml::{self, Input};
@@ -34,8 +34,8 @@ use serde_saphyr::Spanned;
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Scope {
     Shared,
-    Prefecture(String),
-    Municipality(String),
+    Prefecture(jis::Code),
+    Municipality(jis::Code),
 }
 
 /// A guide or other page: `guides/checklist.md` → `guides/checklist.html`.
@@ -89,16 +89,16 @@ pub enum Entry {
 #[derive(Debug, Default)]
 pub struct Content {
     pub shared: BTreeMap<String, Arc<Entry>>,
-    pub prefectures: BTreeMap<String, BTreeMap<String, Arc<Entry>>>,
-    pub municipalities: BTreeMap<String, BTreeMap<String, Arc<Entry>>>,
+    pub prefectures: BTreeMap<jis::Code, BTreeMap<String, Arc<Entry>>>,
+    pub municipalities: BTreeMap<jis::Code, BTreeMap<String, Arc<Entry>>>,
 }
 
 impl Content {
     /// The entries one site shows, local files overriding shared ones.
     pub fn for_site(
         &self,
-        prefecture: Option<&str>,
-        municipality: Option<&str>,
+        prefecture: Option<&jis::Code>,
+        municipality: Option<&jis::Code>,
     ) -> BTreeMap<String, Arc<Entry>> {
         let mut entries = self.shared.clone();
         for (scopes, code) in [
@@ -220,7 +220,7 @@ pub fn load(
         }
     }
 
-    report_case_twins(content_dir, &names, &sources, master, problems);
+    report_case_twins(content_dir, &names, &sources, problems);
 
     // The `@/` targets each scope may link to: its own files and the shared ones.
     let mut known: BTreeMap<Scope, BTreeSet<String>> = BTreeMap::new();
@@ -245,13 +245,7 @@ pub fn load(
             let mut local = Problems::new();
             let shared = known.get(&Scope::Shared).unwrap_or(&empty);
             let prefecture_scope = match &s.scope {
-                Scope::Municipality(code) => Some(Scope::Prefecture(
-                    master
-                        .municipality(code)
-                        .and_then(|m| master.prefecture_of(&m.code))
-                        .map(|p| p.code.to_string())
-                        .unwrap_or_default(),
-                )),
+                Scope::Municipality(code) => code.prefecture().map(Scope::Prefecture),
                 Scope::Prefecture(_) => Some(s.scope.clone()),
                 Scope::Shared => None,
             };
@@ -278,7 +272,7 @@ pub fn load(
         if let Entry::News(item) = &mut entry {
             item.origin = match &scope {
                 Scope::Shared => None,
-                Scope::Prefecture(code) | Scope::Municipality(code) => Some(code.clone()),
+                Scope::Prefecture(code) | Scope::Municipality(code) => Some(*code),
             };
         }
         let entry = Arc::new(entry);
@@ -302,7 +296,7 @@ pub fn load(
             }
         }
     }
-    report_expired_links(&content, &all_links, master, build_date, problems);
+    report_expired_links(&content, &all_links, build_date, problems);
     content
 }
 
@@ -311,18 +305,14 @@ pub fn load(
 fn report_expired_links(
     content: &Content,
     links: &[(&SourceFile, Vec<lint::ContentLink>)],
-    master: &MasterList,
     build_date: Date,
     problems: &mut Problems,
 ) {
     let today = build_date.to_string();
     for (source, links) in links {
         let prefecture = match &source.scope {
-            Scope::Municipality(code) => master
-                .municipality(code)
-                .and_then(|m| master.prefecture_of(&m.code))
-                .map(|p| p.code.to_string()),
-            Scope::Prefecture(code) => Some(code.clone()),
+            Scope::Municipality(code) => code.prefecture(),
+            Scope::Prefecture(code) => Some(*code),
             Scope::Shared => None,
         };
         for link in links.iter().filter(|l| l.target.starts_with("news/")) {
@@ -362,7 +352,6 @@ fn report_case_twins(
     content_dir: &Path,
     names: &[String],
     sources: &[SourceFile],
-    master: &MasterList,
     problems: &mut Problems,
 ) {
     let hint = "Windows や macOS では同じ名前として扱われ、片方が消えてしまいます。どちらかの名前を変えてください";
@@ -386,11 +375,9 @@ fn report_case_twins(
         let mut above = vec![&shared];
         let prefecture;
         if let Scope::Municipality(code) = &source.scope
-            && let Some(p) = master
-                .municipality(code)
-                .and_then(|m| master.prefecture_of(&m.code))
+            && let Some(p) = code.prefecture()
         {
-            prefecture = lowered(&Scope::Prefecture(p.code.to_string()));
+            prefecture = lowered(&Scope::Prefecture(p));
             above.push(&prefecture);
         }
         if source.scope == Scope::Shared {
@@ -434,17 +421,17 @@ fn classify(rel: &str, master: &MasterList) -> Result<(Scope, String), FolderErr
             let Some((code, inner)) = rest.split_once('/') else {
                 return Err(FolderError::NotInCodeFolder(rel.to_string()));
             };
-            validate_code(code)?;
+            let parsed = jis::Code::parse(code)?;
             return if is_prefecture {
                 if master.prefecture(code).is_none() {
                     Err(FolderError::NotPrefecture(code.to_string()))
                 } else {
-                    Ok((Scope::Prefecture(code.to_string()), inner.to_string()))
+                    Ok((Scope::Prefecture(parsed), inner.to_string()))
                 }
             } else if master.municipality(code).is_none() {
                 Err(FolderError::NotMunicipality(code.to_string()))
             } else {
-                Ok((Scope::Municipality(code.to_string()), inner.to_string()))
+                Ok((Scope::Municipality(parsed), inner.to_string()))
             };
         }
     }

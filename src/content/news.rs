@@ -47,7 +47,7 @@ pub struct NewsItem {
     /// After this day (YYYY-MM-DD) the item leaves the lists.
     pub expires: Option<String>,
     /// The prefecture or municipality whose folder the file is in (`None`: shared).
-    pub origin: Option<String>,
+    pub origin: Option<crate::data::jis::Code>,
 }
 
 /// The front-matter facts of an event, checked.

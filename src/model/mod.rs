@@ -84,8 +84,8 @@ pub struct Site {
 }
 
 impl Site {
-    pub fn municipality_code(&self) -> Option<&str> {
-        (self.kind == SiteKind::Municipality).then_some(self.code.as_str())
+    pub fn municipality_code(&self) -> Option<&Code> {
+        (self.kind == SiteKind::Municipality).then_some(&self.code)
     }
 }
 

@@ -331,7 +331,7 @@ pub fn organizer(model: &Model, item: &NewsItem, event: &EventInfo) -> String {
     if let Some(o) = &event.organizer {
         return o.clone();
     }
-    match item.origin.as_deref().and_then(|code| model.site(code)) {
+    match item.origin.and_then(|code| model.site(&code)) {
         Some(site) => site
             .settings
             .department

@@ -165,7 +165,7 @@ impl Renderer<'_> {
     pub fn render_site<S: Sink>(&self, site: &Site, sink: &S) -> Result<u64, SiteError<S::Error>> {
         let entries = self
             .content
-            .for_site(site.prefecture_code.as_deref(), site.municipality_code());
+            .for_site(site.prefecture_code.as_ref(), site.municipality_code());
         let view = SiteView::new(self.model, site, &entries, self.subsidies, self.build_date);
         let mut count = 0u64;
         // Every page's URL, read while pages are still being made (the

@@ -154,7 +154,7 @@ impl Renderer<'_> {
             .map(|m| {
                 let entries = self
                     .content
-                    .for_site(m.prefecture_code.as_deref(), m.municipality_code());
+                    .for_site(m.prefecture_code.as_ref(), m.municipality_code());
                 SiteView::new(self.model, m, &entries, self.subsidies, self.build_date)
                     .poster_input()
             })
