@@ -424,3 +424,26 @@ fn an_os_error_is_printed_once() {
     assert!(stderr.matches("(os error").count() <= 1, "{stderr}");
     assert!(Path::new(&file).is_file(), "the file is left alone");
 }
+
+#[test]
+fn a_page_not_in_utf8_is_an_error_at_the_first_line_that_is_not_and_a_bom_is_read_past() {
+    let fx = Fixture::new("basic");
+    // Shift_JIS 「本文」 on the body's first line (line 5).
+    let path = fx.project().join("content/guides/sjis.md");
+    let mut bytes = b"---\ntitle: x\ndescription: y\n---\n".to_vec();
+    bytes.extend_from_slice(&[0x96, 0x7b, 0x95, 0xb6, b'\n']);
+    std::fs::write(&path, bytes).unwrap();
+    // UTF-8 with a byte order mark, as some Windows editors save it.
+    fx.write("content/guides/bom.md", &format!("\u{feff}{PAGE}"));
+    let errors = load_errors(&fx);
+    assert_eq!(
+        at(error_in(&errors, "sjis.md")),
+        (Code::FileEncoding, Some(5), None)
+    );
+    assert!(
+        !errors
+            .iter()
+            .any(|p| p.location.path().is_some_and(|f| f.ends_with("bom.md"))),
+        "{errors:#?}"
+    );
+}

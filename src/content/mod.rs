@@ -514,27 +514,9 @@ fn load_file(
     links: &mut Vec<lint::ContentLink>,
     problems: &mut Problems,
 ) -> Option<Entry> {
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
-        Err(e) => {
-            problems.error(
-                Code::FileUnreadable,
-                Location::file(path),
-                format!("ファイルを読めません: {e}"),
-                "ファイルの権限を確認してください",
-            );
-            return None;
-        }
-    };
-    let Ok(text) = String::from_utf8(bytes) else {
-        problems.error(
-            Code::FileEncoding,
-            Location::at(path, 1, 1),
-            "文字コードが UTF-8 ではありません",
-            "エディタで UTF-8 として保存し直してください",
-        );
-        return None;
-    };
+    // Read as every text input is: a leading BOM dropped, UTF-8 checked with
+    // the line of the first byte that is not.
+    let text = yaml::read_text(path, problems)?;
     let Some((front, body, body_line)) = split_front_matter(&text) else {
         problems.error(
             Code::FrontMatterMissing,
