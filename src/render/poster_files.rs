@@ -54,6 +54,8 @@ impl Renderer<'_> {
         let input = view.poster_input();
         let input_json = serde_json::to_vec(&input).expect("poster input serializes");
         let pack_inputs = self.pack_inputs(site);
+        // Serialized once: every design and size of the pack is keyed on it.
+        let pack_json = serde_json::to_vec(&pack_inputs).expect("poster input serializes");
         let mut links = Vec::new();
         let tag = file_tag(site);
         let mut qr_file = None;
@@ -112,8 +114,7 @@ impl Renderer<'_> {
                         "posters/print-pack-{}-{tag}.pdf",
                         stem.trim_start_matches("poster-")
                     );
-                    let json = serde_json::to_vec(&pack_inputs).expect("poster input serializes");
-                    let inputs = job.pack_inputs(design, size, theme_key, &json);
+                    let inputs = job.pack_inputs(design, size, theme_key, &pack_json);
                     let full = join(&site.dir, &pack_rel);
                     if !sink.reuse(&full, inputs) {
                         let pages = job
